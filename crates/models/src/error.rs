@@ -1,0 +1,31 @@
+//! The models crate's one error type.
+
+use cp_amm::CpAmmError;
+use thiserror::Error;
+
+/// Why a model function refused its input.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// An AMM operation or a decimal operation failed (this includes Python's `DivisionByZero`,
+    /// as [`CpAmmError::DivisionByZero`], and its `InvalidOperation` for a negative square root,
+    /// as [`CpAmmError::NegativeSqrt`]).
+    #[error(transparent)]
+    Amm(#[from] CpAmmError),
+    /// Flash V3, faithful mode: the mint rate does not exceed the market rate, where the seed's
+    /// `p_flash_to_stake` returns an unassigned variable (Python's `UnboundLocalError`).
+    #[error("no stake opportunity: FPY {fpy} does not exceed the market APY {m_apy} (the seed raises UnboundLocalError)")]
+    NoStakeOpportunity {
+        /// The mint rate (FPY).
+        fpy: String,
+        /// The market rate (mAPY).
+        m_apy: String,
+    },
+    /// Flash V3, corrected mode: the price that would remove FLASH's premium,
+    /// `px1 − (FPY − mAPY)`, is not positive, so no sale of FLASH reaches it.
+    #[error("the target price px1 − (FPY − mAPY) = {target} is not positive")]
+    TargetPriceNotPositive {
+        /// The target price.
+        target: String,
+    },
+}

@@ -1,0 +1,39 @@
+//! # models: the seed models of tokensim
+//!
+//! Each module re-creates one seed document on the workspace's math crates. So far:
+//!
+//! * [`flash`]: the pure functions of the Flash V3 cadCAD notebook (seed `000_41906b304b51aa06`),
+//!   in Python's decimal context: the pool `swap`, the arbitrage `amm_arb_calc`, and the staking
+//!   opportunity `p_flash_to_stake`, `fl2 = al1 / √(px1 − (FPY − mAPY))`.
+//!
+//! Where a seed has a defect, a [`Fidelity`] argument chooses between the corrected behaviour
+//! (the default) and the seed's own, kept so that its published results can be reproduced.
+//!
+//! ```
+//! use models::{Fidelity, flash};
+//! use rust_decimal::Decimal;
+//!
+//! let ext = flash::Liquidity { flash: Decimal::from(100_000), alt: Decimal::from(150_000) };
+//! let (fpy, m_apy) = (Decimal::new(1, 1), Decimal::new(1, 2));
+//! let seed = flash::p_flash_to_stake(Fidelity::Faithful, m_apy, fpy, ext)?;
+//! let fixed = flash::p_flash_to_stake(Fidelity::Corrected, m_apy, fpy, ext)?;
+//! // The seed's formula is right only at a price of 1; at 1.5 it overshoots.
+//! assert_eq!(seed.fl_2.to_string(), "126322.7881599778429220523149");
+//! assert_eq!(fixed.fl_2.to_string(), "103142.1246258793407249880974");
+//! # Ok::<(), models::ModelError>(())
+//! ```
+
+mod error;
+pub mod flash;
+
+pub use error::ModelError;
+
+/// Which behaviour to give where a seed has a known defect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Fidelity {
+    /// The corrected behaviour, documented beside each function. The default.
+    #[default]
+    Corrected,
+    /// The seed exactly as written, defects included (crashes become named errors).
+    Faithful,
+}
