@@ -1,2 +1,113 @@
-//! placeholder
-fn main() {}
+//! `cargo xtask`: the project's task runner (the rust-analyzer pattern: a plain binary in the
+//! workspace that shells out to `$CARGO`).
+//!
+//! ```text
+//! cargo xtask check                                  everything CI runs, stopping at the first failure
+//! cargo xtask conformance [--dir DIR] [--suite NAME]...   the golden-vector suites
+//! cargo xtask bench                                  the criterion benches in full
+//! ```
+
+#![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
+
+mod bench;
+mod check;
+mod conformance;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  check                                   fmt, clippy, tests, benches in test mode, docs, conformance
+  conformance [--dir DIR] [--suite NAME]...
+                                          run golden-vector suites (DIR defaults to
+                                          $TOKENSIM_CONFORMANCE_DIR or ../shared/conformance)
+  bench                                   run the criterion benches in full
+";
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<ExitCode> {
+    let Some((cmd, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return Ok(ExitCode::FAILURE);
+    };
+    match cmd.as_str() {
+        "check" => {
+            no_more_args(rest)?;
+            check::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "conformance" => {
+            let opts = conformance::Options::parse(rest)?;
+            Ok(if conformance::run(&opts)? {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        "bench" => {
+            no_more_args(rest)?;
+            bench::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "-h" | "--help" | "help" => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => bail!("unknown command `{other}`\n{USAGE}"),
+    }
+}
+
+fn no_more_args(rest: &[String]) -> Result<()> {
+    match rest.first() {
+        Some(a) => bail!("unexpected argument `{a}`\n{USAGE}"),
+        None => Ok(()),
+    }
+}
+
+/// The workspace root (the parent of `xtask/`).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// `$CARGO` (set when run through `cargo xtask`), else `cargo`.
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(project_root());
+    cmd
+}
+
+/// Runs `cmd`, echoing it, and fails with a message naming it unless it succeeds.
+fn run_cmd(mut cmd: Command) -> Result<()> {
+    let shown = format!(
+        "{} {}",
+        cmd.get_program().to_string_lossy(),
+        cmd.get_args()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    eprintln!("$ {shown}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start `{shown}`"))?;
+    if !status.success() {
+        bail!("`{shown}` failed ({status})");
+    }
+    Ok(())
+}

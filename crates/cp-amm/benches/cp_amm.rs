@@ -15,7 +15,11 @@ fn swaps(c: &mut Criterion) {
         let fee = Fee::bps(30).unwrap();
         b.iter(|| math::swap_exact_in(black_box(1234.5678_f64), 100_000.0, 95_000.0, fee))
     });
-    let (a, x, y) = (Decimal::new(12_345_678, 4), Decimal::from(100_000), Decimal::from(95_000));
+    let (a, x, y) = (
+        Decimal::new(12_345_678, 4),
+        Decimal::from(100_000),
+        Decimal::from(95_000),
+    );
     g.bench_function("decimal", |b| {
         b.iter(|| math::swap_exact_in(black_box(a), x, y, Fee::ZERO))
     });
@@ -38,7 +42,14 @@ fn swaps(c: &mut Criterion) {
 fn arb(c: &mut Criterion) {
     let mut g = c.benchmark_group("arb_trade");
     g.bench_function("f64", |b| {
-        b.iter(|| math::arb_trade(black_box(114_559.3788_f64), 112_771.1935, 0.884_17, Fee::ZERO))
+        b.iter(|| {
+            math::arb_trade(
+                black_box(114_559.378_8_f64),
+                112_771.193_5,
+                0.884_17,
+                Fee::ZERO,
+            )
+        })
     });
     let (x, y, p) = (
         Decimal::new(1_145_593_788, 4),

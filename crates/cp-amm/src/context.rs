@@ -366,20 +366,38 @@ mod tests {
     // Expected strings are what CPython 3.11 prints under the default context.
     #[test]
     fn division_matches_python() {
-        assert_eq!(CTX.div(d("1"), d("3")).unwrap().to_string(), "0.3333333333333333333333333333");
-        assert_eq!(CTX.div(d("2"), d("3")).unwrap().to_string(), "0.6666666666666666666666666667");
-        assert_eq!(CTX.div(d("95000.00"), d("100000")).unwrap().to_string(), "0.95");
+        assert_eq!(
+            CTX.div(d("1"), d("3")).unwrap().to_string(),
+            "0.3333333333333333333333333333"
+        );
+        assert_eq!(
+            CTX.div(d("2"), d("3")).unwrap().to_string(),
+            "0.6666666666666666666666666667"
+        );
+        assert_eq!(
+            CTX.div(d("95000.00"), d("100000")).unwrap().to_string(),
+            "0.95"
+        );
         assert_eq!(CTX.div(d("1"), d("8")).unwrap().to_string(), "0.125");
         assert_eq!(CTX.div(d("-7"), d("2")).unwrap().to_string(), "-3.5");
     }
 
     #[test]
     fn sqrt_matches_python() {
-        assert_eq!(CTX.sqrt(d("2")).unwrap().to_string(), "1.414213562373095048801688724");
+        assert_eq!(
+            CTX.sqrt(d("2")).unwrap().to_string(),
+            "1.414213562373095048801688724"
+        );
         assert_eq!(CTX.sqrt(d("0.81")).unwrap().to_string(), "0.9");
         assert_eq!(CTX.sqrt(d("10000000000")).unwrap().to_string(), "100000");
-        assert_eq!(CTX.sqrt(d("0.5")).unwrap().to_string(), "0.7071067811865475244008443621");
-        assert!(matches!(CTX.sqrt(d("-1")), Err(CpAmmError::NegativeSqrt { .. })));
+        assert_eq!(
+            CTX.sqrt(d("0.5")).unwrap().to_string(),
+            "0.7071067811865475244008443621"
+        );
+        assert!(matches!(
+            CTX.sqrt(d("-1")),
+            Err(CpAmmError::NegativeSqrt { .. })
+        ));
     }
 
     #[test]
@@ -394,13 +412,22 @@ mod tests {
             d("1.000000000000000000000000002")
         );
         // Python: Decimal('99999.99') * Decimal('99999.99') = 9999998000.0001
-        assert_eq!(CTX.mul(d("99999.99"), d("99999.99")).unwrap(), d("9999998000.0001"));
+        assert_eq!(
+            CTX.mul(d("99999.99"), d("99999.99")).unwrap(),
+            d("9999998000.0001")
+        );
     }
 
     #[test]
     fn traps_are_errors() {
-        assert!(matches!(CTX.div(d("1"), d("0")), Err(CpAmmError::DivisionByZero { .. })));
-        assert!(matches!(CTX.div(d("0"), d("0")), Err(CpAmmError::InvalidOperation { .. })));
+        assert!(matches!(
+            CTX.div(d("1"), d("0")),
+            Err(CpAmmError::DivisionByZero { .. })
+        ));
+        assert!(matches!(
+            CTX.div(d("0"), d("0")),
+            Err(CpAmmError::InvalidOperation { .. })
+        ));
         assert!(matches!(
             CTX.mul(Decimal::MAX, d("2")),
             Err(CpAmmError::Overflow { .. })
@@ -411,7 +438,10 @@ mod tests {
     fn cancellation_keeps_28_digits() {
         // 100000 - 33333.33333333333333333333333 = 66666.66666666666666666666667 in Python.
         let a = CTX.div(d("100000"), d("3")).unwrap();
-        assert_eq!(CTX.sub(d("100000"), a).unwrap().to_string(), "66666.66666666666666666666667");
+        assert_eq!(
+            CTX.sub(d("100000"), a).unwrap().to_string(),
+            "66666.66666666666666666666667"
+        );
     }
 
     #[test]
@@ -425,7 +455,13 @@ mod tests {
 
     #[test]
     fn ulp_steps_the_last_digit() {
-        assert_eq!(CTX.ulp(d("104828.4836721918295772111633")).unwrap(), d("0.0000000000000000000001"));
-        assert_eq!(CTX.ulp(d("0")).unwrap(), d("0.0000000000000000000000000001"));
+        assert_eq!(
+            CTX.ulp(d("104828.4836721918295772111633")).unwrap(),
+            d("0.0000000000000000000001")
+        );
+        assert_eq!(
+            CTX.ulp(d("0")).unwrap(),
+            d("0.0000000000000000000000000001")
+        );
     }
 }

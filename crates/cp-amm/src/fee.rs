@@ -80,8 +80,14 @@ mod tests {
     #[test]
     fn units_and_bounds() {
         assert_eq!(Fee::bps(30).unwrap(), Fee::ppm(3000).unwrap());
-        assert_eq!(Fee::bps(10_000), Err(CpAmmError::InvalidFee { ppm: 1_000_000 }));
-        assert_eq!(Fee::bps(u32::MAX), Err(CpAmmError::InvalidFee { ppm: u32::MAX }));
+        assert_eq!(
+            Fee::bps(10_000),
+            Err(CpAmmError::InvalidFee { ppm: 1_000_000 })
+        );
+        assert_eq!(
+            Fee::bps(u32::MAX),
+            Err(CpAmmError::InvalidFee { ppm: u32::MAX })
+        );
         assert!(Fee::ppm(999_999).is_ok());
         let g: Decimal = Fee::bps(30).unwrap().gamma().unwrap();
         assert_eq!(g.to_string(), "0.997");

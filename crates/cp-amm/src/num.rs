@@ -183,26 +183,56 @@ mod tests {
 
     #[test]
     fn f64_errors_instead_of_nan_or_inf() {
-        assert!(matches!(1.0f64.try_div(0.0), Err(CpAmmError::DivisionByZero { .. })));
-        assert!(matches!(0.0f64.try_div(0.0), Err(CpAmmError::InvalidOperation { .. })));
-        assert!(matches!(f64::MAX.try_mul(2.0), Err(CpAmmError::Overflow { .. })));
-        assert!(matches!((-4.0f64).try_sqrt(), Err(CpAmmError::NegativeSqrt { .. })));
+        assert!(matches!(
+            1.0f64.try_div(0.0),
+            Err(CpAmmError::DivisionByZero { .. })
+        ));
+        assert!(matches!(
+            0.0f64.try_div(0.0),
+            Err(CpAmmError::InvalidOperation { .. })
+        ));
+        assert!(matches!(
+            f64::MAX.try_mul(2.0),
+            Err(CpAmmError::Overflow { .. })
+        ));
+        assert!(matches!(
+            (-4.0f64).try_sqrt(),
+            Err(CpAmmError::NegativeSqrt { .. })
+        ));
         assert_eq!(9.0f64.try_sqrt(), Ok(3.0));
     }
 
     #[test]
     fn positive_rejects_zero_negative_and_nan() {
         assert!(positive("x", 1.0f64).is_ok());
-        assert!(matches!(positive("x", 0.0f64), Err(CpAmmError::NonPositive { .. })));
-        assert!(matches!(positive("x", -1.0f64), Err(CpAmmError::NonPositive { .. })));
-        assert!(matches!(positive("x", f64::NAN), Err(CpAmmError::NonFinite { .. })));
-        assert!(matches!(positive("x", f64::INFINITY), Err(CpAmmError::NonFinite { .. })));
+        assert!(matches!(
+            positive("x", 0.0f64),
+            Err(CpAmmError::NonPositive { .. })
+        ));
+        assert!(matches!(
+            positive("x", -1.0f64),
+            Err(CpAmmError::NonPositive { .. })
+        ));
+        assert!(matches!(
+            positive("x", f64::NAN),
+            Err(CpAmmError::NonFinite { .. })
+        ));
+        assert!(matches!(
+            positive("x", f64::INFINITY),
+            Err(CpAmmError::NonFinite { .. })
+        ));
     }
 
     #[test]
     fn ulp_is_one_unit_in_the_last_place() {
         assert_eq!(Num::ulp(1.0f64), Ok(f64::EPSILON));
-        assert_eq!(Num::ulp(Decimal::from(1)).unwrap().to_string(), "0.000000000000000000000000001");
-        assert_eq!(<Decimal as Num>::from_ratio(997, 1000).unwrap().to_string(), "0.997");
+        assert_eq!(
+            Num::ulp(Decimal::from(1)).unwrap().to_string(),
+            "0.000000000000000000000000001"
+        );
+        assert_eq!(
+            <Decimal as Num>::from_ratio(997, 1000).unwrap().to_string(),
+            "0.997"
+        );
     }
 }

@@ -14,7 +14,9 @@ pub enum ModelError {
     Amm(#[from] CpAmmError),
     /// Flash V3, faithful mode: the mint rate does not exceed the market rate, where the seed's
     /// `p_flash_to_stake` returns an unassigned variable (Python's `UnboundLocalError`).
-    #[error("no stake opportunity: FPY {fpy} does not exceed the market APY {m_apy} (the seed raises UnboundLocalError)")]
+    #[error(
+        "no stake opportunity: FPY {fpy} does not exceed the market APY {m_apy} (the seed raises UnboundLocalError)"
+    )]
     NoStakeOpportunity {
         /// The mint rate (FPY).
         fpy: String,

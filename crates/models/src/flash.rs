@@ -176,13 +176,23 @@ mod tests {
     // 48284.83672191829616919975555 FLASH from the float-built initial state.
     #[test]
     fn seed_initial_state_at_price_one() {
-        let s = p_flash_to_stake(Fidelity::Faithful, d("0.01"), d("0.1"), pool("100000", "100000"))
-            .unwrap();
+        let s = p_flash_to_stake(
+            Fidelity::Faithful,
+            d("0.01"),
+            d("0.1"),
+            pool("100000", "100000"),
+        )
+        .unwrap();
         // With exact 0.1 and 0.01 (the notebook builds them from floats; see CONFORMANCE.md).
         assert_eq!(s.flash_to_stake, d("48284.836721918295772111633"));
         // At px1 = 1 both formulas agree.
-        let c = p_flash_to_stake(Fidelity::Corrected, d("0.01"), d("0.1"), pool("100000", "100000"))
-            .unwrap();
+        let c = p_flash_to_stake(
+            Fidelity::Corrected,
+            d("0.01"),
+            d("0.1"),
+            pool("100000", "100000"),
+        )
+        .unwrap();
         assert_eq!(c, s);
     }
 
@@ -231,7 +241,10 @@ mod tests {
         // First entries of the conformance vectors.
         let (out, x, y) = swap(d("1619.163824"), d("72627.3761"), d("147640.171")).unwrap();
         assert_eq!(out, d("3219.7274660485618780308241"));
-        assert_eq!((x, y), (d("74246.539924"), d("144420.4435339514381219691759")));
+        assert_eq!(
+            (x, y),
+            (d("74246.539924"), d("144420.4435339514381219691759"))
+        );
         let (tok, amt) = amm_arb_calc(
             pool("115335.3531", "101977.5964"),
             pool("114559.3788", "112771.1935"),
