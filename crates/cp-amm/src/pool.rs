@@ -141,7 +141,8 @@ impl<N: Num> Pool<N> {
     }
 
     /// Makes the trade that moves this pool to `target_price`. `Ok(None)` when the pool is
-    /// already there (the trade's amount is not positive).
+    /// already there to the precision of the number type (the trade's amount is not positive,
+    /// or so small that its output rounds to zero).
     ///
     /// # Errors
     /// As [`math::arb_trade`] and [`math::swap_exact_in`]; the pool is unchanged.
@@ -150,8 +151,11 @@ impl<N: Num> Pool<N> {
         if trade.amount <= N::ZERO {
             return Ok(None);
         }
-        let swap = self.swap_exact_in(trade.input, trade.amount)?;
-        Ok(Some((trade, swap)))
+        match self.swap_exact_in(trade.input, trade.amount) {
+            Ok(swap) => Ok(Some((trade, swap))),
+            Err(CpAmmError::RoundsToZero { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// Deposits up to `amount_x` and `amount_y`. Into an empty pool both are taken and

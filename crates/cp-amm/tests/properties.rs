@@ -1,0 +1,359 @@
+//! Property tests: the pool's invariants for `f64` and `Decimal`, and arbitrary input to every
+//! public function (no panic, and a failed call leaves the pool unchanged).
+//!
+//! Domains: reserves between 100 and 10^6 with prices between 10^-4 and 10^4, where `Decimal`
+//! keeps all 28 significant digits (rust_decimal stops at 28 decimal places) and `k` stays far
+//! from its 2^96 limit. Invariants that rely on a fee outweighing rounding use trades of at least
+//! 10^-6 of a reserve.
+
+use cp_amm::{CpAmmError, Decimal, DecimalContext, Fee, Num, Pool, Token, math};
+use proptest::prelude::*;
+
+/// Relative tolerances for "equal up to rounding" per number type.
+trait Tol: Num {
+    /// Price after the arbitrage trade vs target (issue: 1e-12 for f64, 1e-20 for Decimal).
+    const PRICE: f64;
+    /// Exact-out then exact-in, as a share of the output reserve.
+    const ROUND_TRIP: f64;
+}
+impl Tol for f64 {
+    const PRICE: f64 = 1e-12;
+    const ROUND_TRIP: f64 = 1e-12;
+}
+impl Tol for Decimal {
+    const PRICE: f64 = 1e-20;
+    const ROUND_TRIP: f64 = 1e-24;
+}
+
+/// `|a / b − 1|`, computed in the number type (so Decimal keeps its digits), then as f64.
+fn rel_gap<N: Num>(a: N, b: N) -> f64 {
+    let d = a.try_div(b).and_then(|q| q.try_sub(N::ONE)).expect("ratio");
+    d.to_f64().abs()
+}
+
+fn reserve_f64() -> impl Strategy<Value = f64> {
+    (2.0f64..6.0).prop_map(|e| 10f64.powf(e))
+}
+fn reserve_dec() -> impl Strategy<Value = Decimal> {
+    (1_000_000i64..=10_000_000_000).prop_map(|m| Decimal::new(m, 4))
+}
+/// A share of a reserve, 10^-6 ..= 0.9, as (numerator, denominator) so both types get it exactly.
+fn share() -> impl Strategy<Value = (u64, u64)> {
+    (1u64..=900_000).prop_map(|n| (n, 1_000_000))
+}
+fn fee() -> impl Strategy<Value = Fee> {
+    (100u32..=100_000).prop_map(|ppm| Fee::ppm(ppm).expect("fee below 100 %"))
+}
+fn fee_or_zero() -> impl Strategy<Value = Fee> {
+    prop_oneof![Just(Fee::ZERO), fee()]
+}
+fn part<N: Num>(of: N, (n, d): (u64, u64)) -> N {
+    of.try_mul(N::from_ratio(n, d).expect("ratio"))
+        .expect("part")
+}
+
+// ---- the invariants, once for any number type ----
+
+fn k_never_decreases<N: Num>(x: N, y: N, s: (u64, u64), fee: Fee) -> Result<(), TestCaseError> {
+    let k = x.try_mul(y).unwrap();
+    let a = part(x, s);
+    if let Ok(sw) = math::swap_exact_in(a, x, y, fee) {
+        prop_assert!(
+            sw.reserve_in.try_mul(sw.reserve_out).unwrap() >= k,
+            "exact-in {sw:?}"
+        );
+    }
+    let b = part(y, s);
+    if let Ok(sw) = math::swap_exact_out(b, x, y, fee) {
+        prop_assert!(
+            sw.reserve_in.try_mul(sw.reserve_out).unwrap() >= k,
+            "exact-out {sw:?}"
+        );
+    }
+    Ok(())
+}
+
+fn round_trip_never_gains<N: Num>(
+    x: N,
+    y: N,
+    s: (u64, u64),
+    fee: Fee,
+) -> Result<(), TestCaseError> {
+    let mut pool = Pool::new(x, y, fee).unwrap();
+    let a = part(x, s);
+    let out = pool.swap_exact_in(Token::X, a).unwrap().amount_out;
+    if let Ok(back) = pool.swap_exact_in(Token::Y, out) {
+        prop_assert!(
+            back.amount_out <= a,
+            "put in {a}, got back {}",
+            back.amount_out
+        );
+    }
+    Ok(())
+}
+
+fn output_below_reserve_and_monotone<N: Num>(
+    x: N,
+    y: N,
+    s: (u64, u64),
+    fee: Fee,
+) -> Result<(), TestCaseError> {
+    let a1 = part(x, s);
+    // Ten times the input, and then some, up to far beyond the reserve.
+    let a2 = a1.try_mul(N::from_ratio(10, 1).unwrap()).unwrap();
+    let o1 = math::swap_exact_in(a1, x, y, fee).unwrap().amount_out;
+    let o2 = math::swap_exact_in(a2, x, y, fee).unwrap().amount_out;
+    prop_assert!(o1 > N::ZERO && o1 < y);
+    prop_assert!(o2 < y);
+    prop_assert!(o2 > o1, "out({a1}) = {o1}, out({a2}) = {o2}");
+    // A hair more input never gives less (rounding is monotone; the fee guard moves by ulps).
+    let a3 = a1.try_add(a1.ulp().unwrap()).unwrap();
+    let o3 = math::swap_exact_in(a3, x, y, Fee::ZERO).unwrap().amount_out;
+    let o1z = math::swap_exact_in(a1, x, y, Fee::ZERO).unwrap().amount_out;
+    prop_assert!(o3 >= o1z);
+    Ok(())
+}
+
+fn exact_out_then_exact_in_agree<N: Tol>(
+    x: N,
+    y: N,
+    s: (u64, u64),
+    fee: Fee,
+) -> Result<(), TestCaseError> {
+    let b = part(y, s);
+    let need = math::swap_exact_out(b, x, y, fee).unwrap();
+    let got = math::swap_exact_in(need.amount_in, x, y, fee).unwrap();
+    let gap = got.amount_out.try_sub(b).unwrap().to_f64().abs() / y.to_f64();
+    prop_assert!(
+        gap <= N::ROUND_TRIP,
+        "wanted {b}, got {} (gap {gap:e})",
+        got.amount_out
+    );
+    Ok(())
+}
+
+fn arb_lands_on_target<N: Tol>(
+    x: N,
+    y: N,
+    factor: (u64, u64),
+    fee: Fee,
+) -> Result<(), TestCaseError> {
+    let mut pool = Pool::new(x, y, fee).unwrap();
+    let target = pool
+        .price()
+        .unwrap()
+        .try_mul(N::from_ratio(factor.0, factor.1).unwrap())
+        .unwrap();
+    if pool.arb_to_price(target).unwrap().is_some() {
+        let gap = rel_gap(pool.price().unwrap(), target);
+        prop_assert!(
+            gap <= N::PRICE,
+            "price {} vs target {target}: {gap:e}",
+            pool.price().unwrap()
+        );
+    }
+    Ok(())
+}
+
+fn liquidity_round_trip<N: Num>(
+    x: N,
+    y: N,
+    sx: (u64, u64),
+    sy: (u64, u64),
+) -> Result<(), TestCaseError> {
+    let mut pool = Pool::new(x, y, Fee::ZERO).unwrap();
+    let (dx, dy) = (part(x, sx), part(y, sy));
+    let dep = pool.add_liquidity(dx, dy).unwrap();
+    prop_assert!(dep.amount_x <= dx && dep.amount_y <= dy);
+    let w = pool.remove_liquidity(dep.shares).unwrap();
+    prop_assert!(
+        w.amount_x <= dep.amount_x,
+        "x: {} > {}",
+        w.amount_x,
+        dep.amount_x
+    );
+    prop_assert!(
+        w.amount_y <= dep.amount_y,
+        "y: {} > {}",
+        w.amount_y,
+        dep.amount_y
+    );
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn f64_k_never_decreases_with_a_fee(x in reserve_f64(), y in reserve_f64(), s in share(), fee in fee()) {
+        k_never_decreases(x, y, s, fee)?;
+    }
+    #[test]
+    fn dec_k_never_decreases_with_a_fee(x in reserve_dec(), y in reserve_dec(), s in share(), fee in fee()) {
+        k_never_decreases(x, y, s, fee)?;
+    }
+    #[test]
+    fn f64_round_trip_never_gains(x in reserve_f64(), y in reserve_f64(), s in share(), fee in fee()) {
+        round_trip_never_gains(x, y, s, fee)?;
+    }
+    #[test]
+    fn dec_round_trip_never_gains(x in reserve_dec(), y in reserve_dec(), s in share(), fee in fee()) {
+        round_trip_never_gains(x, y, s, fee)?;
+    }
+    #[test]
+    fn f64_output_below_reserve_and_monotone(x in reserve_f64(), y in reserve_f64(), s in share(), fee in fee_or_zero()) {
+        output_below_reserve_and_monotone(x, y, s, fee)?;
+    }
+    #[test]
+    fn dec_output_below_reserve_and_monotone(x in reserve_dec(), y in reserve_dec(), s in share(), fee in fee_or_zero()) {
+        output_below_reserve_and_monotone(x, y, s, fee)?;
+    }
+    #[test]
+    fn f64_exact_out_then_exact_in_agree(x in reserve_f64(), y in reserve_f64(), s in share(), fee in fee_or_zero()) {
+        exact_out_then_exact_in_agree(x, y, s, fee)?;
+    }
+    #[test]
+    fn dec_exact_out_then_exact_in_agree(x in reserve_dec(), y in reserve_dec(), s in share(), fee in fee_or_zero()) {
+        exact_out_then_exact_in_agree(x, y, s, fee)?;
+    }
+    #[test]
+    fn f64_arb_lands_on_target(x in reserve_f64(), y in reserve_f64(), f in (1u64..=100, 1u64..=10), fee in fee_or_zero()) {
+        arb_lands_on_target(x, y, f, fee)?;
+    }
+    #[test]
+    fn dec_arb_lands_on_target(x in reserve_dec(), y in reserve_dec(), f in (1u64..=100, 1u64..=10), fee in fee_or_zero()) {
+        arb_lands_on_target(x, y, f, fee)?;
+    }
+    #[test]
+    fn f64_liquidity_round_trip(x in reserve_f64(), y in reserve_f64(), sx in share(), sy in share()) {
+        liquidity_round_trip(x, y, sx, sy)?;
+    }
+    #[test]
+    fn dec_liquidity_round_trip(x in reserve_dec(), y in reserve_dec(), sx in share(), sy in share()) {
+        liquidity_round_trip(x, y, sx, sy)?;
+    }
+}
+
+// ---- arbitrary input: no panics, and errors leave the pool unchanged ----
+
+/// Any f64 at all: NaN, infinities, zeros, subnormals, negatives.
+fn any_f64() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>(),
+        Just(0.0),
+        Just(-0.0),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(f64::MAX),
+        Just(f64::MIN_POSITIVE),
+        reserve_f64(),
+    ]
+}
+
+/// Any Decimal: the full 96-bit mantissa, either sign, every scale.
+fn any_dec() -> impl Strategy<Value = Decimal> {
+    prop_oneof![
+        (
+            any::<u32>(),
+            any::<u32>(),
+            any::<u32>(),
+            any::<bool>(),
+            0u32..=28
+        )
+            .prop_map(|(lo, mid, hi, neg, scale)| Decimal::from_parts(lo, mid, hi, neg, scale)),
+        Just(Decimal::ZERO),
+        Just(Decimal::MAX),
+        Just(Decimal::MIN),
+        reserve_dec(),
+    ]
+}
+
+fn any_fee() -> impl Strategy<Value = Fee> {
+    (0u32..1_000_000).prop_map(|ppm| Fee::ppm(ppm).expect("below 100 %"))
+}
+
+fn every_function<N: Num>(a: N, b: N, c: N, d: N, e: N, fee: Fee) {
+    let _ = math::spot_price(a, b);
+    let _ = math::swap_exact_in(a, b, c, fee);
+    let _ = math::swap_exact_out(a, b, c, fee);
+    let _ = math::arb_trade(a, b, c, fee);
+    let _ = math::initial_shares(a, b);
+    let _ = math::deposit(a, b, c, d, e);
+    let _ = math::withdrawal(a, b, c, d);
+    let _ = a.try_add(b);
+    let _ = a.try_sub(b);
+    let _ = a.try_mul(b);
+    let _ = a.try_div(b);
+    let _ = a.try_sqrt();
+    let _ = a.ulp();
+}
+
+fn pool_calls<N: Num>(pool: &mut Pool<N>, a: N, b: N) -> Result<(), TestCaseError> {
+    let ops: [&dyn Fn(&mut Pool<N>) -> Result<(), CpAmmError>; 7] = [
+        &|p| p.swap_exact_in(Token::X, a).map(drop),
+        &|p| p.swap_exact_in(Token::Y, a).map(drop),
+        &|p| p.swap_exact_out(Token::X, a).map(drop),
+        &|p| p.swap_exact_out(Token::Y, a).map(drop),
+        &|p| p.arb_to_price(a).map(drop),
+        &|p| p.add_liquidity(a, b).map(drop),
+        &|p| p.remove_liquidity(a).map(drop),
+    ];
+    for op in ops {
+        let before = *pool;
+        if op(pool).is_err() {
+            prop_assert_eq!(*pool, before);
+        }
+    }
+    let _ = (pool.k(), pool.price(), pool.arb_trade(b));
+    Ok(())
+}
+
+proptest! {
+    #[test]
+    fn f64_any_input_no_panic(a in any_f64(), b in any_f64(), c in any_f64(), d in any_f64(), e in any_f64(), fee in any_fee()) {
+        every_function(a, b, c, d, e, fee);
+        if let Ok(mut pool) = Pool::new(b, c, fee) {
+            pool_calls(&mut pool, a, d)?;
+        }
+        pool_calls(&mut Pool::<f64>::empty(fee), a, d)?;
+    }
+
+    #[test]
+    fn dec_any_input_no_panic(a in any_dec(), b in any_dec(), c in any_dec(), d in any_dec(), e in any_dec(), fee in any_fee()) {
+        every_function(a, b, c, d, e, fee);
+        if let Ok(mut pool) = Pool::new(b, c, fee) {
+            pool_calls(&mut pool, a, d)?;
+        }
+        pool_calls(&mut Pool::<Decimal>::empty(fee), a, d)?;
+    }
+
+    #[test]
+    fn fee_constructors_take_any_u32(n in any::<u32>()) {
+        prop_assert_eq!(Fee::ppm(n).is_ok(), n < 1_000_000);
+        prop_assert_eq!(Fee::bps(n).is_ok(), u64::from(n) * 100 < 1_000_000);
+    }
+
+    /// The context agrees with rust_decimal's own operators to within a unit of the 28th digit
+    /// (rust_decimal rounds its own way, to 28 places), and every context op takes any input.
+    #[test]
+    fn context_close_to_rust_decimal(a in any_dec(), b in any_dec(), prec in 0u32..40) {
+        let ctx = DecimalContext::PYTHON_DEFAULT;
+        for (ours, theirs) in [
+            (ctx.add(a, b), a.checked_add(b)),
+            (ctx.sub(a, b), a.checked_sub(b)),
+            (ctx.mul(a, b), a.checked_mul(b)),
+            (ctx.div(a, b), a.checked_div(b)),
+        ] {
+            if let (Ok(o), Some(t)) = (ours, theirs) {
+                let unit = ctx.ulp(t).unwrap().max(ctx.ulp(o).unwrap());
+                prop_assert!((o - t).abs() <= unit, "{a} ∘ {b}: ours {o}, rust_decimal {t}");
+            }
+        }
+        if let Some((r, back)) = ctx.sqrt(a).ok().and_then(|r| Some((r, r.checked_mul(r)?))) {
+            // r² ≈ a within the rounding of r.
+            prop_assert!((back - a).abs() <= ctx.ulp(r).unwrap() * (r + r + Decimal::ONE));
+        }
+        if let Ok(c) = DecimalContext::new(prec) {
+            let _ = c.round(a);
+            prop_assert_eq!(c.precision(), prec);
+        }
+    }
+}
