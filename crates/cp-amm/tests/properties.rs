@@ -286,8 +286,11 @@ fn every_function<N: Num>(a: N, b: N, c: N, d: N, e: N, fee: Fee) {
     let _ = a.ulp();
 }
 
+/// One pool operation, as a closure over its arguments.
+type PoolOp<'a, N> = &'a dyn Fn(&mut Pool<N>) -> Result<(), CpAmmError>;
+
 fn pool_calls<N: Num>(pool: &mut Pool<N>, a: N, b: N) -> Result<(), TestCaseError> {
-    let ops: [&dyn Fn(&mut Pool<N>) -> Result<(), CpAmmError>; 7] = [
+    let ops: [PoolOp<'_, N>; 7] = [
         &|p| p.swap_exact_in(Token::X, a).map(drop),
         &|p| p.swap_exact_in(Token::Y, a).map(drop),
         &|p| p.swap_exact_out(Token::X, a).map(drop),
