@@ -66,11 +66,35 @@ fn digits(c: Wide) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
+/// `10^0 ..= 10^38`, every power of ten a `u128` holds.
+const P10: [u128; 39] = {
+    let mut t = [1u128; 39];
+    let mut i = 1;
+    while i < 39 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// Number of decimal digits of `c` (1 for zero).
+fn digits128(c: u128) -> i32 {
+    // ilog10 of a u128 is at most 38.
+    c.checked_ilog10()
+        .map_or(1, |d| i32::try_from(d).unwrap_or(38) + 1)
+}
+
+/// `c · 10^n` when it fits a `u128`.
+fn shl10(c: u128, n: i32) -> Option<u128> {
+    c.checked_mul(*P10.get(usize::try_from(n).ok()?)?)
+}
+
 /// A decimal value split into sign, coefficient and exponent: `(-1)^neg · coeff · 10^exp`.
+/// rust_decimal's mantissa has 96 bits, so the coefficient fits a `u128`.
 #[derive(Clone, Copy)]
 struct Parts {
     neg: bool,
-    coeff: Wide,
+    coeff: u128,
     exp: i32,
 }
 
@@ -81,9 +105,13 @@ impl Parts {
         let scale = i32::try_from(d.scale()).unwrap_or(MAX_SCALE);
         Self {
             neg: m < 0,
-            coeff: Wide::from(m.unsigned_abs()),
+            coeff: m.unsigned_abs(),
             exp: -scale,
         }
+    }
+
+    fn wide(self) -> Wide {
+        Wide::from(self.coeff)
     }
 }
 
@@ -145,7 +173,7 @@ impl DecimalContext {
     /// None in practice; the signature matches the other operations.
     pub fn round(self, x: Decimal) -> Result<Decimal> {
         let p = Parts::of(x);
-        self.finish(p.neg, p.coeff, p.exp, "round")
+        self.finish128(p.neg, p.coeff, p.exp, "round")
     }
 
     /// `a + b`, correctly rounded.
@@ -155,8 +183,21 @@ impl DecimalContext {
     pub fn add(self, a: Decimal, b: Decimal) -> Result<Decimal> {
         let (a, b) = (Parts::of(a), Parts::of(b));
         let exp = a.exp.min(b.exp);
-        let ca = a.coeff * pow10(a.exp - exp)?;
-        let cb = b.coeff * pow10(b.exp - exp)?;
+        // Fast path: both aligned coefficients and their sum fit a u128.
+        if let (Some(ca), Some(cb)) = (shl10(a.coeff, a.exp - exp), shl10(b.coeff, b.exp - exp)) {
+            let sum = if a.neg == b.neg {
+                ca.checked_add(cb).map(|c| (a.neg, c))
+            } else if ca >= cb {
+                Some((a.neg, ca - cb))
+            } else {
+                Some((b.neg, cb - ca))
+            };
+            if let Some((neg, c)) = sum {
+                return self.finish128(neg && c != 0, c, exp, "addition");
+            }
+        }
+        let ca = a.wide() * pow10(a.exp - exp)?;
+        let cb = b.wide() * pow10(b.exp - exp)?;
         let (neg, coeff) = if a.neg == b.neg {
             (a.neg, ca + cb)
         } else if ca >= cb {
@@ -181,12 +222,11 @@ impl DecimalContext {
     /// [`CpAmmError::Overflow`] when the rounded product has 2^96 or more units.
     pub fn mul(self, a: Decimal, b: Decimal) -> Result<Decimal> {
         let (a, b) = (Parts::of(a), Parts::of(b));
-        self.finish(
-            a.neg != b.neg,
-            a.coeff * b.coeff,
-            a.exp + b.exp,
-            "multiplication",
-        )
+        let (neg, exp) = (a.neg != b.neg, a.exp + b.exp);
+        match a.coeff.checked_mul(b.coeff) {
+            Some(c) => self.finish128(neg, c, exp, "multiplication"),
+            None => self.finish(neg, a.wide() * b.wide(), exp, "multiplication"),
+        }
     }
 
     /// `a / b`, correctly rounded (CPython's `Decimal.__truediv__`).
@@ -197,8 +237,8 @@ impl DecimalContext {
     pub fn div(self, a: Decimal, b: Decimal) -> Result<Decimal> {
         let (pa, pb) = (Parts::of(a), Parts::of(b));
         let neg = pa.neg != pb.neg;
-        if pb.coeff.is_zero() {
-            return Err(if pa.coeff.is_zero() {
+        if pb.coeff == 0 {
+            return Err(if pa.coeff == 0 {
                 CpAmmError::InvalidOperation { op: "0 / 0" }
             } else {
                 CpAmmError::DivisionByZero {
@@ -207,28 +247,40 @@ impl DecimalContext {
             });
         }
         let ideal = pa.exp - pb.exp;
-        if pa.coeff.is_zero() {
-            return self.finish(false, Wide::ZERO, ideal, "division");
+        if pa.coeff == 0 {
+            return self.finish128(false, 0, ideal, "division");
         }
-        let shift = digits(pb.coeff) - digits(pa.coeff) + self.prec() + 1;
+        let shift = digits128(pb.coeff) - digits128(pa.coeff) + self.prec() + 1;
         let mut exp = ideal - shift;
-        let (mut q, r) = if shift >= 0 {
-            (pa.coeff * pow10(shift)?).div_rem(pb.coeff)
+        let (q, r) = if shift >= 0 {
+            match shl10(pa.coeff, shift) {
+                Some(n) => (n / pb.coeff, n % pb.coeff != 0),
+                None => {
+                    let (q, r) = (pa.wide() * pow10(shift)?).div_rem(pb.wide());
+                    let q =
+                        u128::try_from(q).map_err(|_| CpAmmError::Overflow { op: "division" })?;
+                    (q, !r.is_zero())
+                }
+            }
         } else {
-            pa.coeff.div_rem(pb.coeff * pow10(-shift)?)
+            let d = shl10(pb.coeff, -shift).ok_or(CpAmmError::Overflow { op: "division" })?;
+            (pa.coeff / d, pa.coeff % d != 0)
         };
-        let ten = Wide::from(10u8);
-        if r.is_zero() {
+        // The quotient has prec + 1 or prec + 2 <= 30 digits, so it fits a u128.
+        let mut q = q;
+        if r {
+            // Inexact: a sticky last digit keeps the one rounding correct.
+            if q % 5 == 0 {
+                q += 1;
+            }
+        } else {
             // Exact: move toward the ideal exponent, as Python does.
-            while exp < ideal && (q % ten).is_zero() {
-                q /= ten;
+            while exp < ideal && q % 10 == 0 {
+                q /= 10;
                 exp += 1;
             }
-        } else if (q % Wide::from(5u8)).is_zero() {
-            // Inexact: a sticky last digit keeps the one rounding correct.
-            q += Wide::from(1u8);
         }
-        self.finish(neg, q, exp, "division")
+        self.finish128(neg, q, exp, "division")
     }
 
     /// `√a`, correctly rounded half-even (CPython's `Decimal.sqrt`).
@@ -237,8 +289,8 @@ impl DecimalContext {
     /// [`CpAmmError::NegativeSqrt`] for `a < 0` (Python's `InvalidOperation`).
     pub fn sqrt(self, a: Decimal) -> Result<Decimal> {
         let p = Parts::of(a);
-        if p.coeff.is_zero() {
-            return self.finish(false, Wide::ZERO, p.exp >> 1, "sqrt");
+        if p.coeff == 0 {
+            return self.finish128(false, 0, p.exp >> 1, "sqrt");
         }
         if p.neg {
             return Err(CpAmmError::NegativeSqrt {
@@ -247,11 +299,11 @@ impl DecimalContext {
         }
         let prec = self.prec() + 1;
         let mut e = p.exp >> 1;
-        let len = digits(p.coeff);
+        let len = digits128(p.coeff);
         let (mut c, l) = if p.exp & 1 == 1 {
-            (p.coeff * Wide::from(10u8), (len >> 1) + 1)
+            (p.wide() * Wide::from(10u8), (len >> 1) + 1)
         } else {
-            (p.coeff, (len + 1) >> 1)
+            (p.wide(), (len + 1) >> 1)
         };
         let shift = prec - l;
         let mut exact = if shift >= 0 {
@@ -263,7 +315,7 @@ impl DecimalContext {
             r.is_zero()
         };
         e -= shift;
-        let mut n = isqrt(c);
+        let mut n = c.root(2);
         exact = exact && n * n == c;
         if exact {
             if shift >= 0 {
@@ -285,71 +337,88 @@ impl DecimalContext {
     /// None in practice: the unit of any `Decimal` is representable.
     pub fn ulp(self, x: Decimal) -> Result<Decimal> {
         let p = Parts::of(x);
-        let adjusted = if p.coeff.is_zero() {
+        let adjusted = if p.coeff == 0 {
             -MAX_SCALE
         } else {
-            digits(p.coeff) - 1 + p.exp
+            digits128(p.coeff) - 1 + p.exp
         };
         let e = (adjusted - (self.prec() - 1)).max(-MAX_SCALE);
-        self.finish(false, Wide::from(1u8), e, "ulp")
+        self.finish128(false, 1, e, "ulp")
     }
 
     /// Rounds the exact value `(-1)^neg · coeff · 10^exp` half-even to `prec` digits (and to at
-    /// most 28 places), then builds the `Decimal`. This is `_pydecimal`'s `_fix`.
+    /// most 28 places), then builds the `Decimal`. This is `_pydecimal`'s `_fix`. Coefficients
+    /// wider than a `u128` are rounded here; the rest is [`Self::finish128`].
     fn finish(self, neg: bool, coeff: Wide, exp: i32, op: &'static str) -> Result<Decimal> {
+        if let Ok(c) = u128::try_from(coeff) {
+            return self.finish128(neg, c, exp, op);
+        }
+        // More than 38 digits, so more than `prec`: some must go.
+        let n = digits(coeff);
+        let drop = (n - self.prec()).max(-exp - MAX_SCALE);
+        let mut q = if drop > n {
+            Wide::ZERO
+        } else {
+            let unit = pow10(drop)?;
+            let (mut q, r) = coeff.div_rem(unit);
+            let half = unit / Wide::from(2u8);
+            if r > half || (r == half && q.bit(0)) {
+                q += Wide::from(1u8);
+            }
+            q
+        };
+        let mut exp = exp + drop;
+        if digits(q) > self.prec() {
+            // Rounding carried into a new digit (999… → 1000…): drop the trailing zero.
+            q /= Wide::from(10u8);
+            exp += 1;
+        }
+        // Now at most `prec` digits and at most 28 places: finish128 only builds.
+        let q = u128::try_from(q).map_err(|_| CpAmmError::Overflow { op })?;
+        self.finish128(neg, q, exp, op)
+    }
+
+    /// [`Self::finish`] for a coefficient that fits a `u128`.
+    fn finish128(self, neg: bool, coeff: u128, exp: i32, op: &'static str) -> Result<Decimal> {
         let overflow = CpAmmError::Overflow { op };
         let mut coeff = coeff;
         let mut exp = exp;
-        let n = digits(coeff);
+        let n = digits128(coeff);
         let drop = (n - self.prec()).max(-exp - MAX_SCALE).max(0);
         if drop > 0 {
-            if drop > n {
-                coeff = Wide::ZERO;
-            } else {
-                let unit = pow10(drop)?;
-                let (mut q, r) = coeff.div_rem(unit);
-                let half = unit / Wide::from(2u8);
-                if r > half || (r == half && q.bit(0)) {
-                    q += Wide::from(1u8);
+            coeff = match usize::try_from(drop).ok().and_then(|i| P10.get(i)) {
+                // 10^39 > u128::MAX: everything rounds away (below half of 10^39).
+                None => 0,
+                Some(&unit) => {
+                    let (mut q, r) = (coeff / unit, coeff % unit);
+                    let half = unit / 2;
+                    if r > half || (r == half && q % 2 == 1) {
+                        q += 1;
+                    }
+                    q
                 }
-                coeff = q;
-            }
+            };
             exp += drop;
-            if digits(coeff) > self.prec() {
+            if digits128(coeff) > self.prec() {
                 // Rounding carried into a new digit (999… → 1000…): drop the trailing zero.
-                coeff /= Wide::from(10u8);
+                coeff /= 10;
                 exp += 1;
             }
         }
-        if coeff.is_zero() {
+        if coeff == 0 {
             let scale = u32::try_from((-exp).clamp(0, MAX_SCALE)).unwrap_or(0);
             return Ok(Decimal::new(0, scale));
         }
         if exp > 0 {
-            coeff = coeff.checked_mul(pow10(exp)?).ok_or(overflow.clone())?;
+            coeff = shl10(coeff, exp).ok_or(overflow.clone())?;
             exp = 0;
         }
-        if coeff.bit_len() > 96 {
+        if coeff >> 96 != 0 {
             return Err(overflow);
         }
-        let m = i128::try_from(coeff.to::<u128>()).map_err(|_| overflow.clone())?;
+        let m = i128::try_from(coeff).map_err(|_| overflow.clone())?;
         let scale = u32::try_from(-exp).map_err(|_| overflow.clone())?;
         Decimal::try_from_i128_with_scale(if neg { -m } else { m }, scale).map_err(|_| overflow)
-    }
-}
-
-/// `⌊√c⌋` by Newton's method from above.
-fn isqrt(c: Wide) -> Wide {
-    if c.is_zero() {
-        return c;
-    }
-    let mut n = Wide::from(1u8) << c.bit_len().div_ceil(2);
-    loop {
-        let q = c / n;
-        if n <= q {
-            return n;
-        }
-        n = (n + q) >> 1;
     }
 }
 
