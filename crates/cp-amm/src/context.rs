@@ -353,29 +353,18 @@ impl DecimalContext {
         if let Ok(c) = u128::try_from(coeff) {
             return self.finish128(neg, c, exp, op);
         }
-        // More than 38 digits, so more than `prec`: some must go.
+        // More than 38 digits, so more than `prec`: at least 11 must go. Cut to one digit past
+        // the rounding point, with a sticky last digit for what was cut, and let finish128 do the
+        // one rounding (the same trick as in `div`).
         let n = digits(coeff);
-        let drop = (n - self.prec()).max(-exp - MAX_SCALE);
-        let mut q = if drop > n {
-            Wide::ZERO
-        } else {
-            let unit = pow10(drop)?;
-            let (mut q, r) = coeff.div_rem(unit);
-            let half = unit / Wide::from(2u8);
-            if r > half || (r == half && q.bit(0)) {
-                q += Wide::from(1u8);
-            }
-            q
-        };
-        let mut exp = exp + drop;
-        if digits(q) > self.prec() {
-            // Rounding carried into a new digit (999… → 1000…): drop the trailing zero.
-            q /= Wide::from(10u8);
-            exp += 1;
+        let cut = (n - self.prec()).max(-exp - MAX_SCALE) - 1;
+        let (q, r) = coeff.div_rem(pow10(cut)?);
+        // At most prec + 1 digits remain.
+        let mut q = u128::try_from(q).map_err(|_| CpAmmError::Overflow { op })?;
+        if !r.is_zero() && q % 5 == 0 {
+            q += 1;
         }
-        // Now at most `prec` digits and at most 28 places: finish128 only builds.
-        let q = u128::try_from(q).map_err(|_| CpAmmError::Overflow { op })?;
-        self.finish128(neg, q, exp, op)
+        self.finish128(neg, q, exp + cut, op)
     }
 
     /// [`Self::finish`] for a coefficient that fits a `u128`.
