@@ -197,12 +197,6 @@ impl<N: Num> Pool<N> {
         let rx = self.reserve_x.try_sub(w.amount_x)?;
         let ry = self.reserve_y.try_sub(w.amount_y)?;
         let s = self.lp_supply.try_sub(shares)?;
-        if s < N::ZERO {
-            return Err(CpAmmError::InsufficientShares {
-                requested: shares.to_string(),
-                supply: self.lp_supply.to_string(),
-            });
-        }
         (self.reserve_x, self.reserve_y, self.lp_supply) = (rx, ry, s);
         Ok(w)
     }
