@@ -5,9 +5,7 @@ use anyhow::Result;
 use crate::{cargo, project_root, run_cmd};
 
 pub(crate) fn run() -> Result<()> {
-    let mut cmd = cargo();
-    cmd.args(["bench", "--workspace", "--locked"]);
-    run_cmd(cmd)?;
+    run_cmd(&mut cargo(&["bench", "--workspace", "--locked"]))?;
     let report = project_root().join("target/criterion/report/index.html");
     eprintln!("criterion reports: {}", report.display());
     eprintln!(

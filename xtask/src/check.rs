@@ -1,7 +1,5 @@
 //! `cargo xtask check`: everything CI runs, in order, stopping at the first failure.
 
-use std::process::Command;
-
 use anyhow::{Context, Result};
 
 use crate::{cargo, conformance, run_cmd};
@@ -11,13 +9,10 @@ const PROPTEST_CASES: &str = "256";
 
 pub(crate) fn run() -> Result<()> {
     step("formatting", || {
-        let mut c = cargo();
-        c.args(["fmt", "--all", "--", "--check"]);
-        run_cmd(c)
+        run_cmd(&mut cargo(&["fmt", "--all", "--", "--check"]))
     })?;
     step("clippy", || {
-        let mut c = cargo();
-        c.args([
+        run_cmd(&mut cargo(&[
             "clippy",
             "--workspace",
             "--all-targets",
@@ -25,42 +20,39 @@ pub(crate) fn run() -> Result<()> {
             "--",
             "-D",
             "warnings",
-        ]);
-        run_cmd(c)
+        ]))
     })?;
     step("tests", || {
         if has_nextest() {
-            let mut c = cargo();
-            c.args([
+            let nextest = [
                 "nextest",
                 "run",
                 "--workspace",
                 "--locked",
                 "--no-fail-fast",
-            ])
-            .env("PROPTEST_CASES", PROPTEST_CASES);
-            run_cmd(c)?;
+            ];
+            run_cmd(cargo(&nextest).env("PROPTEST_CASES", PROPTEST_CASES))?;
             // nextest does not run doctests.
-            let mut c = cargo();
-            c.args(["test", "--workspace", "--doc", "--locked"]);
-            run_cmd(c)
+            run_cmd(&mut cargo(&["test", "--workspace", "--doc", "--locked"]))
         } else {
-            let mut c = cargo();
-            c.args(["test", "--workspace", "--locked"])
-                .env("PROPTEST_CASES", PROPTEST_CASES);
-            run_cmd(c)
+            run_cmd(
+                cargo(&["test", "--workspace", "--locked"]).env("PROPTEST_CASES", PROPTEST_CASES),
+            )
         }
     })?;
     step("benches, once each in test mode", || {
-        let mut c = cargo();
-        c.args(["test", "--workspace", "--benches", "--locked"]);
-        run_cmd(c)
+        run_cmd(&mut cargo(&[
+            "test",
+            "--workspace",
+            "--benches",
+            "--locked",
+        ]))
     })?;
     step("docs", || {
-        let mut c = cargo();
-        c.args(["doc", "--workspace", "--no-deps", "--locked"])
-            .env("RUSTDOCFLAGS", "-D warnings");
-        run_cmd(c)
+        run_cmd(
+            cargo(&["doc", "--workspace", "--no-deps", "--locked"])
+                .env("RUSTDOCFLAGS", "-D warnings"),
+        )
     })?;
     step("conformance", || {
         let opts = conformance::Options {
@@ -83,8 +75,7 @@ fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
 }
 
 fn has_nextest() -> bool {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["nextest", "--version"])
+    cargo(&["nextest", "--version"])
         .output()
         .is_ok_and(|o| o.status.success())
 }

@@ -85,15 +85,16 @@ fn project_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
-/// `$CARGO` (set when run through `cargo xtask`), else `cargo`.
-fn cargo() -> Command {
+/// `$CARGO args…` (`$CARGO` is set when run through `cargo xtask`; else `cargo`), run from the
+/// workspace root.
+fn cargo(args: &[&str]) -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.current_dir(project_root());
+    cmd.args(args).current_dir(project_root());
     cmd
 }
 
 /// Runs `cmd`, echoing it, and fails with a message naming it unless it succeeds.
-fn run_cmd(mut cmd: Command) -> Result<()> {
+fn run_cmd(cmd: &mut Command) -> Result<()> {
     let shown = format!(
         "{} {}",
         cmd.get_program().to_string_lossy(),

@@ -277,10 +277,15 @@ pub fn deposit<N: Num>(
     } else {
         (dy.try_mul(x)?.try_div(y)?, dy, dy.try_mul(s)?.try_div(y)?)
     };
+    if amount_x <= N::ZERO || amount_y <= N::ZERO {
+        return Err(CpAmmError::RoundsToZero {
+            what: "deposit amount",
+        });
+    }
     let (new_x, new_y) = (x.try_add(amount_x)?, y.try_add(amount_y)?);
     let mut step = shares.ulp()?;
     loop {
-        if shares <= N::ZERO || amount_x <= N::ZERO || amount_y <= N::ZERO {
+        if shares <= N::ZERO {
             return Err(CpAmmError::RoundsToZero { what: "shares" });
         }
         let back = withdrawal(shares, new_x, new_y, s.try_add(shares)?)?;
@@ -319,7 +324,7 @@ pub fn withdrawal<N: Num>(
             supply: s.to_string(),
         });
     }
-    if shares >= s {
+    if shares == s {
         return Ok(Withdrawal {
             amount_x: x,
             amount_y: y,

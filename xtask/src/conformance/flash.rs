@@ -99,11 +99,15 @@ fn s<'a>(v: &'a Value, key: &str) -> Result<&'a str> {
 }
 
 /// An input value, which must be a decimal rust_decimal holds exactly.
-fn dec(v: &Value, key: &str) -> Result<Decimal> {
-    let text = s(v, key)?;
+fn parse_input(text: &str) -> Result<Decimal> {
     Decimal::from_str_exact(text)
         .or_else(|_| Decimal::from_scientific(text))
-        .with_context(|| format!("`{key}` = {text} is not an exact decimal input"))
+        .with_context(|| format!("{text} is not an exact decimal input"))
+}
+
+/// The input value under `key`.
+fn dec(v: &Value, key: &str) -> Result<Decimal> {
+    parse_input(s(v, key)?).with_context(|| format!("field `{key}`"))
 }
 
 fn liquidity(v: &Value, key: &str) -> Result<Liquidity> {
@@ -183,10 +187,7 @@ fn swap_case(v: &Value, c: &mut Case, tally: &mut Tally) -> Result<()> {
         .get("out")
         .and_then(Value::as_array)
         .context("missing `out`")?;
-    let num = |a: &Value| -> Result<Decimal> {
-        let t = a.as_str().context("not a string")?;
-        Decimal::from_str_exact(t).with_context(|| format!("{t} is not an exact decimal input"))
-    };
+    let num = |a: &Value| parse_input(a.as_str().context("not a string")?);
     if input.len() != 3 || out.len() != 3 {
         bail!("`in` and `out` must hold three values");
     }
