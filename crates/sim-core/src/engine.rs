@@ -1,0 +1,444 @@
+//! The engine: runs a model over subsets × Monte Carlo runs × timesteps × blocks.
+//!
+//! Each run is independent: its own copy of the genesis state, its own history, its own random
+//! stream. Runs execute on a rayon pool in windows of a few runs per thread; each window's
+//! records are written in record order before the next window starts, so memory stays bounded
+//! and the output is the same for any thread count.
+
+use rayon::prelude::*;
+
+use crate::block::{Ctx, Model};
+use crate::error::{BoxError, EngineError};
+use crate::history::History;
+use crate::hooks::{Hooks, NoHooks};
+use crate::rng::{RngKind, SimRng};
+use crate::signals::Signals;
+use crate::sink::{Header, RowMeta, Sink};
+use crate::value::Value;
+use crate::vars::Vars;
+
+/// Runs per thread in one window of parallel work.
+const RUNS_PER_THREAD: usize = 8;
+
+/// An experiment: a model, its parameter subsets, and how to run them (cadCAD's `sim_config`:
+/// `N`, `T`, `M`, plus the seed and the execution settings).
+pub struct Experiment<'a, S, P, G: Signals> {
+    model: &'a Model<S, P, G>,
+    subsets: Vec<P>,
+    runs: usize,
+    timesteps: usize,
+    seed: u64,
+    rng: RngKind,
+    threads: usize,
+    simulation: usize,
+    drop_substeps: bool,
+    check_finite: bool,
+    hooks: &'a dyn Hooks,
+}
+
+/// A run that ended early. Its records up to the failure were written; the other runs are not
+/// affected (radCAD's `raise_exceptions=False`).
+#[derive(Debug)]
+pub struct RunFailure {
+    /// The subset, from 0.
+    pub subset: usize,
+    /// The run, from 1.
+    pub run: usize,
+    /// The timestep being computed when it failed.
+    pub timestep: usize,
+    /// The substep (block) being computed when it failed.
+    pub substep: usize,
+    /// What went wrong.
+    pub error: RunError,
+}
+
+impl std::fmt::Display for RunFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "subset {} run {} failed at timestep {} substep {}: {}",
+            self.subset, self.run, self.timestep, self.substep, self.error
+        )
+    }
+}
+
+/// Why a run ended early.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    /// A policy returned an error.
+    #[error("policy `{name}` failed: {source}")]
+    Policy {
+        /// The policy's name in its block.
+        name: &'static str,
+        /// Its error.
+        source: BoxError,
+    },
+    /// A state update function returned an error.
+    #[error("state update `{name}` failed: {source}")]
+    Update {
+        /// The update's name in its block.
+        name: &'static str,
+        /// Its error.
+        source: BoxError,
+    },
+    /// The block's `policy_ops` reduction gave no value for a key.
+    #[error("the reduction of signal `{key}` failed (overflow, or the custom op refused)")]
+    Reduction {
+        /// The signal.
+        key: &'static str,
+    },
+    /// With [`Experiment::check_finite`]: a state variable became NaN or infinite.
+    #[error("state variable `{variable}` is not finite: {value}")]
+    NonFinite {
+        /// The variable.
+        variable: &'static str,
+        /// Its value.
+        value: f64,
+    },
+}
+
+/// What an experiment did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Records written.
+    pub rows: u64,
+    /// Runs executed (subsets × runs).
+    pub runs: usize,
+    /// Runs that ended early, in record order.
+    pub failures: Vec<RunFailure>,
+}
+
+impl Outcome {
+    /// Whether every run completed.
+    #[must_use]
+    pub fn is_success(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+struct RunOutput<S> {
+    subset: usize,
+    run: usize,
+    states: Vec<S>,
+    failure: Option<RunFailure>,
+}
+
+impl<'a, S, P, G> Experiment<'a, S, P, G>
+where
+    S: Vars,
+    P: Vars,
+    G: Signals,
+{
+    /// An experiment of `model` over these parameter subsets (see [`Sweep`](crate::Sweep)),
+    /// with 1 run of 1 timestep, seed 0, ChaCha8 streams and all cores until set otherwise.
+    #[must_use]
+    pub fn new(model: &'a Model<S, P, G>, subsets: Vec<P>) -> Self {
+        Self {
+            model,
+            subsets,
+            runs: 1,
+            timesteps: 1,
+            seed: 0,
+            rng: RngKind::default(),
+            threads: 0,
+            simulation: 0,
+            drop_substeps: false,
+            check_finite: false,
+            hooks: &NoHooks,
+        }
+    }
+
+    /// Monte Carlo runs per subset (cadCAD's `N`).
+    #[must_use]
+    pub fn runs(mut self, n: usize) -> Self {
+        self.runs = n;
+        self
+    }
+
+    /// Timesteps per run (cadCAD's `T = range(n)`).
+    #[must_use]
+    pub fn timesteps(mut self, n: usize) -> Self {
+        self.timesteps = n;
+        self
+    }
+
+    /// The experiment seed every run's stream derives from.
+    #[must_use]
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The random generator kind (default ChaCha8).
+    #[must_use]
+    pub fn rng(mut self, kind: RngKind) -> Self {
+        self.rng = kind;
+        self
+    }
+
+    /// Worker threads; 0 (the default) means one per core. The records do not depend on it.
+    #[must_use]
+    pub fn threads(mut self, n: usize) -> Self {
+        self.threads = n;
+        self
+    }
+
+    /// The `simulation` index written in every record (cadCAD numbers appended configs).
+    #[must_use]
+    pub fn simulation(mut self, index: usize) -> Self {
+        self.simulation = index;
+        self
+    }
+
+    /// Keep only the last substep of each timestep, and the initial row (radCAD's
+    /// `drop_substeps`).
+    #[must_use]
+    pub fn drop_substeps(mut self, drop: bool) -> Self {
+        self.drop_substeps = drop;
+        self
+    }
+
+    /// End a run whose state gets a NaN or infinite float, naming the variable.
+    #[must_use]
+    pub fn check_finite(mut self, check: bool) -> Self {
+        self.check_finite = check;
+        self
+    }
+
+    /// Hooks and progress callbacks.
+    #[must_use]
+    pub fn hooks(mut self, hooks: &'a dyn Hooks) -> Self {
+        self.hooks = hooks;
+        self
+    }
+
+    /// The parameter subsets.
+    #[must_use]
+    pub fn subsets(&self) -> &[P] {
+        &self.subsets
+    }
+
+    /// The number of records the experiment writes when every run completes.
+    #[must_use]
+    pub fn expected_rows(&self) -> u64 {
+        let per_run = if self.drop_substeps {
+            1 + self.timesteps
+        } else {
+            1 + self.timesteps * self.model.blocks.len()
+        };
+        (self.subsets.len() * self.runs * per_run) as u64
+    }
+
+    /// Runs the experiment, writing every record to `sink` in cadCAD's order.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError`] when the experiment cannot start (no blocks, no subsets, zero runs or
+    /// timesteps, no thread pool) or the sink fails. A failing run is not an error: see
+    /// [`Outcome::failures`].
+    pub fn run(&self, sink: &mut dyn Sink) -> Result<Outcome, EngineError> {
+        if self.model.blocks.is_empty() {
+            return Err(EngineError::NoBlocks);
+        }
+        if self.subsets.is_empty() {
+            return Err(EngineError::NoSubsets);
+        }
+        for (what, got) in [("runs", self.runs), ("timesteps", self.timesteps)] {
+            if got == 0 {
+                return Err(EngineError::Zero { what, got });
+            }
+        }
+        let header = Header {
+            state: S::NAMES,
+            params: P::NAMES,
+        };
+        let params: Vec<Vec<Value>> = self.subsets.iter().map(Vars::values).collect();
+        let jobs: Vec<(usize, usize)> = (0..self.subsets.len())
+            .flat_map(|s| (1..=self.runs).map(move |r| (s, r)))
+            .collect();
+        let total = jobs.len();
+
+        self.hooks.before_experiment(self.subsets.len(), self.runs);
+        sink.begin(&header)?;
+        let mut outcome = Outcome {
+            runs: total,
+            ..Outcome::default()
+        };
+        let mut scratch = Vec::with_capacity(S::NAMES.len());
+        let mut done = 0;
+
+        let sequential = self.threads == 1 || self.rng == RngKind::NumpyShared;
+        let pool = if sequential {
+            None
+        } else {
+            Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(self.threads)
+                    .build()
+                    .map_err(|e| EngineError::ThreadPool(e.to_string()))?,
+            )
+        };
+        let window = pool
+            .as_ref()
+            .map_or(1, |p| p.current_num_threads().max(1) * RUNS_PER_THREAD);
+        let mut shared = SimRng::for_run(self.rng, self.seed, 0, 0);
+
+        for chunk in jobs.chunks(window) {
+            for &(subset, run) in chunk {
+                if run == 1 {
+                    self.hooks.before_subset(subset);
+                }
+            }
+            let outputs: Vec<RunOutput<S>> = match &pool {
+                Some(pool) => pool.install(|| {
+                    chunk
+                        .par_iter()
+                        .map(|&(s, r)| {
+                            let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
+                            self.execute(s, r, &mut rng)
+                        })
+                        .collect()
+                }),
+                None => chunk
+                    .iter()
+                    .map(|&(s, r)| {
+                        if self.rng == RngKind::NumpyShared {
+                            self.execute(s, r, &mut shared)
+                        } else {
+                            let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
+                            self.execute(s, r, &mut rng)
+                        }
+                    })
+                    .collect(),
+            };
+            for out in outputs {
+                outcome.rows += self.emit(&out, &params[out.subset], &mut scratch, sink)?;
+                if let Some(f) = out.failure {
+                    outcome.failures.push(f);
+                }
+                done += 1;
+                self.hooks.progress(done, total);
+                if out.run == self.runs {
+                    self.hooks.after_subset(out.subset);
+                }
+            }
+        }
+        sink.finish()?;
+        self.hooks.after_experiment(&outcome);
+        Ok(outcome)
+    }
+
+    /// One run: every timestep, every block; the states in record order.
+    fn execute(&self, subset: usize, run: usize, rng: &mut SimRng) -> RunOutput<S> {
+        self.hooks.before_run(subset, run);
+        let params = &self.subsets[subset];
+        let blocks = &self.model.blocks;
+        let n_blocks = blocks.len();
+        let mut states = Vec::with_capacity(1 + self.timesteps * n_blocks);
+        states.push(self.model.genesis.clone());
+        let mut scratch = Vec::new();
+        let mut failure = None;
+
+        'run: for timestep in 1..=self.timesteps {
+            let completed = 1 + (timestep - 1) * n_blocks;
+            for (k, block) in blocks.iter().enumerate() {
+                let substep = k + 1;
+                let fail = |error| RunFailure {
+                    subset,
+                    run,
+                    timestep,
+                    substep,
+                    error,
+                };
+                let Some(state) = states.last() else {
+                    break 'run;
+                };
+                let ctx = Ctx {
+                    substep,
+                    timestep,
+                    run,
+                    subset,
+                    history: History::new(&states[..completed], n_blocks),
+                    state,
+                };
+                let mut input = G::default();
+                for (name, policy) in &block.policies {
+                    match policy(params, &ctx, rng) {
+                        Ok(signal) => {
+                            if let Err(key) = input.combine(signal, block.op) {
+                                failure = Some(fail(RunError::Reduction { key }));
+                                break 'run;
+                            }
+                        }
+                        Err(source) => {
+                            failure = Some(fail(RunError::Policy { name, source }));
+                            break 'run;
+                        }
+                    }
+                }
+                let mut next = state.clone();
+                for (name, update) in &block.updates {
+                    if let Err(source) = update(params, &ctx, &input, &mut next) {
+                        failure = Some(fail(RunError::Update { name, source }));
+                        break 'run;
+                    }
+                }
+                if self.check_finite {
+                    scratch.clear();
+                    next.write_values(&mut scratch);
+                    if let Some((i, v)) = scratch.iter().enumerate().find(|(_, v)| !v.is_finite())
+                    {
+                        failure = Some(fail(RunError::NonFinite {
+                            variable: S::NAMES[i],
+                            value: v.as_f64(),
+                        }));
+                        break 'run;
+                    }
+                }
+                states.push(next);
+            }
+        }
+        self.hooks.after_run(subset, run, failure.is_none());
+        RunOutput {
+            subset,
+            run,
+            states,
+            failure,
+        }
+    }
+
+    /// Writes one run's records; returns how many.
+    fn emit(
+        &self,
+        out: &RunOutput<S>,
+        params: &[Value],
+        scratch: &mut Vec<Value>,
+        sink: &mut dyn Sink,
+    ) -> Result<u64, EngineError> {
+        let n_blocks = self.model.blocks.len();
+        let mut rows = 0;
+        for (i, state) in out.states.iter().enumerate() {
+            let (timestep, substep) = if i == 0 {
+                (0, 0)
+            } else {
+                (1 + (i - 1) / n_blocks, 1 + (i - 1) % n_blocks)
+            };
+            if self.drop_substeps && i != 0 && substep != n_blocks {
+                continue;
+            }
+            let meta = RowMeta {
+                simulation: self.simulation,
+                subset: out.subset,
+                run: out.run,
+                substep,
+                timestep,
+            };
+            scratch.clear();
+            state.write_values(scratch);
+            sink.row(&meta, scratch, params)?;
+            rows += 1;
+        }
+        Ok(rows)
+    }
+}

@@ -1,0 +1,91 @@
+//! sim-core's one error type, and the boxed error that model functions return.
+
+use crate::vars::VarError;
+
+/// What a policy or state update function returns on failure: any error, boxed.
+///
+/// Model code uses `?` on its own error types; the engine records the message and ends only
+/// that run (see [`RunFailure`](crate::RunFailure)).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Why an experiment could not be set up or its records not written.
+///
+/// A failing *run* is not an `EngineError`: it ends that run only and is listed in the
+/// [`Outcome`](crate::Outcome).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// A sweep's lists have lengths that the sweep rule does not accept.
+    #[error(
+        "parameter `{param}` has {len} values where the sweep has {expected} subsets; lists must be of equal length or of length 1"
+    )]
+    SweepLength {
+        /// The offending parameter.
+        param: String,
+        /// Its number of values.
+        len: usize,
+        /// The number of subsets implied by the other lists.
+        expected: usize,
+    },
+    /// A swept parameter has no values.
+    #[error("parameter `{param}` has an empty list of values")]
+    EmptySweep {
+        /// The offending parameter.
+        param: String,
+    },
+    /// A parameter is swept twice.
+    #[error("parameter `{param}` appears twice in the sweep")]
+    DuplicateParam {
+        /// The offending parameter.
+        param: String,
+    },
+    /// A genesis variable or a parameter could not be set by name.
+    #[error(transparent)]
+    Var(#[from] VarError),
+    /// The model has no partial state update blocks.
+    #[error("the model has no partial state update blocks")]
+    NoBlocks,
+    /// The experiment has no subsets (an empty parameter list).
+    #[error("the experiment has no subsets")]
+    NoSubsets,
+    /// `runs`, `timesteps` or `threads` is out of range.
+    #[error("{what} must be at least 1, got {got}")]
+    Zero {
+        /// Which setting.
+        what: &'static str,
+        /// The value given.
+        got: usize,
+    },
+    /// The thread pool could not be built.
+    #[error("cannot start the thread pool: {0}")]
+    ThreadPool(String),
+    /// The sink could not write.
+    #[error("cannot write records: {0}")]
+    Sink(#[from] SinkError),
+}
+
+/// Why a sink could not write.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SinkError {
+    /// An I/O error.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// The CSV writer failed.
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    /// The Parquet writer failed.
+    #[cfg(feature = "parquet")]
+    #[error(transparent)]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// A column changed type within a file (Parquet columns have one type).
+    #[error("column `{column}` holds {expected} values but got a {got} value")]
+    ColumnType {
+        /// The column.
+        column: String,
+        /// Its type, fixed by its first value.
+        expected: &'static str,
+        /// The type of the value that did not fit.
+        got: &'static str,
+    },
+}

@@ -1,0 +1,34 @@
+//! Hooks around the experiment, each subset and each run, and progress reports.
+//!
+//! radCAD calls hooks before and after the experiment, each subset and each run; a CLI draws a
+//! progress bar from "runs done out of total". Every method has an empty default.
+
+use crate::engine::Outcome;
+
+/// Callbacks the engine makes while an experiment runs.
+///
+/// Experiment and subset hooks and [`progress`](Self::progress) are called on the calling
+/// thread, in record order. Run hooks are called on the thread that executes the run, just
+/// before and just after it, so they must be `Sync` and should be quick.
+pub trait Hooks: Sync {
+    /// Before anything runs: the number of subsets and of runs per subset.
+    fn before_experiment(&self, _subsets: usize, _runs: usize) {}
+    /// After the last record was written.
+    fn after_experiment(&self, _outcome: &Outcome) {}
+    /// Before the first run of a subset is started.
+    fn before_subset(&self, _subset: usize) {}
+    /// After the last record of a subset was written.
+    fn after_subset(&self, _subset: usize) {}
+    /// Before a run starts (on its worker thread).
+    fn before_run(&self, _subset: usize, _run: usize) {}
+    /// After a run ends, `ok` false when it failed (on its worker thread).
+    fn after_run(&self, _subset: usize, _run: usize, _ok: bool) {}
+    /// After each run's records were written: runs done out of the total.
+    fn progress(&self, _done: usize, _total: usize) {}
+}
+
+/// No hooks.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoHooks;
+
+impl Hooks for NoHooks {}

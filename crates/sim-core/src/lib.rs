@@ -1,0 +1,110 @@
+//! # sim-core: a cadCAD-compatible simulation engine
+//!
+//! sim-core runs models written the way cadCAD (0.5.3) and radCAD (0.14) users write them, with
+//! the same semantics and the same records, on typed state, reproducibly, and fast.
+//!
+//! ## The semantics (cadCAD's)
+//!
+//! A [`Model`] is a genesis state and an ordered list of partial state update [`Block`]s.
+//! Each timestep `t = 1..=T` runs every block in order; block `k` is substep `k` (from 1).
+//! Within a block:
+//!
+//! 1. every policy sees `(params, substep, history, state)` and returns [`Signals`];
+//! 2. the signals are combined key by key: a key emitted by several policies is reduced with the
+//!    block's `policy_ops` (default: `a + b`), a key emitted by one is passed through;
+//! 3. every state update function (SUF) sees the *same* pre-block state and the combined signals
+//!    (a parallel update); a variable no SUF sets is carried over.
+//!
+//! The [`History`] holds every completed timestep's substep states; the genesis state is
+//! timestep 0, so `history.last_state()` (cadCAD's `sH[-1][-1]`) is the last state of the
+//! previous timestep.
+//!
+//! A [`Sweep`] is cadCAD's `M`: under the default [`SweepRule::Zip`], lists of equal length
+//! zip into subsets and single-element lists broadcast; [`SweepRule::PadLast`] is radCAD's rule
+//! and [`SweepRule::Product`] the cartesian product. An [`Experiment`] runs `N` Monte Carlo runs
+//! (numbered from 1) of every subset (from 0) for `T` timesteps.
+//!
+//! **Records** are one row per substep plus an initial row per run (timestep 0, substep 0),
+//! with `simulation, subset, run, substep, timestep` and every state variable, in cadCAD's order:
+//! subset-major, then run, timestep, substep. They stream to a [`Sink`]: [`MemorySink`],
+//! [`CsvSink`], or `ParquetSink` (feature `parquet`). A model needs
+//! `1 + T · blocks` records per run, `subsets · N` times.
+//!
+//! ## What is different from cadCAD
+//!
+//! - State and parameters are structs ([`vars!`]), signals a struct of `Option`s
+//!   ([`signals!`]); policies and SUFs are plain functions.
+//! - Randomness is explicit: each policy gets its run's [`SimRng`], a stream derived from the
+//!   experiment seed and `(subset, run)` only (ChaCha8 by default, numpy's legacy MT19937 as an
+//!   option). The records are bit-identical on 1 or N threads.
+//! - A run whose policy fails ends alone, and is listed in [`Outcome::failures`].
+//!
+//! ## Example
+//!
+//! A deposit that grows by a swept rate, and a policy that adds noise:
+//!
+//! ```
+//! use sim_core::{Block, BoxError, Ctx, Experiment, MemorySink, Model, SimRng, Sweep, need};
+//!
+//! #[derive(Clone)]
+//! struct State { balance: f64 }
+//! sim_core::vars!(State { balance });
+//!
+//! #[derive(Clone)]
+//! struct Params { rate: f64 }
+//! sim_core::vars!(Params { rate });
+//!
+//! #[derive(Default)]
+//! struct Input { interest: Option<f64> }
+//! sim_core::signals!(Input: f64 { interest });
+//!
+//! fn accrue(p: &Params, ctx: &Ctx<'_, State>, _rng: &mut SimRng) -> Result<Input, BoxError> {
+//!     Ok(Input { interest: Some(ctx.state.balance * p.rate) })
+//! }
+//! fn jitter(_p: &Params, _ctx: &Ctx<'_, State>, rng: &mut SimRng) -> Result<Input, BoxError> {
+//!     Ok(Input { interest: Some(rng.normal(0.0, 0.0)) }) // zero noise: the sum is exact
+//! }
+//! fn balance(_p: &Params, ctx: &Ctx<'_, State>, i: &Input, next: &mut State) -> Result<(), BoxError> {
+//!     next.balance = ctx.state.balance + need(i.interest, "interest")?;
+//!     Ok(())
+//! }
+//!
+//! let model = Model::new(State { balance: 100.0 })
+//!     .block(Block::new().policy("accrue", accrue).policy("jitter", jitter).update("balance", balance));
+//! let subsets = Sweep::new().param("rate", [0.5, 1.0]).subsets(&Params { rate: 0.0 }, Default::default())?;
+//! let mut records = MemorySink::new();
+//! let outcome = Experiment::new(&model, subsets).runs(2).timesteps(2).seed(1).run(&mut records)?;
+//!
+//! assert_eq!(outcome.rows, 2 * 2 * 3);
+//! let balance = records.f64_column("balance").unwrap();
+//! assert_eq!(&balance[..3], &[100.0, 150.0, 225.0]); // subset 0, run 1
+//! assert_eq!(&balance[6..9], &[100.0, 200.0, 400.0]); // subset 1, run 1
+//! # Ok::<(), sim_core::EngineError>(())
+//! ```
+
+mod block;
+mod engine;
+mod error;
+mod history;
+mod hooks;
+mod rng;
+mod signals;
+pub mod sink;
+mod sweep;
+mod value;
+mod vars;
+
+pub use block::{Block, Ctx, Model, Policy, Update};
+pub use engine::{Experiment, Outcome, RunError, RunFailure};
+pub use error::{BoxError, EngineError, SinkError};
+pub use history::History;
+pub use hooks::{Hooks, NoHooks};
+pub use rng::{RngKind, SimRng};
+pub use signals::{MissingSignal, NoSignals, PolicyOp, SignalValue, Signals, need};
+pub use sink::{CsvSink, Header, MemorySink, NullSink, RowMeta, Sink};
+pub use sweep::{Sweep, SweepRule};
+pub use value::{Scalar, Value};
+pub use vars::{NoParams, VarError, Vars};
+
+// Re-exported so that models can name the RNG traits without depending on `rand` directly.
+pub use rand;

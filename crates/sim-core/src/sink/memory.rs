@@ -1,0 +1,86 @@
+//! In-memory columns: the records of a small experiment, for analysis and tests.
+
+use super::{Header, RowMeta, Sink};
+use crate::error::SinkError;
+use crate::value::Value;
+
+/// Keeps every record in memory, column by column (a DataFrame's layout).
+#[derive(Debug, Clone, Default)]
+pub struct MemorySink {
+    header: Option<Header>,
+    meta: Vec<RowMeta>,
+    /// State columns, then parameter columns.
+    columns: Vec<Vec<Value>>,
+}
+
+impl MemorySink {
+    /// An empty sink.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The number of rows.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.meta.len()
+    }
+
+    /// Whether there are no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.meta.is_empty()
+    }
+
+    /// The header, once the experiment has begun.
+    #[must_use]
+    pub fn header(&self) -> Option<&Header> {
+        self.header.as_ref()
+    }
+
+    /// The index of every row, in order.
+    #[must_use]
+    pub fn meta(&self) -> &[RowMeta] {
+        &self.meta
+    }
+
+    /// A state or parameter column by name.
+    #[must_use]
+    pub fn column(&self, name: &str) -> Option<&[Value]> {
+        let h = self.header.as_ref()?;
+        let i = h
+            .state
+            .iter()
+            .chain(h.params.iter())
+            .position(|n| *n == name)?;
+        self.columns.get(i).map(Vec::as_slice)
+    }
+
+    /// A column as floats (see [`Value::as_f64`]).
+    #[must_use]
+    pub fn f64_column(&self, name: &str) -> Option<Vec<f64>> {
+        self.column(name)
+            .map(|c| c.iter().map(Value::as_f64).collect())
+    }
+}
+
+impl Sink for MemorySink {
+    fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
+        self.columns = vec![Vec::new(); header.state.len() + header.params.len()];
+        self.meta.clear();
+        self.header = Some(header.clone());
+        Ok(())
+    }
+
+    fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError> {
+        self.meta.push(*meta);
+        for (col, v) in self.columns.iter_mut().zip(state.iter().chain(params)) {
+            col.push(*v);
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), SinkError> {
+        Ok(())
+    }
+}

@@ -1,0 +1,146 @@
+//! Parameter sweeps: cadCAD's `M`, from lists of values to subsets.
+//!
+//! cadCAD (`config_sim`) zips the lists of `M` into subsets: lists of equal length give one
+//! subset per position, single-element lists are broadcast, any other mix is an error. radCAD
+//! instead pads shorter lists with their last value, and a cartesian product is the other sweep
+//! users write by hand (`itertools.product`). All three are here, as [`SweepRule`].
+
+use crate::error::EngineError;
+use crate::value::{Scalar, Value};
+use crate::vars::Vars;
+
+/// How the value lists of a sweep combine into subsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum SweepRule {
+    /// cadCAD: lists of equal length zip; lists of length 1 broadcast; nothing else.
+    #[default]
+    Zip,
+    /// radCAD: lists are padded to the longest with their last value.
+    PadLast,
+    /// Every combination; the first parameter varies slowest (`itertools.product` order).
+    Product,
+}
+
+/// cadCAD's `M`: each parameter's list of values, in insertion order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sweep {
+    entries: Vec<(String, Vec<Value>)>,
+}
+
+impl Sweep {
+    /// An empty sweep: one subset, the base parameters.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a parameter's list of values.
+    #[must_use]
+    pub fn param<T: Scalar>(mut self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
+        self.entries.push((
+            name.to_owned(),
+            values.into_iter().map(|v| v.to_value()).collect(),
+        ));
+        self
+    }
+
+    /// Adds a parameter's list of already-converted values (from JSON, say).
+    #[must_use]
+    pub fn param_values(mut self, name: &str, values: Vec<Value>) -> Self {
+        self.entries.push((name.to_owned(), values));
+        self
+    }
+
+    /// The parameters and their lists.
+    #[must_use]
+    pub fn entries(&self) -> &[(String, Vec<Value>)] {
+        &self.entries
+    }
+
+    /// The subsets as `(name, value)` lists, without applying them to a parameter struct.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::EmptySweep`] for an empty list, [`EngineError::DuplicateParam`] for a name
+    /// given twice, and under [`SweepRule::Zip`] [`EngineError::SweepLength`] naming the first
+    /// parameter whose length is neither 1 nor the others' length.
+    pub fn assignments(&self, rule: SweepRule) -> Result<Vec<Vec<(&str, Value)>>, EngineError> {
+        for (i, (name, values)) in self.entries.iter().enumerate() {
+            if values.is_empty() {
+                return Err(EngineError::EmptySweep {
+                    param: name.clone(),
+                });
+            }
+            if self.entries[..i].iter().any(|(n, _)| n == name) {
+                return Err(EngineError::DuplicateParam {
+                    param: name.clone(),
+                });
+            }
+        }
+        let longest = self.entries.iter().map(|(_, v)| v.len()).max().unwrap_or(1);
+        match rule {
+            SweepRule::Zip => {
+                if let Some((name, values)) = self
+                    .entries
+                    .iter()
+                    .find(|(_, v)| v.len() != 1 && v.len() != longest)
+                {
+                    return Err(EngineError::SweepLength {
+                        param: name.clone(),
+                        len: values.len(),
+                        expected: longest,
+                    });
+                }
+                Ok(self.padded(longest))
+            }
+            SweepRule::PadLast => Ok(self.padded(longest)),
+            SweepRule::Product => {
+                let mut out: Vec<Vec<(&str, Value)>> = vec![Vec::new()];
+                for (name, values) in &self.entries {
+                    out = out
+                        .into_iter()
+                        .flat_map(|prefix| {
+                            values.iter().map(move |v| {
+                                let mut p = prefix.clone();
+                                p.push((name.as_str(), *v));
+                                p
+                            })
+                        })
+                        .collect();
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    fn padded(&self, longest: usize) -> Vec<Vec<(&str, Value)>> {
+        (0..longest)
+            .map(|i| {
+                self.entries
+                    .iter()
+                    .map(|(name, values)| (name.as_str(), values[i.min(values.len() - 1)]))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// The subsets: `base` with each subset's values set, in subset order.
+    ///
+    /// # Errors
+    ///
+    /// As [`assignments`](Self::assignments), and [`EngineError::Var`] for a parameter `P` does
+    /// not have or a value of the wrong type.
+    pub fn subsets<P: Vars>(&self, base: &P, rule: SweepRule) -> Result<Vec<P>, EngineError> {
+        self.assignments(rule)?
+            .into_iter()
+            .map(|assignment| {
+                let mut p = base.clone();
+                for (name, value) in assignment {
+                    p.set(name, value)?;
+                }
+                Ok(p)
+            })
+            .collect()
+    }
+}
