@@ -16,6 +16,7 @@ pub(crate) fn run() -> Result<()> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--locked",
             "--",
             "-D",
@@ -28,15 +29,23 @@ pub(crate) fn run() -> Result<()> {
                 "nextest",
                 "run",
                 "--workspace",
+                "--all-features",
                 "--locked",
                 "--no-fail-fast",
             ];
             run_cmd(cargo(&nextest).env("PROPTEST_CASES", PROPTEST_CASES))?;
             // nextest does not run doctests.
-            run_cmd(&mut cargo(&["test", "--workspace", "--doc", "--locked"]))
+            run_cmd(&mut cargo(&[
+                "test",
+                "--workspace",
+                "--all-features",
+                "--doc",
+                "--locked",
+            ]))
         } else {
             run_cmd(
-                cargo(&["test", "--workspace", "--locked"]).env("PROPTEST_CASES", PROPTEST_CASES),
+                cargo(&["test", "--workspace", "--all-features", "--locked"])
+                    .env("PROPTEST_CASES", PROPTEST_CASES),
             )
         }
     })?;
@@ -50,8 +59,14 @@ pub(crate) fn run() -> Result<()> {
     })?;
     step("docs", || {
         run_cmd(
-            cargo(&["doc", "--workspace", "--no-deps", "--locked"])
-                .env("RUSTDOCFLAGS", "-D warnings"),
+            cargo(&[
+                "doc",
+                "--workspace",
+                "--all-features",
+                "--no-deps",
+                "--locked",
+            ])
+            .env("RUSTDOCFLAGS", "-D warnings"),
         )
     })?;
     step("conformance", || {

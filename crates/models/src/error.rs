@@ -30,4 +30,23 @@ pub enum ModelError {
         /// The target price.
         target: String,
     },
+    /// A division by zero, where the seed raises Python's `ZeroDivisionError`.
+    #[error("division by zero in {what}")]
+    DivisionByZero {
+        /// The divisor, as a formula.
+        what: &'static str,
+    },
+    /// Honey: a price step left the price at or below zero (or not finite), and the guard
+    /// rejects it.
+    #[error("the price became {price}, not positive")]
+    NonPositivePrice {
+        /// The price the step produced.
+        price: String,
+    },
+    /// A negative standard deviation for a normal draw (numpy raises `ValueError: scale < 0`).
+    #[error("the scale of a normal draw is negative: {scale}")]
+    NegativeScale {
+        /// The scale given.
+        scale: String,
+    },
 }

@@ -5,6 +5,11 @@
 //! * [`flash`]: the pure functions of the Flash V3 cadCAD notebook (seed `000_41906b304b51aa06`),
 //!   in Python's decimal context: the pool `swap`, the arbitrage `amm_arb_calc`, and the staking
 //!   opportunity `p_flash_to_stake`, `fl2 = al1 / √(px1 − (FPY − mAPY))`.
+//! * [`honey`]: the 1Hive Honey supply model (seed `001_a19297b187876f33`) on `sim-core`:
+//!   proportional mint/burn toward a target pool ratio, logistic market saturation, and a price
+//!   random walk pulled toward a fundamental target.
+//! * [`toy`]: the small three-block model of the `engine-records` conformance suite, which pins
+//!   sim-core's semantics against cadCAD 0.5.3.
 //!
 //! Where a seed has a defect, a [`Fidelity`] argument chooses between the corrected behaviour
 //! (the default) and the seed's own, kept so that its published results can be reproduced.
@@ -25,6 +30,8 @@
 
 mod error;
 pub mod flash;
+pub mod honey;
+pub mod toy;
 
 pub use error::ModelError;
 

@@ -387,8 +387,7 @@ where
                 if self.check_finite {
                     scratch.clear();
                     next.write_values(&mut scratch);
-                    if let Some((i, v)) = scratch.iter().enumerate().find(|(_, v)| !v.is_finite())
-                    {
+                    if let Some((i, v)) = scratch.iter().enumerate().find(|(_, v)| !v.is_finite()) {
                         failure = Some(fail(RunError::NonFinite {
                             variable: S::NAMES[i],
                             value: v.as_f64(),

@@ -112,7 +112,8 @@ impl Scalar for i64 {
     fn from_value(value: Value) -> Option<Self> {
         match value {
             Value::I64(v) => Some(v),
-            Value::F64(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => {
+            Value::F64(v) if v.fract() == 0.0 && v.abs() < 9.0e15 =>
+            {
                 #[allow(clippy::cast_possible_truncation)]
                 Some(v as i64)
             }
@@ -151,11 +152,11 @@ impl Scalar for Decimal {
             Value::Decimal(d) => Some(d),
             Value::I64(v) => Some(Decimal::from(v)),
             // Through the float's shortest decimal string, as Python's Decimal(repr(x)).
-            Value::F64(v) if v.is_finite() => {
-                ryu::Buffer::new().format_finite(v).parse::<Decimal>().ok().or_else(|| {
-                    Decimal::from_scientific(ryu::Buffer::new().format_finite(v)).ok()
-                })
-            }
+            Value::F64(v) if v.is_finite() => ryu::Buffer::new()
+                .format_finite(v)
+                .parse::<Decimal>()
+                .ok()
+                .or_else(|| Decimal::from_scientific(ryu::Buffer::new().format_finite(v)).ok()),
             _ => None,
         }
     }
@@ -176,7 +177,10 @@ mod tests {
             Decimal::from_value(Value::F64(0.1)),
             Some(Decimal::new(1, 1))
         );
-        assert_eq!(Decimal::from_value(Value::F64(1e-7)), Some(Decimal::new(1, 7)));
+        assert_eq!(
+            Decimal::from_value(Value::F64(1e-7)),
+            Some(Decimal::new(1, 7))
+        );
         assert_eq!(Value::F64(0.1).to_string(), "0.1");
         assert_eq!(Value::F64(10.0).to_string(), "10.0");
         assert_eq!(Value::F64(f64::NAN).to_string(), "nan");

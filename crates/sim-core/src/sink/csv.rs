@@ -20,7 +20,9 @@ pub struct CsvSink<W: Write> {
 
 impl<W: Write> std::fmt::Debug for CsvSink<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CsvSink").field("params", &self.params).finish_non_exhaustive()
+        f.debug_struct("CsvSink")
+            .field("params", &self.params)
+            .finish_non_exhaustive()
     }
 }
 

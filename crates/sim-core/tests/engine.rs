@@ -1,0 +1,636 @@
+//! The engine's semantics, each rule tested on a small model whose records are worked out by
+//! hand: sweeps, history, reductions, failures, streams, threads, hooks and sinks.
+
+#![allow(clippy::float_cmp)] // the records of these models are exact
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use sim_core::{
+    Block, BoxError, CsvSink, Ctx, EngineError, Experiment, Hooks, MemorySink, Model, NoParams,
+    NullSink, RngKind, RunError, SimRng, Sweep, SweepRule, Value, VarError, Vars, need,
+};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct S {
+    x: f64,
+    y: f64,
+}
+sim_core::vars!(S { x, y });
+
+#[derive(Debug, Clone, Default, PartialEq)]
+struct P {
+    k: f64,
+    m: i64,
+}
+sim_core::vars!(P { k, m });
+
+#[derive(Debug, Default)]
+struct G {
+    dx: Option<f64>,
+}
+sim_core::signals!(G: f64 { dx });
+
+type R<T> = Result<T, BoxError>;
+
+fn emit(v: f64) -> R<G> {
+    Ok(G { dx: Some(v) })
+}
+
+fn add_dx(_: &P, c: &Ctx<'_, S>, i: &G, n: &mut S) -> R<()> {
+    n.x = c.state.x + need(i.dx, "dx")?;
+    Ok(())
+}
+
+// ---- sweeps ----
+
+#[test]
+fn zip_broadcasts_single_values() {
+    let s = Sweep::new().param("k", [1.0, 2.0, 3.0]).param("m", [7i64]);
+    let subsets = s.subsets(&P::default(), SweepRule::Zip).unwrap();
+    let got: Vec<(f64, i64)> = subsets.iter().map(|p| (p.k, p.m)).collect();
+    assert_eq!(got, vec![(1.0, 7), (2.0, 7), (3.0, 7)]);
+}
+
+#[test]
+fn zip_rejects_a_mix_and_names_the_parameter() {
+    let s = Sweep::new()
+        .param("k", [1.0, 2.0, 3.0])
+        .param("m", [1i64, 2]);
+    match s.subsets(&P::default(), SweepRule::Zip) {
+        Err(EngineError::SweepLength {
+            param,
+            len,
+            expected,
+        }) => assert_eq!((param.as_str(), len, expected), ("m", 2, 3)),
+        other => panic!("expected a SweepLength error, got {other:?}"),
+    }
+}
+
+#[test]
+fn pad_last_and_product() {
+    let s = Sweep::new()
+        .param("k", [1.0, 2.0, 3.0])
+        .param("m", [1i64, 2]);
+    let pad = s.subsets(&P::default(), SweepRule::PadLast).unwrap();
+    let got: Vec<(f64, i64)> = pad.iter().map(|p| (p.k, p.m)).collect();
+    assert_eq!(got, vec![(1.0, 1), (2.0, 2), (3.0, 2)]);
+    let prod = s.subsets(&P::default(), SweepRule::Product).unwrap();
+    let got: Vec<(f64, i64)> = prod.iter().map(|p| (p.k, p.m)).collect();
+    assert_eq!(
+        got,
+        vec![(1.0, 1), (1.0, 2), (2.0, 1), (2.0, 2), (3.0, 1), (3.0, 2)]
+    );
+}
+
+#[test]
+fn sweep_errors() {
+    let base = P::default();
+    let empty = Sweep::new().param::<f64>("k", []);
+    assert!(matches!(
+        empty.subsets(&base, SweepRule::Zip),
+        Err(EngineError::EmptySweep { param }) if param == "k"
+    ));
+    let twice = Sweep::new().param("k", [1.0]).param("k", [2.0]);
+    assert!(matches!(
+        twice.subsets(&base, SweepRule::Product),
+        Err(EngineError::DuplicateParam { param }) if param == "k"
+    ));
+    let unknown = Sweep::new().param("q", [1.0]);
+    assert!(matches!(
+        unknown.subsets(&base, SweepRule::Zip),
+        Err(EngineError::Var(VarError::Unknown { name, .. })) if name == "q"
+    ));
+    let wrong_type = Sweep::new().param("m", [1.5]);
+    assert!(matches!(
+        wrong_type.subsets(&base, SweepRule::Zip),
+        Err(EngineError::Var(VarError::Type { name, .. })) if name == "m"
+    ));
+    // An empty sweep is one subset: the base parameters.
+    assert_eq!(
+        Sweep::new().subsets(&base, SweepRule::Zip).unwrap(),
+        vec![base]
+    );
+}
+
+// ---- history ----
+
+/// Two blocks; x counts substeps; y records what the history showed.
+fn history_model() -> Model<S, P, G> {
+    fn count(_: &P, _: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
+        emit(1.0)
+    }
+    fn look_back(_: &P, c: &Ctx<'_, S>, _: &G, n: &mut S) -> R<()> {
+        // y = 1000·len(sH) + sH[-2][-1].x (or −1 when there is no sH[-2]).
+        let back2 = c.history.back(2).map_or(-1.0, |t| t[t.len() - 1].x);
+        #[allow(clippy::cast_precision_loss)]
+        let len = c.history.len() as f64;
+        n.y = 1000.0 * len + back2;
+        Ok(())
+    }
+    Model::new(S::default())
+        .block(Block::new().policy("count", count).update("x", add_dx))
+        .block(
+            Block::new()
+                .policy("count", count)
+                .update("x", add_dx)
+                .update("y", look_back),
+        )
+}
+
+#[test]
+fn history_reaches_back_to_genesis() {
+    let model = history_model();
+    let mut rec = MemorySink::new();
+    Experiment::new(&model, vec![P::default()])
+        .timesteps(3)
+        .threads(1)
+        .run(&mut rec)
+        .unwrap();
+    let x = rec.f64_column("x").unwrap();
+    let y = rec.f64_column("y").unwrap();
+    assert_eq!(x, vec![0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+    // Timestep 1 sees [genesis] only: len 1, no sH[-2]. Timestep 2: len 2, sH[-2] is genesis
+    // (x = 0). Timestep 3: len 3, sH[-2][-1] is timestep 1's last state (x = 2).
+    assert_eq!(y, vec![0.0, 0.0, 999.0, 999.0, 2000.0, 2000.0, 3002.0]);
+}
+
+#[test]
+fn history_accessors_are_checked() {
+    fn probe(_: &P, c: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
+        let h = c.history;
+        assert!(h.back(0).is_none());
+        assert!(h.back(h.len() + 1).is_none());
+        assert!(h.timestep(h.len()).is_none());
+        assert_eq!(h.timestep(0).map(<[S]>::len), Some(1));
+        assert_eq!(h.states().len(), 1 + (h.len() - 1) * 2);
+        emit(0.0)
+    }
+    let model = Model::new(S::default())
+        .block(Block::new().policy("probe", probe).update("x", add_dx))
+        .block(Block::new().policy("probe", probe).update("x", add_dx));
+    let out = Experiment::new(&model, vec![P::default()])
+        .timesteps(4)
+        .run(&mut NullSink::default())
+        .unwrap();
+    assert!(out.is_success());
+}
+
+// ---- reductions ----
+
+fn three(_: &P, _: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
+    emit(3.0)
+}
+fn five(_: &P, _: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
+    emit(5.0)
+}
+fn silent(_: &P, _: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
+    Ok(G::default())
+}
+
+fn reduced(block: Block<S, P, G>) -> f64 {
+    let model = Model::new(S::default()).block(block.update("x", add_dx));
+    let mut rec = MemorySink::new();
+    Experiment::new(&model, vec![P::default()])
+        .run(&mut rec)
+        .unwrap();
+    rec.f64_column("x").unwrap()[1]
+}
+
+#[test]
+fn signals_sum_by_default_and_take_a_custom_reduction() {
+    let b = || {
+        Block::new()
+            .policy("a", three)
+            .policy("b", silent)
+            .policy("c", five)
+    };
+    assert_eq!(reduced(b()), 8.0);
+    assert_eq!(reduced(b().policy_ops(|a, b| Some(a.max(b)))), 5.0);
+    assert_eq!(reduced(b().policy_ops(|a, b| Some(a * b))), 15.0);
+    // A key one policy emits is passed through, not reduced with a default.
+    assert_eq!(
+        reduced(
+            Block::new()
+                .policy("a", three)
+                .policy_ops(|a, b| Some(a * b))
+        ),
+        3.0
+    );
+}
+
+#[test]
+fn a_refusing_reduction_ends_the_run() {
+    let model = Model::new(S::default()).block(
+        Block::new()
+            .policy("a", three)
+            .policy("b", five)
+            .policy_ops(|_, _| None)
+            .update("x", add_dx),
+    );
+    let out = Experiment::new(&model, vec![P::default()])
+        .run(&mut NullSink::default())
+        .unwrap();
+    assert!(matches!(
+        out.failures[0].error,
+        RunError::Reduction { key: "dx" }
+    ));
+}
+
+#[test]
+fn a_missing_signal_is_named() {
+    let model =
+        Model::new(S::default()).block(Block::new().policy("s", silent).update("x", add_dx));
+    let out = Experiment::new(&model, vec![P::default()])
+        .run(&mut NullSink::default())
+        .unwrap();
+    assert_eq!(
+        out.failures[0].error.to_string(),
+        "state update `x` failed: no policy emitted the signal `dx`"
+    );
+}
+
+// ---- parallel updates ----
+
+#[test]
+fn updates_see_the_state_before_the_block() {
+    fn swap_x(_: &P, c: &Ctx<'_, S>, _: &G, n: &mut S) -> R<()> {
+        n.x = c.state.y;
+        Ok(())
+    }
+    fn swap_y(_: &P, c: &Ctx<'_, S>, _: &G, n: &mut S) -> R<()> {
+        n.y = c.state.x;
+        Ok(())
+    }
+    let model = Model::new(S { x: 1.0, y: 2.0 })
+        .block(Block::new().update("x", swap_x).update("y", swap_y));
+    let mut rec = MemorySink::new();
+    Experiment::new(&model, vec![P::default()])
+        .timesteps(2)
+        .run(&mut rec)
+        .unwrap();
+    assert_eq!(rec.f64_column("x").unwrap(), vec![1.0, 2.0, 1.0]);
+    assert_eq!(rec.f64_column("y").unwrap(), vec![2.0, 1.0, 2.0]);
+}
+
+// ---- failures ----
+
+fn fails_in_subset1_run2_t3(_: &P, c: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
+    if c.subset == 1 && c.run == 2 && c.timestep == 3 {
+        return Err("the model refused".into());
+    }
+    emit(p_k_plus_one(c))
+}
+fn p_k_plus_one(c: &Ctx<'_, S>) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let r = c.run as f64;
+    r
+}
+
+#[test]
+fn a_failing_run_leaves_the_others_intact() {
+    let model = Model::new(S::default()).block(
+        Block::new()
+            .policy("f", fails_in_subset1_run2_t3)
+            .update("x", add_dx),
+    );
+    let subsets = Sweep::new()
+        .param("k", [0.0, 1.0, 2.0])
+        .subsets(&P::default(), SweepRule::Zip)
+        .unwrap();
+    for threads in [1, 2] {
+        let mut rec = MemorySink::new();
+        let out = Experiment::new(&model, subsets.clone())
+            .runs(3)
+            .timesteps(5)
+            .threads(threads)
+            .run(&mut rec)
+            .unwrap();
+        assert_eq!(out.runs, 9);
+        assert_eq!(out.failures.len(), 1);
+        let f = &out.failures[0];
+        assert_eq!((f.subset, f.run, f.timestep, f.substep), (1, 2, 3, 1));
+        assert_eq!(
+            f.to_string(),
+            "subset 1 run 2 failed at timestep 3 substep 1: policy `f` failed: the model refused"
+        );
+        // 8 whole runs of 6 rows, and the failed run's genesis and two timesteps.
+        assert_eq!(out.rows, 8 * 6 + 3);
+        assert_eq!(rec.len(), 51);
+        // The run after the failed one is complete and correct: x grows by run = 3 a step.
+        let x = rec.f64_column("x").unwrap();
+        let start = rec
+            .meta()
+            .iter()
+            .position(|m| m.subset == 1 && m.run == 3)
+            .unwrap();
+        assert_eq!(&x[start..start + 6], &[0.0, 3.0, 6.0, 9.0, 12.0, 15.0]);
+    }
+}
+
+#[test]
+fn check_finite_names_the_variable() {
+    fn nan(_: &P, _: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
+        emit(f64::NAN)
+    }
+    let model = Model::new(S::default()).block(Block::new().policy("nan", nan).update("x", add_dx));
+    let out = Experiment::new(&model, vec![P::default()])
+        .timesteps(3)
+        .check_finite(true)
+        .run(&mut NullSink::default())
+        .unwrap();
+    let f = &out.failures[0];
+    assert_eq!((f.timestep, f.run), (1, 1));
+    assert!(matches!(f.error, RunError::NonFinite { variable: "x", .. }));
+    // Without the check the NaN is kept.
+    let out = Experiment::new(&model, vec![P::default()])
+        .timesteps(3)
+        .run(&mut NullSink::default())
+        .unwrap();
+    assert!(out.is_success());
+}
+
+#[test]
+fn setup_errors() {
+    let empty: Model<S, P, G> = Model::new(S::default());
+    assert!(matches!(
+        Experiment::new(&empty, vec![P::default()]).run(&mut NullSink::default()),
+        Err(EngineError::NoBlocks)
+    ));
+    let model = history_model();
+    assert!(matches!(
+        Experiment::new(&model, vec![]).run(&mut NullSink::default()),
+        Err(EngineError::NoSubsets)
+    ));
+    assert!(matches!(
+        Experiment::new(&model, vec![P::default()])
+            .runs(0)
+            .run(&mut NullSink::default()),
+        Err(EngineError::Zero { what: "runs", .. })
+    ));
+    assert!(matches!(
+        Experiment::new(&model, vec![P::default()])
+            .timesteps(0)
+            .run(&mut NullSink::default()),
+        Err(EngineError::Zero {
+            what: "timesteps",
+            ..
+        })
+    ));
+}
+
+// ---- randomness and threads ----
+
+/// One block; x takes a fresh uniform draw, y a normal one.
+fn random_model() -> Model<S, P, G> {
+    fn draw(_: &P, _: &Ctx<'_, S>, rng: &mut SimRng) -> R<G> {
+        emit(rng.uniform())
+    }
+    fn set_x(_: &P, _: &Ctx<'_, S>, i: &G, n: &mut S) -> R<()> {
+        n.x = need(i.dx, "dx")?;
+        Ok(())
+    }
+    Model::new(S::default()).block(Block::new().policy("draw", draw).update("x", set_x))
+}
+
+fn nine_subsets() -> Vec<P> {
+    Sweep::new()
+        .param("k", (0..9).map(f64::from))
+        .subsets(&P::default(), SweepRule::Zip)
+        .unwrap()
+}
+
+#[test]
+fn every_run_gets_its_own_stream() {
+    let model = random_model();
+    for kind in [RngKind::ChaCha8, RngKind::Numpy, RngKind::NumpyShared] {
+        let mut rec = MemorySink::new();
+        Experiment::new(&model, nine_subsets())
+            .runs(10)
+            .timesteps(5)
+            .seed(42)
+            .rng(kind)
+            .run(&mut rec)
+            .unwrap();
+        let x = rec.f64_column("x").unwrap();
+        // 90 runs × 5 draws: all distinct (cadCAD's multi_proc gives 1–3 distinct streams).
+        let mut draws: Vec<u64> = rec
+            .meta()
+            .iter()
+            .zip(&x)
+            .filter(|(m, _)| m.timestep > 0)
+            .map(|(_, v)| v.to_bits())
+            .collect();
+        assert_eq!(draws.len(), 450);
+        draws.sort_unstable();
+        draws.dedup();
+        assert_eq!(draws.len(), 450, "{kind:?}");
+    }
+}
+
+#[test]
+fn numpy_shared_is_cadcads_single_process_stream() {
+    // np.random.seed(0); then runs 1, 2, 3 each draw one random(): the first three values.
+    let model = random_model();
+    let mut rec = MemorySink::new();
+    Experiment::new(&model, vec![P::default()])
+        .runs(3)
+        .seed(0)
+        .rng(RngKind::NumpyShared)
+        .threads(4)
+        .run(&mut rec)
+        .unwrap();
+    let x = rec.f64_column("x").unwrap();
+    assert_eq!(
+        [x[1], x[3], x[5]],
+        [
+            0.548_813_503_927_324_8,
+            0.715_189_366_372_419_5,
+            0.602_763_376_071_643_9
+        ]
+    );
+}
+
+fn bits(rec: &MemorySink) -> Vec<u64> {
+    S::NAMES
+        .iter()
+        .flat_map(|n| rec.f64_column(n).unwrap())
+        .map(f64::to_bits)
+        .collect()
+}
+
+#[test]
+fn records_do_not_depend_on_threads() {
+    let model = random_model();
+    let run = |threads, seed| {
+        let mut rec = MemorySink::new();
+        Experiment::new(&model, nine_subsets())
+            .runs(7)
+            .timesteps(11)
+            .seed(seed)
+            .threads(threads)
+            .run(&mut rec)
+            .unwrap();
+        rec
+    };
+    let one = run(1, 9);
+    for threads in [2, 3, 0] {
+        let many = run(threads, 9);
+        assert_eq!(one.meta(), many.meta());
+        assert_eq!(bits(&one), bits(&many), "threads = {threads}");
+    }
+    assert_ne!(bits(&one), bits(&run(1, 10)), "another seed, other records");
+}
+
+// ---- records ----
+
+#[test]
+fn record_order_and_drop_substeps() {
+    let model = history_model();
+    let subsets = Sweep::new()
+        .param("k", [0.0, 1.0])
+        .subsets(&P::default(), SweepRule::Zip)
+        .unwrap();
+    let mut rec = MemorySink::new();
+    let exp = Experiment::new(&model, subsets.clone())
+        .runs(2)
+        .timesteps(2)
+        .simulation(3);
+    assert_eq!(exp.expected_rows(), 2 * 2 * 5);
+    exp.run(&mut rec).unwrap();
+    let idx: Vec<[usize; 5]> = rec
+        .meta()
+        .iter()
+        .map(|m| [m.simulation, m.subset, m.run, m.timestep, m.substep])
+        .collect();
+    assert_eq!(
+        &idx[..6],
+        &[
+            [3, 0, 1, 0, 0],
+            [3, 0, 1, 1, 1],
+            [3, 0, 1, 1, 2],
+            [3, 0, 1, 2, 1],
+            [3, 0, 1, 2, 2],
+            [3, 0, 2, 0, 0],
+        ]
+    );
+    assert_eq!(idx[19], [3, 1, 2, 2, 2]);
+    let mut dropped = MemorySink::new();
+    let out = Experiment::new(&model, subsets)
+        .runs(2)
+        .timesteps(2)
+        .drop_substeps(true)
+        .run(&mut dropped)
+        .unwrap();
+    assert_eq!(out.rows, 2 * 2 * 3);
+    let kept: Vec<(usize, usize)> = dropped.meta()[..3]
+        .iter()
+        .map(|m| (m.timestep, m.substep))
+        .collect();
+    assert_eq!(kept, vec![(0, 0), (1, 2), (2, 2)]);
+    assert_eq!(&dropped.f64_column("x").unwrap()[..3], &[0.0, 2.0, 4.0]);
+    assert_eq!(dropped.column("m").unwrap()[0], Value::I64(0));
+}
+
+#[test]
+fn csv_has_cadcads_columns_and_the_parameters() {
+    let model = history_model();
+    let subsets = vec![P { k: 0.25, m: 3 }];
+    let mut sink = CsvSink::new(Vec::new());
+    Experiment::new(&model, subsets)
+        .timesteps(1)
+        .run(&mut sink)
+        .unwrap();
+    let text = String::from_utf8(sink.into_inner().unwrap()).unwrap();
+    assert_eq!(
+        text,
+        "simulation,subset,run,substep,timestep,x,y,k,m\n\
+         0,0,1,0,0,0.0,0.0,0.25,3\n\
+         0,0,1,1,1,1.0,0.0,0.25,3\n\
+         0,0,1,2,1,2.0,999.0,0.25,3\n"
+    );
+}
+
+// ---- hooks ----
+
+#[derive(Default)]
+struct Recorder {
+    events: Mutex<Vec<String>>,
+    runs: AtomicUsize,
+}
+
+impl Hooks for Recorder {
+    fn before_experiment(&self, subsets: usize, runs: usize) {
+        self.events
+            .lock()
+            .unwrap()
+            .push(format!("start {subsets}×{runs}"));
+    }
+    fn after_experiment(&self, outcome: &sim_core::Outcome) {
+        self.events
+            .lock()
+            .unwrap()
+            .push(format!("end {}", outcome.rows));
+    }
+    fn before_subset(&self, subset: usize) {
+        self.events.lock().unwrap().push(format!("subset {subset}"));
+    }
+    fn after_subset(&self, subset: usize) {
+        self.events
+            .lock()
+            .unwrap()
+            .push(format!("/subset {subset}"));
+    }
+    fn before_run(&self, _: usize, _: usize) {
+        self.runs.fetch_add(1, Ordering::Relaxed);
+    }
+    fn progress(&self, done: usize, total: usize) {
+        self.events.lock().unwrap().push(format!("{done}/{total}"));
+    }
+}
+
+#[test]
+fn hooks_and_progress() {
+    let model = history_model();
+    let subsets = Sweep::new()
+        .param("k", [0.0, 1.0])
+        .subsets(&P::default(), SweepRule::Zip)
+        .unwrap();
+    let hooks = Recorder::default();
+    Experiment::new(&model, subsets)
+        .runs(2)
+        .timesteps(1)
+        .threads(1)
+        .hooks(&hooks)
+        .run(&mut NullSink::default())
+        .unwrap();
+    assert_eq!(hooks.runs.load(Ordering::Relaxed), 4);
+    assert_eq!(
+        hooks.events.lock().unwrap().join(" "),
+        "start 2×2 subset 0 1/4 2/4 /subset 0 subset 1 3/4 4/4 /subset 1 end 12"
+    );
+}
+
+#[test]
+fn params_without_columns() {
+    #[derive(Default)]
+    struct NoInput;
+    impl sim_core::Signals for NoInput {
+        type Value = f64;
+        fn combine(&mut self, _: Self, _: sim_core::PolicyOp<f64>) -> Result<(), &'static str> {
+            Ok(())
+        }
+    }
+    fn inc(_: &NoParams, c: &Ctx<'_, S>, _: &NoInput, n: &mut S) -> R<()> {
+        n.x = c.state.x + 1.0;
+        Ok(())
+    }
+    let model = Model::new(S::default()).block(Block::new().update("x", inc));
+    let mut rec = MemorySink::new();
+    Experiment::new(&model, vec![NoParams])
+        .timesteps(2)
+        .run(&mut rec)
+        .unwrap();
+    assert_eq!(rec.f64_column("x").unwrap(), vec![0.0, 1.0, 2.0]);
+    assert_eq!(rec.header().unwrap().params.len(), 0);
+}
