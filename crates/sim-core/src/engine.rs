@@ -363,8 +363,10 @@ where
                     state,
                 };
                 let mut input = G::default();
-                for (name, policy) in &block.policies {
+                for (i, (name, policy)) in block.policies.iter().enumerate() {
                     match policy(params, &ctx, rng) {
+                        // The first policy's signals are the input so far: nothing to reduce.
+                        Ok(signal) if i == 0 => input = signal,
                         Ok(signal) => {
                             if let Err(key) = input.combine(signal, block.op) {
                                 failure = Some(fail(RunError::Reduction { key }));

@@ -71,16 +71,19 @@ macro_rules! signals {
         impl $crate::Signals for $ty {
             type Value = $v;
 
+            #[inline]
             fn combine(
                 &mut self,
                 other: Self,
                 op: $crate::PolicyOp<$v>,
             ) -> ::std::result::Result<(), &'static str> {
                 $(
-                    self.$field = match (self.$field, other.$field) {
-                        (Some(a), Some(b)) => Some(op(a, b).ok_or(stringify!($field))?),
-                        (a, b) => a.or(b),
-                    };
+                    if let Some(b) = other.$field {
+                        self.$field = Some(match self.$field {
+                            Some(a) => op(a, b).ok_or(stringify!($field))?,
+                            None => b,
+                        });
+                    }
                 )*
                 Ok(())
             }
