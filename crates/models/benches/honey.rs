@@ -74,9 +74,13 @@ fn hand_loop(subsets: &[HoneyParams], runs: usize, timesteps: usize, sink: &mut 
 }
 
 fn engine(threads: usize, sink: &mut dyn Sink) {
+    engine_runs(threads, honey::SEED_RUNS, sink);
+}
+
+fn engine_runs(threads: usize, runs: usize, sink: &mut dyn Sink) {
     let model = honey::model();
     Experiment::new(&model, subsets())
-        .runs(honey::SEED_RUNS)
+        .runs(runs)
         .timesteps(honey::SEED_TIMESTEPS)
         .seed(SEED)
         .threads(threads)
@@ -119,6 +123,21 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let mut sink = NullSink::default();
                 engine(black_box(threads), &mut sink);
+                sink.rows
+            });
+        });
+    }
+    g.finish();
+
+    // The seed sweep at 100 runs (108,900 rows), where threads have work enough to share.
+    let mut g = c.benchmark_group("honey_seed_sweep_100_runs");
+    g.throughput(Throughput::Elements(substeps * 10));
+    g.sample_size(20);
+    for threads in [1, 2] {
+        g.bench_function(format!("engine_{threads}_thread"), |b| {
+            b.iter(|| {
+                let mut sink = NullSink::default();
+                engine_runs(black_box(threads), 100, &mut sink);
                 sink.rows
             });
         });

@@ -17,8 +17,14 @@ use crate::sink::{Header, RowMeta, Sink};
 use crate::value::Value;
 use crate::vars::Vars;
 
-/// Runs per thread in one window of parallel work.
-const RUNS_PER_THREAD: usize = 8;
+/// Runs per thread in one window of parallel work, at most.
+const RUNS_PER_THREAD: usize = 64;
+
+/// Records held in memory by one window, at most (a window has at least one run per thread).
+const WINDOW_ROWS: usize = 1 << 20;
+
+/// Windows per experiment, at least, when runs allow.
+const WINDOWS_AT_LEAST: usize = 8;
 
 /// An experiment: a model, its parameter subsets, and how to run them (cadCAD's `sim_config`:
 /// `N`, `T`, `M`, plus the seed and the execution settings).
@@ -279,39 +285,17 @@ where
                     .map_err(|e| EngineError::ThreadPool(e.to_string()))?,
             )
         };
-        let window = pool
-            .as_ref()
-            .map_or(1, |p| p.current_num_threads().max(1) * RUNS_PER_THREAD);
-        let mut shared = SimRng::for_run(self.rng, self.seed, 0, 0);
+        let rows_per_run = 1 + self.timesteps.saturating_mul(self.model.blocks.len());
+        let window = pool.as_ref().map_or(1, |p| {
+            let threads = p.current_num_threads().max(1);
+            // Several windows, so that writing one overlaps computing the next.
+            let overlap = total.div_ceil(WINDOWS_AT_LEAST);
+            (WINDOW_ROWS / rows_per_run)
+                .min(overlap)
+                .clamp(threads, threads * RUNS_PER_THREAD)
+        });
 
-        for chunk in jobs.chunks(window) {
-            for &(subset, run) in chunk {
-                if run == 1 {
-                    self.hooks.before_subset(subset);
-                }
-            }
-            let outputs: Vec<RunOutput<S>> = match &pool {
-                Some(pool) => pool.install(|| {
-                    chunk
-                        .par_iter()
-                        .map(|&(s, r)| {
-                            let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
-                            self.execute(s, r, &mut rng)
-                        })
-                        .collect()
-                }),
-                None => chunk
-                    .iter()
-                    .map(|&(s, r)| {
-                        if self.rng == RngKind::NumpyShared {
-                            self.execute(s, r, &mut shared)
-                        } else {
-                            let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
-                            self.execute(s, r, &mut rng)
-                        }
-                    })
-                    .collect(),
-            };
+        let mut write = |outputs: Vec<RunOutput<S>>| -> Result<(), EngineError> {
             for out in outputs {
                 outcome.rows += self.emit(&out, &params[out.subset], &mut scratch, sink)?;
                 if let Some(f) = out.failure {
@@ -323,6 +307,63 @@ where
                     self.hooks.after_subset(out.subset);
                 }
             }
+            Ok(())
+        };
+        let before_subsets = |chunk: &[(usize, usize)]| {
+            for &(subset, run) in chunk {
+                if run == 1 {
+                    self.hooks.before_subset(subset);
+                }
+            }
+        };
+
+        match &pool {
+            None => {
+                let mut shared = SimRng::for_run(self.rng, self.seed, 0, 0);
+                for chunk in jobs.chunks(window) {
+                    before_subsets(chunk);
+                    let outputs = chunk
+                        .iter()
+                        .map(|&(s, r)| {
+                            if self.rng == RngKind::NumpyShared {
+                                self.execute(s, r, &mut shared)
+                            } else {
+                                let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
+                                self.execute(s, r, &mut rng)
+                            }
+                        })
+                        .collect();
+                    write(outputs)?;
+                }
+            }
+            // The pool computes window k + 1 while this thread writes window k: one thread
+            // dispatches windows in order, the channel hands them over in order.
+            Some(pool) => std::thread::scope(|scope| -> Result<(), EngineError> {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RunOutput<S>>>(1);
+                let jobs = &jobs;
+                scope.spawn(move || {
+                    for chunk in jobs.chunks(window) {
+                        before_subsets(chunk);
+                        let outputs = pool.install(|| {
+                            chunk
+                                .par_iter()
+                                .map(|&(s, r)| {
+                                    let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
+                                    self.execute(s, r, &mut rng)
+                                })
+                                .collect()
+                        });
+                        // The writer stopped (a sink error): stop computing.
+                        if tx.send(outputs).is_err() {
+                            break;
+                        }
+                    }
+                });
+                for outputs in rx {
+                    write(outputs)?;
+                }
+                Ok(())
+            })?,
         }
         sink.finish()?;
         self.hooks.after_experiment(&outcome);

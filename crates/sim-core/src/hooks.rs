@@ -7,9 +7,12 @@ use crate::engine::Outcome;
 
 /// Callbacks the engine makes while an experiment runs.
 ///
-/// Experiment and subset hooks and [`progress`](Self::progress) are called on the calling
-/// thread, in record order. Run hooks are called on the thread that executes the run, just
-/// before and just after it, so they must be `Sync` and should be quick.
+/// Every hook is called in record order except the run hooks. `before_subset` is called just
+/// before the subset's first run is started (on the thread that dispatches work to the pool
+/// when there is one); `after_subset`, [`progress`](Self::progress) and the experiment hooks
+/// are called on the calling thread, after the records concerned were written. Run hooks are
+/// called on the thread that executes the run, just before and just after it, so hooks must
+/// be `Sync` and should be quick.
 pub trait Hooks: Sync {
     /// Before anything runs: the number of subsets and of runs per subset.
     fn before_experiment(&self, _subsets: usize, _runs: usize) {}
