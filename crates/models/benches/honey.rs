@@ -37,11 +37,19 @@ fn hand_loop(subsets: &[HoneyParams], runs: usize, timesteps: usize, sink: &mut 
             states.push(HoneyState::GENESIS);
             for _ in 1..=timesteps {
                 let Some(s) = states.last() else { break };
-                let Ok((netflow, adjustment)) = honey::supply(p, s) else { break };
-                let Ok(sat) = honey::saturation(p, s) else { break };
-                let Ok(target) = honey::target_price(p, s) else { break };
+                let Ok((netflow, adjustment)) = honey::supply(p, s) else {
+                    break;
+                };
+                let Ok(sat) = honey::saturation(p, s) else {
+                    break;
+                };
+                let Ok(target) = honey::target_price(p, s) else {
+                    break;
+                };
                 let (u, z) = (rng.uniform(), rng.standard_normal());
-                let Ok(price) = honey::price_step(p, s, target, u, z) else { break };
+                let Ok(price) = honey::price_step(p, s, target, u, z) else {
+                    break;
+                };
                 let next = HoneyState {
                     reserve: s.reserve + netflow + adjustment,
                     circulation: s.circulation - netflow,
