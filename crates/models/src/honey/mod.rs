@@ -31,13 +31,13 @@
 //! | defect | seed ([`HoneyOptions::faithful`]) | default |
 //! | --- | --- | --- |
 //! | inflow converts fiat to Honey at `target_price`, a valuation heuristic, not at the market `price` | [`InflowPrice::Target`] | [`InflowPrice::Market`] |
-//! | a step of magnitude > 1 away from target makes the price negative; production then goes negative and `exp` overflows | [`PriceGuard::Allow`] | [`PriceGuard::Reject`]: the run ends with [`ModelError::NonPositivePrice`], reported in the experiment's failures |
+//! | a step of magnitude > 1 away from target makes the price negative; production then goes negative and `exp` overflows | [`PriceGuard::Allow`] | [`PriceGuard::Reject`]: the run ends with [`ModelError::NonPositivePrice`](crate::ModelError::NonPositivePrice), reported in the experiment's failures |
 //! | with `throttle = 0` and a pool far above target (`target_reserve_ratio < 1/12` suffices), one burn exceeds the pool and the reserve goes negative | [`BurnLimit::Unbounded`] | [`BurnLimit::Reserve`]: a burn takes at most what the pool holds |
 //! | `p_variance` is used as a standard deviation (numpy's `scale`), not a variance | [`VarianceMeaning::StdDev`] | [`VarianceMeaning::StdDev`] too: every published 1Hive result uses it so; [`VarianceMeaning::Variance`] takes its square root |
 //!
 //! Division by zero (a zero target price, pool ratio or supply) raises `ZeroDivisionError` in
 //! the seed where the operands are Python floats, and gives `inf` where they are numpy scalars;
-//! here it ends the run with [`ModelError::DivisionByZero`] in both modes.
+//! here it ends the run with [`ModelError::DivisionByZero`](crate::ModelError::DivisionByZero) in both modes.
 //!
 //! The random draws are the seed's, in its order: `random()` for the direction, then
 //! `normal(0, p_variance)`. With [`sim_core::RngKind::NumpyShared`] they are numpy's own.
@@ -177,7 +177,7 @@ pub enum InflowPrice {
 /// What to do when a price step makes the price zero or negative.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum PriceGuard {
-    /// End the run with [`ModelError::NonPositivePrice`](crate::ModelError) (default).
+    /// End the run with [`ModelError::NonPositivePrice`](crate::ModelError::NonPositivePrice)(crate::ModelError) (default).
     #[default]
     Reject,
     /// Keep it, as the seed does.
