@@ -23,6 +23,9 @@ const RUNS_PER_THREAD: usize = 64;
 /// Records held in memory by one window, at most (a window has at least one run per thread).
 const WINDOW_ROWS: usize = 1 << 20;
 
+/// States reserved up front per run, at most; longer runs grow their buffer as they go.
+const MAX_RESERVE: usize = 1 << 16;
+
 /// Windows per experiment, at least, when runs allow.
 const WINDOWS_AT_LEAST: usize = 8;
 
@@ -227,13 +230,27 @@ where
 
     /// The number of records the experiment writes when every run completes.
     #[must_use]
+    ///
+    /// Saturates at `u64::MAX` for settings too large to count.
     pub fn expected_rows(&self) -> u64 {
         let per_run = if self.drop_substeps {
-            1 + self.timesteps
+            self.timesteps.saturating_add(1)
         } else {
-            1 + self.timesteps * self.model.blocks.len()
+            self.rows_per_run()
         };
-        (self.subsets.len() * self.runs * per_run) as u64
+        let rows = self
+            .subsets
+            .len()
+            .saturating_mul(self.runs)
+            .saturating_mul(per_run);
+        u64::try_from(rows).unwrap_or(u64::MAX)
+    }
+
+    /// States one run keeps: genesis plus one per substep (saturating).
+    fn rows_per_run(&self) -> usize {
+        self.timesteps
+            .saturating_mul(self.model.blocks.len())
+            .saturating_add(1)
     }
 
     /// Runs the experiment, writing every record to `sink` in cadCAD's order.
@@ -285,7 +302,7 @@ where
                     .map_err(|e| EngineError::ThreadPool(e.to_string()))?,
             )
         };
-        let rows_per_run = 1 + self.timesteps.saturating_mul(self.model.blocks.len());
+        let rows_per_run = self.rows_per_run();
         let window = pool.as_ref().map_or(1, |p| {
             let threads = p.current_num_threads().max(1);
             // Several windows, so that writing one overlaps computing the next.
@@ -376,7 +393,9 @@ where
         let params = &self.subsets[subset];
         let blocks = &self.model.blocks;
         let n_blocks = blocks.len();
-        let mut states = Vec::with_capacity(1 + self.timesteps * n_blocks);
+        // The run's records; reserved up front (bounded, so a huge `T` cannot ask for it all
+        // at once), so that substeps do not reallocate.
+        let mut states = Vec::with_capacity(self.rows_per_run().min(MAX_RESERVE));
         states.push(self.model.genesis.clone());
         let mut scratch = Vec::new();
         let mut failure = None;

@@ -96,8 +96,9 @@ impl Scalar for f64 {
             Value::I64(v) => {
                 #[allow(clippy::cast_precision_loss)]
                 let f = v as f64;
+                // `as` saturates, so 2⁶³ would compare equal to i64::MAX: exclude it.
                 #[allow(clippy::cast_possible_truncation)]
-                ((f as i64) == v).then_some(f)
+                (f < 9_223_372_036_854_775_808.0 && (f as i64) == v).then_some(f)
             }
             Value::Decimal(d) => d.to_f64(),
             Value::Bool(_) => None,
@@ -171,6 +172,7 @@ mod tests {
     fn conversions() {
         assert_eq!(f64::from_value(Value::I64(7473)), Some(7473.0));
         assert_eq!(f64::from_value(Value::Bool(true)), None);
+        assert_eq!(f64::from_value(Value::I64(i64::MAX)), None); // would round to 2⁶³
         assert_eq!(i64::from_value(Value::F64(2.0)), Some(2));
         assert_eq!(i64::from_value(Value::F64(2.5)), None);
         assert_eq!(

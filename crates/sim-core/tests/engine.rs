@@ -279,9 +279,9 @@ fn fails_in_subset1_run2_t3(_: &P, c: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
     if c.subset == 1 && c.run == 2 && c.timestep == 3 {
         return Err("the model refused".into());
     }
-    emit(p_k_plus_one(c))
+    emit(run_number(c))
 }
-fn p_k_plus_one(c: &Ctx<'_, S>) -> f64 {
+fn run_number(c: &Ctx<'_, S>) -> f64 {
     #[allow(clippy::cast_precision_loss)]
     let r = c.run as f64;
     r
