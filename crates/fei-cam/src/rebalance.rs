@@ -1,0 +1,666 @@
+//! Moving FEI between deposits toward target weights: the seed's pseudo-inverse rebalance,
+//! faithfully, and the corrected allocation that is the default.
+//!
+//! Both modes start from the same net changes (the seed's `total_fei_deposit_balance_change`):
+//!
+//! ```text
+//! change_i = rate · (target_i − current_i) · total,   current_i = balance_i / total
+//! ```
+//!
+//! ## `SeedCompatible`: the seed's pseudo-inverse and transfer loop
+//!
+//! `compute_capital_allocation_rebalance_matrix` solves `M·x = [change, 0]` with
+//! `x = pinv(M)·[change, 0]`, where `M` is the [constrained incidence
+//! matrix](crate::constrained_incidence_matrix) (incidence matrix plus a row of ones), and puts
+//! the edge flows `x` (the seed's `deltas`) in the strictly upper triangle of an `n × n` matrix,
+//! row-major. `D[i][j] > 0` moves `D[i][j]` from deposit `j` to deposit `i`; `D[i][j] < 0` moves
+//! `|D[i][j]|` from `i` to `j`. (The seed's docstring calls this triangle "lower"; the code fills
+//! the upper one, and so does this module.)
+//!
+//! The seed then visits **every** entry of `D`, row-major. Its
+//! `filter(lambda x: x != 0, np.ndenumerate(D))` compares `((row, col), value)` tuples with
+//! `0`, which is always true, so zeros and the lower triangle are visited too (moving nothing).
+//! Each visit moves `min(|v|, balance[from])`, with balances updated as it goes.
+//!
+//! For `n ≥ 3` the pseudo-inverse has a closed form ([`seed_flows_closed_form`]):
+//!
+//! ```text
+//! x_e = (b_i − b_j)/n − s · (1 − 2(j−i)/n) / ((n−1)(n−2)/6),   s = Σ_e (b_i − b_j)/n
+//! ```
+//!
+//! The first term is the minimum-norm flow that realises the changes `b` ([`minimum_norm_flows`]);
+//! the second is a circular flow, added only to make the flows' signed sum zero as the ones row
+//! demands. Together with the sequential clamp this misallocates FEI:
+//!
+//! * **One-hot, `n = 3`.** Moving 1 000 FEI from deposit 0 to deposit 2 (`[1,0,0] → [0,0,1]`,
+//!   rate 1) gives `x = (1000, −2000, 1000)` on edges `(0,1), (0,2), (1,2)`. The loop visits
+//!   `D[0][1] = 1000` (move 1000 from 1 to 0: deposit 1 is empty, nothing moves), then
+//!   `D[0][2] = −2000` (move 2000 from 0 to 2, clamped to 1000), then `D[1][2] = 1000` (move
+//!   1000 from 2 to 1). Everything ends in deposit 1: `[0, 1000, 0]`.
+//! * **Fei's default initial state** (idle 195 M, money market 30 M; targets 5 % liquidity pool,
+//!   55 % money market, 40 % savings; rate `√(1/30)`): the liquidity pool should gain
+//!   `0.05 · √(1/30) · 225 M` = 2.05 M (+0.9 % of the total) and instead gains 23.6 M (+10.5 %).
+//!
+//! ## `Corrected` (the default)
+//!
+//! The net changes are applied directly: `after_i = balance_i + change_i`, with the targets
+//! normalised to sum to 1 and the rate limited to `[0, 1]`, so that `after_i` lies between the
+//! balance and the target and is never negative. Floating-point rounding leaves the new total a
+//! few ulps off; the largest new balance absorbs that, found by bisection, so that **the total
+//! summed in index order (the seed's `sum`) is bit-identical before and after**. The transfers
+//! reported are one decomposition of the net changes: sources pay sinks in index order, at most
+//! `n − 1` transfers. No pseudo-inverse, no matrix, no limit on `n`.
+
+use nalgebra::{DMatrix, DVector};
+
+use crate::Mode;
+use crate::error::{CamError, finite, non_negative, positive, same_len};
+use crate::incidence::{constrained_incidence_matrix, edge_count};
+use crate::pinv::{NUMPY_RCOND, pseudo_inverse};
+
+/// One move of FEI between two deposits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Transfer {
+    /// Index of the deposit paying.
+    pub from: usize,
+    /// Index of the deposit receiving.
+    pub to: usize,
+    /// Amount moved (after the seed's clamp to the payer's balance).
+    pub amount: f64,
+    /// Amount asked for (`|D[i][j]|` in the seed; equal to `amount` in the corrected mode).
+    pub requested: f64,
+}
+
+/// What the seed's `compute_capital_allocation_rebalance_matrix` returns, plus its flows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RebalancePlan {
+    /// Net change per deposit (`total_fei_deposit_balance_change`).
+    pub change: Vec<f64>,
+    /// Flow per edge of the complete graph, in lexicographic edge order (`deltas`). For
+    /// `n = 2` the second entry is the slack variable.
+    pub deltas: Vec<f64>,
+    /// The `n × n` rebalance matrix: deltas in the strictly upper triangle, row-major.
+    pub matrix: DMatrix<f64>,
+}
+
+/// The outcome of a rebalance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rebalance {
+    /// The mode that produced it.
+    pub mode: Mode,
+    /// Net change per deposit asked for (`total_fei_deposit_balance_change`).
+    pub change: Vec<f64>,
+    /// Flow per edge, lexicographic (`deltas`): the pseudo-inverse's in the seed mode, the
+    /// reported transfers' net per edge in the corrected mode.
+    pub deltas: Vec<f64>,
+    /// The `n × n` rebalance matrix in the seed's convention (`capital_allocation_rebalance_matrix`).
+    pub matrix: DMatrix<f64>,
+    /// The transfers made, in order.
+    pub transfers: Vec<Transfer>,
+    /// Balances before.
+    pub balances_before: Vec<f64>,
+    /// Balances after.
+    pub balances_after: Vec<f64>,
+    /// `(before + change) − after`, with entries within `1e-8` of zero set to zero as the seed's
+    /// `np.isclose` does (`capital_allocation_rebalance_remainder`).
+    pub remainder: Vec<f64>,
+}
+
+impl Rebalance {
+    /// The seed's "unallocated" test: some deposit's remainder exceeds `tolerance` (the seed
+    /// uses `0.001`) of its balance before, `remainder / (balance + 1e-9)`. The seed only logs
+    /// this.
+    #[must_use]
+    pub fn unallocated(&self, tolerance: f64) -> bool {
+        self.remainder
+            .iter()
+            .zip(&self.balances_before)
+            .any(|(r, b)| r / (b + 1e-9) > tolerance)
+    }
+}
+
+/// The sum of `values` in index order, as Python's `sum` adds a list.
+#[must_use]
+pub fn total(values: &[f64]) -> f64 {
+    values.iter().fold(0.0, |acc, v| acc + v)
+}
+
+/// Current weights `balance_i / total` and the total, as the seed computes them.
+///
+/// # Errors
+/// No balances; a negative or non-finite balance; a total that is zero or overflows.
+pub fn current_weights(balances: &[f64]) -> Result<(Vec<f64>, f64), CamError> {
+    if balances.is_empty() {
+        return Err(CamError::TooFew {
+            what: "balances",
+            min: 1,
+            got: 0,
+        });
+    }
+    for &b in balances {
+        non_negative("balance", b)?;
+    }
+    let sum = total(balances);
+    if !sum.is_finite() {
+        return Err(CamError::Overflow {
+            what: "total balance",
+            value: sum,
+        });
+    }
+    if sum <= 0.0 {
+        return Err(CamError::DegenerateSum {
+            what: "balances",
+            sum,
+        });
+    }
+    Ok((balances.iter().map(|b| b / sum).collect(), sum))
+}
+
+/// Net change per deposit, `rate · (target − current) · total` in the seed's order of
+/// operations (`total_fei_deposit_balance_change`).
+///
+/// # Errors
+/// Lengths that differ; a non-finite input; a negative rate or total; an overflow.
+pub fn balance_changes(
+    target_weights: &[f64],
+    current_weights: &[f64],
+    total_fei: f64,
+    rate: f64,
+) -> Result<Vec<f64>, CamError> {
+    same_len(
+        "target weights",
+        current_weights.len(),
+        target_weights.len(),
+    )?;
+    non_negative("total FEI", total_fei)?;
+    non_negative("rebalance rate", rate)?;
+    target_weights
+        .iter()
+        .zip(current_weights)
+        .map(|(&t, &c)| {
+            finite("target weight", t)?;
+            finite("current weight", c)?;
+            let v = rate * (t - c) * total_fei;
+            crate::error::no_overflow("balance change", v)
+        })
+        .collect()
+}
+
+/// The seed's `populate_delta_triangular_matrix`: `D[i][j] = d[k]` for `i < j`, row-major,
+/// zeros elsewhere. (The seed's docstring says "lower triangular"; it is the upper triangle.)
+///
+/// # Errors
+/// Fewer than `n(n−1)/2` deltas (the seed raises `IndexError`).
+pub fn populate_delta_triangular_matrix(
+    deltas: &[f64],
+    n: usize,
+) -> Result<DMatrix<f64>, CamError> {
+    let m = edge_count(n);
+    if deltas.len() < m {
+        return Err(CamError::TooFew {
+            what: "deltas",
+            min: m,
+            got: deltas.len(),
+        });
+    }
+    let mut d = DMatrix::zeros(n, n);
+    let mut k = 0;
+    for i in 0..n {
+        for j in i + 1..n {
+            d[(i, j)] = deltas[k];
+            k += 1;
+        }
+    }
+    Ok(d)
+}
+
+/// The seed's `compute_capital_allocation_rebalance_matrix`: the net changes, the edge flows
+/// `pinv(M)·[change, 0]` (numpy's cutoff `rcond = 1e-15`) and the rebalance matrix.
+///
+/// # Errors
+/// As [`balance_changes`]; more than [`MAX_DEPOSITS`](crate::MAX_DEPOSITS) deposits; a
+/// pseudo-inverse that fails.
+pub fn compute_capital_allocation_rebalance_matrix(
+    target_fei_allocation: &[f64],
+    current_fei_allocation: &[f64],
+    total_fei: f64,
+    rebalance_rate: f64,
+) -> Result<RebalancePlan, CamError> {
+    let change = balance_changes(
+        target_fei_allocation,
+        current_fei_allocation,
+        total_fei,
+        rebalance_rate,
+    )?;
+    let n = change.len();
+    let m = constrained_incidence_matrix(n)?;
+    let pinv = pseudo_inverse(&m, NUMPY_RCOND)?;
+    let rhs = DVector::from_iterator(n + 1, change.iter().copied().chain([0.0]));
+    let deltas: Vec<f64> = (pinv * rhs).iter().copied().collect();
+    for &d in &deltas {
+        crate::error::no_overflow("delta", d)?;
+    }
+    let matrix = populate_delta_triangular_matrix(&deltas, n)?;
+    Ok(RebalancePlan {
+        change,
+        deltas,
+        matrix,
+    })
+}
+
+/// The minimum-norm flows on the complete graph that realise net changes `b` (with `Σb = 0`):
+/// `x_e = (b_i − b_j)/n` for edge `e = (i, j)`, lexicographic. This is `pinv(A)·b` for the plain
+/// incidence matrix `A`, without the seed's ones row.
+#[must_use]
+pub fn minimum_norm_flows(change: &[f64]) -> Vec<f64> {
+    // One entry per edge; `n` is at most what the caller could allocate `change` for, but the
+    // edge list is quadratic, so build it without the petgraph size limit.
+    let n = change.len();
+    #[allow(clippy::cast_precision_loss)]
+    let nf = n as f64;
+    let mut flows = Vec::with_capacity(edge_count(n));
+    for i in 0..n {
+        for j in i + 1..n {
+            flows.push((change[i] - change[j]) / nf);
+        }
+    }
+    flows
+}
+
+/// The seed's pseudo-inverse flows in closed form: [`minimum_norm_flows`] minus the circular
+/// flow that the ones row adds,
+/// `x_e = (b_i − b_j)/n − s·(1 − 2(j−i)/n)/((n−1)(n−2)/6)` with `s = Σ_e (b_i − b_j)/n`,
+/// for `n ≥ 3`. For `n = 2` it is `[(b₀ − b₁)/2, −(b₀ − b₁)/2]` (flow and slack); for `n < 2`,
+/// no flows.
+#[must_use]
+pub fn seed_flows_closed_form(change: &[f64]) -> Vec<f64> {
+    let n = change.len();
+    let mut flows = minimum_norm_flows(change);
+    match n {
+        0 | 1 => flows,
+        2 => {
+            let x = flows[0];
+            flows.push(-x);
+            flows
+        }
+        _ => {
+            #[allow(clippy::cast_precision_loss)]
+            let nf = n as f64;
+            let s = total(&flows);
+            let norm = (nf - 1.0) * (nf - 2.0) / 6.0;
+            let mut k = 0;
+            for i in 0..n {
+                for j in i + 1..n {
+                    #[allow(clippy::cast_precision_loss)]
+                    let gap = (j - i) as f64;
+                    flows[k] -= s * (1.0 - 2.0 * gap / nf) / norm;
+                    k += 1;
+                }
+            }
+            flows
+        }
+    }
+}
+
+/// The seed's transfer loop over a rebalance matrix: every entry, row-major; `v > 0` moves from
+/// the column's deposit to the row's, `v < 0` the other way; each moves
+/// `min(|v|, balance[from])`, and the receiver gets `amount · price / price` (the seed's
+/// `Deposit.transfer` with `fei_price` on both sides). Returns the non-zero transfers and the
+/// balances after.
+///
+/// # Errors
+/// A matrix that is not `n × n` for `n` balances; a non-finite entry; a negative or non-finite
+/// balance; a non-positive price.
+pub fn seed_transfer_loop(
+    matrix: &DMatrix<f64>,
+    balances: &[f64],
+    price: f64,
+) -> Result<(Vec<Transfer>, Vec<f64>), CamError> {
+    let n = balances.len();
+    same_len("rebalance matrix rows", n, matrix.nrows())?;
+    same_len("rebalance matrix columns", n, matrix.ncols())?;
+    for &b in balances {
+        non_negative("balance", b)?;
+    }
+    for &v in matrix.iter() {
+        finite("rebalance matrix entry", v)?;
+    }
+    positive("FEI price", price)?;
+    let mut after = balances.to_vec();
+    let mut transfers = Vec::new();
+    for row in 0..n {
+        for col in 0..n {
+            let value = matrix[(row, col)];
+            let (from, to) = if value > 0.0 { (col, row) } else { (row, col) };
+            let requested = value.abs();
+            let amount = requested.min(after[from]);
+            after[from] -= amount;
+            let received = amount * price / price;
+            after[to] = crate::error::no_overflow("balance", after[to] + received)?;
+            if value != 0.0 {
+                transfers.push(Transfer {
+                    from,
+                    to,
+                    amount,
+                    requested,
+                });
+            }
+        }
+    }
+    Ok((transfers, after))
+}
+
+/// The seed's `rebalance_remainder`: `(before + change) − after`, then entries within `1e-8` of
+/// zero (numpy's `isclose(r, 0)`: `|r| ≤ atol = 1e-8`) set to zero.
+#[must_use]
+pub fn seed_remainder(before: &[f64], change: &[f64], after: &[f64]) -> Vec<f64> {
+    before
+        .iter()
+        .zip(change)
+        .zip(after)
+        .map(|((b, c), a)| {
+            let r = (b + c) - a;
+            if r.abs() <= 1e-8 { 0.0 } else { r }
+        })
+        .collect()
+}
+
+/// Rebalances `balances` toward `target_weights` at `rate`.
+///
+/// * [`Mode::Corrected`]: target weights are normalised; the rate must be in `[0, 1]`.
+/// * [`Mode::SeedCompatible`]: the seed's computation as written; any rate `≥ 0`.
+///
+/// # Errors
+/// An empty or negative or non-finite balance, a zero total; target weights of another length,
+/// negative or non-finite, or (corrected mode) summing to zero; a rate out of range; in the seed
+/// mode, more than [`MAX_DEPOSITS`](crate::MAX_DEPOSITS) deposits.
+pub fn rebalance(
+    balances: &[f64],
+    target_weights: &[f64],
+    rate: f64,
+    mode: Mode,
+) -> Result<Rebalance, CamError> {
+    rebalance_at_price(balances, target_weights, rate, 1.0, mode)
+}
+
+pub(crate) fn rebalance_at_price(
+    balances: &[f64],
+    target_weights: &[f64],
+    rate: f64,
+    price: f64,
+    mode: Mode,
+) -> Result<Rebalance, CamError> {
+    let (current, sum) = current_weights(balances)?;
+    same_len("target weights", balances.len(), target_weights.len())?;
+    for &t in target_weights {
+        non_negative("target weight", t)?;
+    }
+    non_negative("rebalance rate", rate)?;
+    positive("FEI price", price)?;
+    match mode {
+        Mode::SeedCompatible => {
+            let plan =
+                compute_capital_allocation_rebalance_matrix(target_weights, &current, sum, rate)?;
+            let (transfers, after) = seed_transfer_loop(&plan.matrix, balances, price)?;
+            let remainder = seed_remainder(balances, &plan.change, &after);
+            Ok(Rebalance {
+                mode,
+                change: plan.change,
+                deltas: plan.deltas,
+                matrix: plan.matrix,
+                transfers,
+                balances_before: balances.to_vec(),
+                balances_after: after,
+                remainder,
+            })
+        }
+        Mode::Corrected => corrected(balances, target_weights, &current, sum, rate),
+    }
+}
+
+fn corrected(
+    balances: &[f64],
+    target_weights: &[f64],
+    current: &[f64],
+    sum: f64,
+    rate: f64,
+) -> Result<Rebalance, CamError> {
+    if rate > 1.0 {
+        return Err(CamError::RateOutOfRange { rate });
+    }
+    let weight_sum = total(target_weights);
+    if !(weight_sum > 0.0 && weight_sum.is_finite()) {
+        return Err(CamError::DegenerateSum {
+            what: "target weights",
+            sum: weight_sum,
+        });
+    }
+    let target: Vec<f64> = target_weights.iter().map(|t| t / weight_sum).collect();
+    let change = balance_changes(&target, current, sum, rate)?;
+    let mut after: Vec<f64> = balances
+        .iter()
+        .zip(&change)
+        .map(|(b, c)| (b + c).max(0.0))
+        .collect();
+    conserve(&mut after, sum)?;
+    let transfers = decompose(balances, &after);
+    let n = balances.len();
+    let mut matrix = DMatrix::zeros(n, n);
+    for t in &transfers {
+        if t.to < t.from {
+            matrix[(t.to, t.from)] += t.amount;
+        } else {
+            matrix[(t.from, t.to)] -= t.amount;
+        }
+    }
+    let deltas = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .map(|(i, j)| matrix[(i, j)])
+        .collect();
+    let remainder = seed_remainder(balances, &change, &after);
+    Ok(Rebalance {
+        mode: Mode::Corrected,
+        change,
+        deltas,
+        matrix,
+        transfers,
+        balances_before: balances.to_vec(),
+        balances_after: after,
+        remainder,
+    })
+}
+
+/// Adjusts the largest entry of `after` so that its index-order sum is exactly `sum`.
+///
+/// With the other entries fixed, the sum is a non-decreasing function of the largest entry `v`
+/// that moves by at most one float of the result per ulp of `v` (every partial sum is at least
+/// as coarse as `v`'s grid), so it takes every float value between its ends: bisection on the
+/// bits of `v` finds the smallest `v` whose sum is `≥ sum`, and that sum equals `sum`.
+#[allow(clippy::float_cmp)] // bit-identical totals are the contract
+fn conserve(after: &mut [f64], sum: f64) -> Result<(), CamError> {
+    let got = total(after);
+    if got == sum {
+        return Ok(());
+    }
+    let Some(k) = (0..after.len()).max_by(|&a, &b| after[a].total_cmp(&after[b])) else {
+        return Err(CamError::DegenerateSum {
+            what: "balances",
+            sum,
+        });
+    };
+    let v = after[k];
+    let mut with = |x: f64| {
+        after[k] = x;
+        total(after)
+    };
+    let mut step = (sum - got).abs().max(ulp(sum));
+    let (mut lo, mut hi) = (v, v);
+    let mut bracketed = false;
+    for _ in 0..64 {
+        lo = (v - step).max(0.0);
+        hi = v + step;
+        if with(lo) <= sum && with(hi) >= sum {
+            bracketed = true;
+            break;
+        }
+        step *= 2.0;
+    }
+    if bracketed {
+        // Non-negative floats order as their bit patterns.
+        let (mut a, mut b) = (lo.to_bits(), hi.to_bits());
+        while a < b {
+            let mid = a + (b - a) / 2;
+            if with(f64::from_bits(mid)) < sum {
+                a = mid + 1;
+            } else {
+                b = mid;
+            }
+        }
+        if with(f64::from_bits(a)) == sum {
+            return Ok(());
+        }
+    }
+    after[k] = v;
+    Err(CamError::Overflow {
+        what: "conserved total",
+        value: got,
+    })
+}
+
+fn ulp(x: f64) -> f64 {
+    let x = x.abs();
+    if x.is_finite() {
+        f64::from_bits(x.to_bits() + 1) - x
+    } else {
+        f64::MIN_POSITIVE
+    }
+}
+
+/// Sources (deposits that shrink) pay sinks (deposits that grow) in index order.
+fn decompose(before: &[f64], after: &[f64]) -> Vec<Transfer> {
+    let mut out: Vec<(usize, f64)> = Vec::new();
+    let mut into: Vec<(usize, f64)> = Vec::new();
+    for (i, (b, a)) in before.iter().zip(after).enumerate() {
+        if a < b {
+            out.push((i, b - a));
+        } else if a > b {
+            into.push((i, a - b));
+        }
+    }
+    let mut transfers = Vec::with_capacity(out.len() + into.len());
+    let (mut s, mut t) = (0, 0);
+    while s < out.len() && t < into.len() {
+        let amount = out[s].1.min(into[t].1);
+        if amount > 0.0 {
+            transfers.push(Transfer {
+                from: out[s].0,
+                to: into[t].0,
+                amount,
+                requested: amount,
+            });
+        }
+        out[s].1 -= amount;
+        into[t].1 -= amount;
+        if out[s].1 <= into[t].1 {
+            s += 1;
+        } else {
+            t += 1;
+        }
+    }
+    transfers
+}
+
+#[cfg(test)]
+#[allow(clippy::float_cmp)] // exact values are the point of these tests
+mod tests {
+    use super::*;
+
+    fn close(got: &[f64], expected: &[f64]) {
+        assert_eq!(got.len(), expected.len());
+        for (g, e) in got.iter().zip(expected) {
+            assert!((g - e).abs() < 1e-9, "{got:?} vs {expected:?}");
+        }
+    }
+
+    #[test]
+    fn one_hot_three_deposits_as_worked_in_the_docs() {
+        let r = rebalance(
+            &[1000.0, 0.0, 0.0],
+            &[0.0, 0.0, 1.0],
+            1.0,
+            Mode::SeedCompatible,
+        )
+        .unwrap();
+        assert_eq!(r.change, [-1000.0, 0.0, 1000.0]);
+        close(&r.deltas, &[1000.0, -2000.0, 1000.0]);
+        // The fei-rebalance vectors give [0, 1000, 0] and remainder [0, −1000, 1000]; the SVD
+        // leaves ulps of 1000 behind.
+        close(&r.balances_after, &[0.0, 1000.0, 0.0]);
+        close(&r.remainder, &[0.0, -1000.0, 1000.0]);
+        assert!(r.unallocated(0.001));
+
+        let c = rebalance(&[1000.0, 0.0, 0.0], &[0.0, 0.0, 1.0], 1.0, Mode::Corrected).unwrap();
+        assert_eq!(c.balances_after, [0.0, 0.0, 1000.0]);
+        assert_eq!(
+            c.transfers,
+            [Transfer {
+                from: 0,
+                to: 2,
+                amount: 1000.0,
+                requested: 1000.0
+            }]
+        );
+        // D[0][2] < 0: moves from 0 to 2, in the seed's convention.
+        assert_eq!(c.deltas, [0.0, -1000.0, 0.0]);
+        assert_eq!(c.remainder, [0.0; 3]);
+    }
+
+    #[test]
+    fn closed_form_of_the_one_hot_case() {
+        close(
+            &seed_flows_closed_form(&[-1000.0, 0.0, 1000.0]),
+            &[1000.0, -2000.0, 1000.0],
+        );
+        assert_eq!(
+            minimum_norm_flows(&[-1000.0, 0.0, 1000.0])
+                .iter()
+                .map(|x| x * 3.0)
+                .collect::<Vec<_>>(),
+            [-1000.0, -2000.0, -1000.0]
+        );
+        assert_eq!(seed_flows_closed_form(&[2.0, -2.0]), [2.0, -2.0]);
+        assert!(seed_flows_closed_form(&[5.0]).is_empty());
+    }
+
+    #[test]
+    fn zero_entries_are_visited_but_not_reported() {
+        let m = DMatrix::from_row_slice(2, 2, &[0.0, -3.0, 0.0, 0.0]);
+        let (t, after) = seed_transfer_loop(&m, &[2.0, 1.0], 1.0).unwrap();
+        assert_eq!(after, [0.0, 3.0]);
+        assert_eq!(
+            t,
+            [Transfer {
+                from: 0,
+                to: 1,
+                amount: 2.0,
+                requested: 3.0
+            }]
+        );
+    }
+
+    #[test]
+    fn refusals() {
+        let m = Mode::Corrected;
+        assert!(rebalance(&[], &[], 0.5, m).is_err());
+        assert!(rebalance(&[0.0, 0.0], &[0.5, 0.5], 0.5, m).is_err());
+        assert!(rebalance(&[1.0, 1.0], &[0.5], 0.5, m).is_err());
+        assert!(rebalance(&[1.0, 1.0], &[0.5, -0.5], 0.5, m).is_err());
+        assert!(rebalance(&[1.0, 1.0], &[0.0, 0.0], 0.5, m).is_err());
+        assert_eq!(
+            rebalance(&[1.0, 1.0], &[0.5, 0.5], 1.5, m),
+            Err(CamError::RateOutOfRange { rate: 1.5 })
+        );
+        assert!(rebalance(&[1.0, f64::NAN], &[0.5, 0.5], 0.5, m).is_err());
+        assert!(populate_delta_triangular_matrix(&[1.0], 3).is_err());
+    }
+}
