@@ -75,6 +75,9 @@
 //! # Ok::<(), fei_cam::CamError>(())
 //! ```
 
+/// nalgebra, whose `DMatrix` the matrix functions take and return.
+pub use nalgebra;
+
 mod deposit;
 mod dirichlet;
 mod error;

@@ -9,6 +9,8 @@
 
 mod decimal;
 mod engine_records;
+mod fei_dirichlet;
+mod fei_rebalance;
 mod flash;
 mod honey_transitions;
 mod records;
@@ -29,6 +31,8 @@ pub(crate) struct Suite {
 /// Every suite the project implements so far.
 const SUITES: &[Suite] = &[
     engine_records::SUITE,
+    fei_dirichlet::SUITE,
+    fei_rebalance::SUITE,
     flash::SUITE,
     honey_transitions::SUITE,
 ];
@@ -40,8 +44,6 @@ const PLANNED: &[&str] = &[
     "carbon-strategy",
     "carbon-trade",
     "carbon-ui",
-    "fei-dirichlet",
-    "fei-rebalance",
     "notional-gist",
 ];
 
