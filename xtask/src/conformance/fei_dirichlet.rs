@@ -19,8 +19,11 @@ pub(crate) const SUITE: Suite = Suite {
     run_file,
 };
 
-/// The concentration and first timestep a group key names.
-fn parse_key(key: &str) -> Result<(Vec<f64>, Option<(u32, u32)>)> {
+/// The first and last timestep of a bare list of draws.
+type Timesteps = Option<(u32, u32)>;
+
+/// The concentration and timesteps a group key names.
+fn parse_key(key: &str) -> Result<(Vec<f64>, Timesteps)> {
     let rest = key
         .strip_prefix("alpha_")
         .with_context(|| format!("`{key}` is not an alpha group"))?;
