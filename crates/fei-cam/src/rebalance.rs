@@ -470,42 +470,70 @@ fn corrected(
     })
 }
 
-/// Adjusts the largest entry of `after` so that its index-order sum is exactly `sum`.
+/// Adjusts `after` by a few ulps so that its index-order sum is exactly `sum`.
 ///
-/// With the other entries fixed, the sum is a non-decreasing function of the largest entry `v`
-/// that moves by at most one float of the result per ulp of `v` (every partial sum is at least
-/// as coarse as `v`'s grid), so it takes every float value between its ends: bisection on the
-/// bits of `v` finds the smallest `v` whose sum is `≥ sum`, and that sum equals `sum`.
+/// With the other entries fixed, the sum is a non-decreasing function of one entry `v`, so
+/// bisection on the bits of `v` finds the smallest `v` whose sum is `≥ sum`. That sum is `sum`
+/// itself unless rounding skips it: when `v` and a partial sum share an ulp and a later entry
+/// has a half-ulp bit, ties to even make the sum step by two floats. So each entry is tried as
+/// the absorber, largest first, and if every one is skipped over, another entry is moved by one
+/// to three of its own ulps first, which changes the tie pattern.
 #[allow(clippy::float_cmp)] // bit-identical totals are the contract
 fn conserve(after: &mut [f64], sum: f64) -> Result<(), CamError> {
     let got = total(after);
     if got == sum {
         return Ok(());
     }
-    let Some(k) = (0..after.len()).max_by(|&a, &b| after[a].total_cmp(&after[b])) else {
-        return Err(CamError::DegenerateSum {
-            what: "balances",
-            sum,
-        });
-    };
+    let mut order: Vec<usize> = (0..after.len()).filter(|&k| after[k] > 0.0).collect();
+    order.sort_by(|&a, &b| after[b].total_cmp(&after[a]));
+    let residual = (sum - got).abs();
+    for &k in &order {
+        if absorb(after, k, sum, residual) {
+            return Ok(());
+        }
+    }
+    for &other in &order {
+        let saved = after[other];
+        for steps in [1_i64, -1, 2, -2, 3, -3] {
+            let moved = f64::from_bits(saved.to_bits().saturating_add_signed(steps));
+            if !(moved >= 0.0 && moved.is_finite()) {
+                continue;
+            }
+            after[other] = moved;
+            let residual = (sum - total(after)).abs();
+            for &k in order.iter().filter(|&&k| k != other) {
+                if absorb(after, k, sum, residual) {
+                    return Ok(());
+                }
+            }
+        }
+        after[other] = saved;
+    }
+    Err(CamError::Overflow {
+        what: "conserved total",
+        value: got,
+    })
+}
+
+/// Tries to make `total(after) == sum` by changing `after[k]` alone; restores it on failure.
+#[allow(clippy::float_cmp)]
+fn absorb(after: &mut [f64], k: usize, sum: f64, residual: f64) -> bool {
     let v = after[k];
     let mut with = |x: f64| {
         after[k] = x;
         total(after)
     };
-    let mut step = (sum - got).abs().max(ulp(sum));
-    let (mut lo, mut hi) = (v, v);
-    let mut bracketed = false;
-    for _ in 0..64 {
-        lo = (v - step).max(0.0);
-        hi = v + step;
+    let mut step = residual.max(ulp(sum));
+    let mut bracket = None;
+    for _ in 0..8 {
+        let (lo, hi) = ((v - step).max(0.0), v + step);
         if with(lo) <= sum && with(hi) >= sum {
-            bracketed = true;
+            bracket = Some((lo, hi));
             break;
         }
-        step *= 2.0;
+        step *= 4.0;
     }
-    if bracketed {
+    if let Some((lo, hi)) = bracket {
         // Non-negative floats order as their bit patterns.
         let (mut a, mut b) = (lo.to_bits(), hi.to_bits());
         while a < b {
@@ -517,14 +545,11 @@ fn conserve(after: &mut [f64], sum: f64) -> Result<(), CamError> {
             }
         }
         if with(f64::from_bits(a)) == sum {
-            return Ok(());
+            return true;
         }
     }
     after[k] = v;
-    Err(CamError::Overflow {
-        what: "conserved total",
-        value: got,
-    })
+    false
 }
 
 fn ulp(x: f64) -> f64 {
@@ -613,6 +638,31 @@ mod tests {
         // D[0][2] < 0: moves from 0 to 2, in the seed's convention.
         assert_eq!(c.deltas, [0.0, -1000.0, 0.0]);
         assert_eq!(c.remainder, [0.0; 3]);
+    }
+
+    #[test]
+    fn fei_default_state_liquidity_pool_gain() {
+        // fei-rebalance case 95 (`fei_default_init_n4`): pool, money market, savings, idle.
+        let balances = [0.0, 30e6, 0.0, 195e6];
+        let targets = [0.05, 0.55, 0.4, 1e-18];
+        let rate = (1.0_f64 / 30.0).sqrt();
+        let seed = rebalance(&balances, &targets, rate, Mode::SeedCompatible).unwrap();
+        // The vectors' balances_after, to their tolerance 1e-9 · 225e6.
+        let expected = [
+            23_620_535.292_410_3,
+            29_144_183.503_898_174,
+            12_837_247.441_527_322,
+            159_398_033.762_164_18,
+        ];
+        for (g, e) in seed.balances_after.iter().zip(expected) {
+            assert!((g - e).abs() < 0.225, "{:?}", seed.balances_after);
+        }
+        // +10.5 % of the total in the pool, against rate · 5 % = +0.913 %.
+        assert!((seed.balances_after[0] / 225e6 - 0.104_98).abs() < 1e-4);
+        let fixed = rebalance(&balances, &targets, rate, Mode::Corrected).unwrap();
+        assert!((fixed.balances_after[0] - rate * 0.05 * 225e6).abs() < 1e-6);
+        assert!((fixed.balances_after[2] - rate * 0.4 * 225e6).abs() < 1e-6);
+        assert_eq!(fixed.balances_after.iter().sum::<f64>(), 225e6);
     }
 
     #[test]
