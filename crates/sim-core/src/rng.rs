@@ -19,6 +19,7 @@
 use rand::{Rng as _, RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
+use rand_mt::Mt;
 
 /// Which generator the runs draw from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -142,21 +143,22 @@ impl RngCore for SimRng {
 /// numpy's legacy `RandomState`: MT19937 plus the cached Gaussian.
 #[derive(Debug, Clone)]
 struct NumpyLegacy {
-    mt: Mt19937,
+    /// Boxed: the state is 2.5 KB and a run's generator moves between threads.
+    mt: Box<Mt>,
     gauss: Option<f64>,
 }
 
 impl NumpyLegacy {
     fn new(seed: u32) -> Self {
         Self {
-            mt: Mt19937::new(seed),
+            mt: Box::new(Mt::new(seed)),
             gauss: None,
         }
     }
 
     fn from_key(key: &[u32]) -> Self {
         Self {
-            mt: Mt19937::from_key(key),
+            mt: Box::new(Mt::new_with_key(key.iter().copied())),
             gauss: None,
         }
     }
@@ -186,98 +188,6 @@ impl NumpyLegacy {
     }
 }
 
-/// The 32-bit Mersenne Twister of Matsumoto and Nishimura (mt19937ar.c), as numpy uses it.
-#[derive(Clone)]
-struct Mt19937 {
-    state: Box<[u32; N]>,
-    index: usize,
-}
-
-impl std::fmt::Debug for Mt19937 {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mt19937")
-            .field("index", &self.index)
-            .finish_non_exhaustive()
-    }
-}
-
-const N: usize = 624;
-const M: usize = 397;
-
-impl Mt19937 {
-    /// `init_genrand(seed)`: what `np.random.seed(int)` does.
-    fn new(seed: u32) -> Self {
-        let mut state = Box::new([0u32; N]);
-        state[0] = seed;
-        for i in 1..N {
-            let prev = state[i - 1];
-            state[i] = 1_812_433_253u32
-                .wrapping_mul(prev ^ (prev >> 30))
-                .wrapping_add(i as u32);
-        }
-        Self { state, index: N }
-    }
-
-    /// `init_by_array(key)`.
-    fn from_key(key: &[u32]) -> Self {
-        let mut mt = Self::new(19_650_218);
-        let s = &mut mt.state;
-        let (mut i, mut j) = (1usize, 0usize);
-        for _ in 0..N.max(key.len()) {
-            let prev = s[i - 1];
-            s[i] = (s[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_664_525))
-                .wrapping_add(key.get(j).copied().unwrap_or(0))
-                .wrapping_add(j as u32);
-            i += 1;
-            j += 1;
-            if i >= N {
-                s[0] = s[N - 1];
-                i = 1;
-            }
-            if j >= key.len() {
-                j = 0;
-            }
-        }
-        for _ in 0..N - 1 {
-            let prev = s[i - 1];
-            s[i] =
-                (s[i] ^ (prev ^ (prev >> 30)).wrapping_mul(1_566_083_941)).wrapping_sub(i as u32);
-            i += 1;
-            if i >= N {
-                s[0] = s[N - 1];
-                i = 1;
-            }
-        }
-        s[0] = 0x8000_0000;
-        mt
-    }
-
-    fn next_u32(&mut self) -> u32 {
-        if self.index >= N {
-            self.twist();
-        }
-        let mut y = self.state[self.index];
-        self.index += 1;
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9D2C_5680;
-        y ^= (y << 15) & 0xEFC6_0000;
-        y ^ (y >> 18)
-    }
-
-    fn twist(&mut self) {
-        const UPPER: u32 = 0x8000_0000;
-        const LOWER: u32 = 0x7FFF_FFFF;
-        const MATRIX_A: u32 = 0x9908_B0DF;
-        let s = &mut self.state;
-        for k in 0..N {
-            let y = (s[k] & UPPER) | (s[(k + 1) % N] & LOWER);
-            let mag = if y & 1 == 1 { MATRIX_A } else { 0 };
-            s[k] = s[(k + M) % N] ^ (y >> 1) ^ mag;
-        }
-        self.index = 0;
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::float_cmp)] // the reference values are exact
 mod tests {
@@ -286,11 +196,11 @@ mod tests {
     #[test]
     fn mt19937_reference_outputs() {
         // mt19937ar.c's default seed 5489: the first outputs published with the algorithm.
-        let mut mt = Mt19937::new(5489);
+        let mut mt = Mt::new(5489);
         assert_eq!(mt.next_u32(), 3_499_211_612);
         assert_eq!(mt.next_u32(), 581_869_302);
         // mt19937ar.out: init_by_array({0x123, 0x234, 0x345, 0x456}) starts 1067595299.
-        let mut mt = Mt19937::from_key(&[0x123, 0x234, 0x345, 0x456]);
+        let mut mt = Mt::new_with_key([0x123, 0x234, 0x345, 0x456]);
         assert_eq!(mt.next_u32(), 1_067_595_299);
         assert_eq!(mt.next_u32(), 955_945_823);
     }
