@@ -3,6 +3,8 @@
 //!
 //! `cargo run -p fei-cam --example fei_default_state`
 
+#![allow(clippy::print_stdout)] // an example prints its result
+
 use fei_cam::{CamError, CamParams, Mode, rebalance};
 
 const NAMES: [&str; 4] = ["liquidity pool", "money market", "savings", "idle"];

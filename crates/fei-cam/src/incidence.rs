@@ -73,7 +73,7 @@ pub fn incidence_matrix(n: usize) -> Result<DMatrix<f64>, CamError> {
 /// constraint `1ᵀx = 0`). It is not a conservation law: the incidence matrix already conserves
 /// FEI, since each of its columns sums to zero. The extra row only picks, among all flows with
 /// the same net changes, those whose signed sum is zero, which adds a circular flow to the
-/// minimum-norm solution; see [`crate::rebalance`].
+/// minimum-norm solution; see [`mod@crate::rebalance`].
 ///
 /// **The `n = 2` slack column.** `K_2` has one edge, so `A` is `[[1], [−1]]` and the ones row
 /// `[1]` would force that edge's flow to zero: no transfer could ever happen. The seed
