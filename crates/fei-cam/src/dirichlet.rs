@@ -183,10 +183,6 @@ impl Dirichlet {
                 });
             }
         }
-        let refused = |_| CamError::NotPositive {
-            what: "Dirichlet concentration",
-            value: f64::NAN,
-        };
         let repr = if alpha.iter().all(|&a| a <= 0.1) {
             // b_k = α_{k+1} + … + α_{n−1}, summed from the end as rand_distr does.
             let n = alpha.len();
@@ -197,13 +193,13 @@ impl Dirichlet {
             let betas = alpha[..n - 1]
                 .iter()
                 .zip(&rest)
-                .map(|(&a, &b)| Beta::new(a, b).map_err(|_| refused(())))
+                .map(|(&a, &b)| Beta::new(a, b).map_err(|_| refused(a)))
                 .collect::<Result<_, _>>()?;
             Repr::Beta(betas)
         } else {
             let gammas = alpha
                 .iter()
-                .map(|&a| Gamma::new(a, 1.0).map_err(|_| refused(())))
+                .map(|&a| Gamma::new(a, 1.0).map_err(|_| refused(a)))
                 .collect::<Result<_, _>>()?;
             Repr::Gamma(gammas)
         };
@@ -256,6 +252,15 @@ impl Dirichlet {
                 Ok(out)
             }
         }
+    }
+}
+
+/// `rand_distr` refused a concentration that passed our checks (it cannot, for positive normal
+/// values; kept as an error rather than a panic).
+fn refused(value: f64) -> CamError {
+    CamError::NotPositive {
+        what: "Dirichlet concentration",
+        value,
     }
 }
 

@@ -251,11 +251,12 @@ pub fn compute_capital_allocation_rebalance_matrix(
 /// The minimum-norm flows on the complete graph that realise net changes `b` (with `Σb = 0`):
 /// `x_e = (b_i − b_j)/n` for edge `e = (i, j)`, lexicographic. This is `pinv(A)·b` for the plain
 /// incidence matrix `A`, without the seed's ones row.
-#[must_use]
-pub fn minimum_norm_flows(change: &[f64]) -> Vec<f64> {
-    // One entry per edge; `n` is at most what the caller could allocate `change` for, but the
-    // edge list is quadratic, so build it without the petgraph size limit.
+///
+/// # Errors
+/// More than [`MAX_DEPOSITS`](crate::MAX_DEPOSITS) entries (the flows are quadratic in `n`).
+pub fn minimum_norm_flows(change: &[f64]) -> Result<Vec<f64>, CamError> {
     let n = change.len();
+    check_deposits(n)?;
     #[allow(clippy::cast_precision_loss)]
     let nf = n as f64;
     let mut flows = Vec::with_capacity(edge_count(n));
@@ -264,7 +265,7 @@ pub fn minimum_norm_flows(change: &[f64]) -> Vec<f64> {
             flows.push((change[i] - change[j]) / nf);
         }
     }
-    flows
+    Ok(flows)
 }
 
 /// The seed's pseudo-inverse flows in closed form: [`minimum_norm_flows`] minus the circular
@@ -272,17 +273,15 @@ pub fn minimum_norm_flows(change: &[f64]) -> Vec<f64> {
 /// `x_e = (b_i − b_j)/n − s·(1 − 2(j−i)/n)/((n−1)(n−2)/6)` with `s = Σ_e (b_i − b_j)/n`,
 /// for `n ≥ 3`. For `n = 2` it is `[(b₀ − b₁)/2, −(b₀ − b₁)/2]` (flow and slack); for `n < 2`,
 /// no flows.
-#[must_use]
-pub fn seed_flows_closed_form(change: &[f64]) -> Vec<f64> {
+///
+/// # Errors
+/// More than [`MAX_DEPOSITS`](crate::MAX_DEPOSITS) entries.
+pub fn seed_flows_closed_form(change: &[f64]) -> Result<Vec<f64>, CamError> {
     let n = change.len();
-    let mut flows = minimum_norm_flows(change);
+    let mut flows = minimum_norm_flows(change)?;
     match n {
-        0 | 1 => flows,
-        2 => {
-            let x = flows[0];
-            flows.push(-x);
-            flows
-        }
+        0 | 1 => {}
+        2 => flows.push(-flows[0]),
         _ => {
             #[allow(clippy::cast_precision_loss)]
             let nf = n as f64;
@@ -297,9 +296,19 @@ pub fn seed_flows_closed_form(change: &[f64]) -> Vec<f64> {
                     k += 1;
                 }
             }
-            flows
         }
     }
+    Ok(flows)
+}
+
+fn check_deposits(n: usize) -> Result<(), CamError> {
+    if n > crate::MAX_DEPOSITS {
+        return Err(CamError::TooManyDeposits {
+            n,
+            edges: edge_count(n),
+        });
+    }
+    Ok(())
 }
 
 /// The seed's transfer loop over a rebalance matrix: every entry, row-major; `v > 0` moves from
@@ -668,18 +677,20 @@ mod tests {
     #[test]
     fn closed_form_of_the_one_hot_case() {
         close(
-            &seed_flows_closed_form(&[-1000.0, 0.0, 1000.0]),
+            &seed_flows_closed_form(&[-1000.0, 0.0, 1000.0]).unwrap(),
             &[1000.0, -2000.0, 1000.0],
         );
         assert_eq!(
             minimum_norm_flows(&[-1000.0, 0.0, 1000.0])
+                .unwrap()
                 .iter()
                 .map(|x| x * 3.0)
                 .collect::<Vec<_>>(),
             [-1000.0, -2000.0, -1000.0]
         );
-        assert_eq!(seed_flows_closed_form(&[2.0, -2.0]), [2.0, -2.0]);
-        assert!(seed_flows_closed_form(&[5.0]).is_empty());
+        assert_eq!(seed_flows_closed_form(&[2.0, -2.0]).unwrap(), [2.0, -2.0]);
+        assert!(seed_flows_closed_form(&[5.0]).unwrap().is_empty());
+        assert!(minimum_norm_flows(&[0.0; crate::MAX_DEPOSITS + 1]).is_err());
     }
 
     #[test]

@@ -6,11 +6,12 @@
 use fei_cam::nalgebra::DMatrix;
 use fei_cam::{
     CamParams, Deposit, DepositKind, Dirichlet, ExogenousWeights, LegacyRandomState, Mode,
-    balance_changes, compute_capital_allocation_rebalance_matrix, constrained_incidence_matrix,
-    current_weights, endogenous_weights, exogenous_target_weights, incidence_matrix,
-    minimum_norm_flows, numpy_dirichlet, numpy_std, numpy_sum, populate_delta_triangular_matrix,
-    pseudo_inverse, rebalance, rebalance_deposits, seed_flows_closed_form, seed_remainder,
-    seed_transfer_loop, total, transfer_between,
+    balance_changes, complete_graph_edges, compute_capital_allocation_rebalance_matrix,
+    constrained_incidence_matrix, current_weights, edge_count, endogenous_weights,
+    exogenous_target_weights, incidence_matrix, minimum_norm_flows, numpy_dirichlet, numpy_mean,
+    numpy_std, numpy_sum, populate_delta_triangular_matrix, pseudo_inverse, rebalance,
+    rebalance_deposits, seed_flows_closed_form, seed_remainder, seed_transfer_loop, total,
+    transfer_between,
 };
 use proptest::prelude::*;
 use rand::SeedableRng;
@@ -191,7 +192,7 @@ proptest! {
     ) {
         let (current, sum) = current_weights(&balances).unwrap();
         let plan = compute_capital_allocation_rebalance_matrix(&targets, &current, sum, rate).unwrap();
-        let closed = seed_flows_closed_form(&plan.change);
+        let closed = seed_flows_closed_form(&plan.change).unwrap();
         prop_assert_eq!(closed.len(), plan.deltas.len());
         let scale = plan.change.iter().fold(sum * 1e-3, |m, v| m.max(v.abs()));
         for (x, y) in plan.deltas.iter().zip(&closed) {
@@ -234,6 +235,17 @@ proptest! {
         let _ = LegacyRandomState::new(seed).standard_gamma(a);
         let _ = (numpy_sum(&xs), numpy_std(&xs), total(&xs));
         let _ = CamParams { dt: a, rebalance_duration: b, moving_average_window: n }.rebalance_rate();
+        let _ = (complete_graph_edges(n), edge_count(n), incidence_matrix(n));
+        let _ = numpy_mean(&xs);
+        if let Ok(r) = rebalance(&xs, &ys, a, mode) {
+            let _ = r.unallocated(b);
+        }
+        if let Ok(exo) = ExogenousWeights::new(xs.clone(), xs.len()) {
+            let _ = exo.perturbation(seed, &mut ChaCha8Rng::seed_from_u64(1), mode);
+        }
+        let mut legacy = LegacyRandomState::new(seed);
+        let _ = (legacy.next_u32(), legacy.random_sample(), legacy.standard_exponential(), legacy.gauss());
+        let _ = legacy.dirichlet(&xs);
 
         // Deposits: a refused call changes nothing.
         let mut ds: Vec<Deposit> = xs.iter().take(4).enumerate().filter_map(|(k, &v)| {
@@ -242,6 +254,17 @@ proptest! {
         let before = ds.clone();
         if transfer_between(&mut ds, i, j, a, b, c).is_err() {
             prop_assert_eq!(&ds, &before);
+        }
+        if ds.len() >= 2 {
+            let (x, y) = ds.split_at_mut(1);
+            let (x0, y0) = (x[0].clone(), y[0].clone());
+            if x[0].transfer(&mut y[0], a, b, c).is_err() {
+                prop_assert_eq!((&x[0], &y[0]), (&x0, &y0));
+            }
+            let (x0, y0) = (x[0].clone(), y[0].clone());
+            if x[0].transfer_yield(&mut y[0], a, b).is_err() {
+                prop_assert_eq!((&x[0], &y[0]), (&x0, &y0));
+            }
         }
         let before = ds.clone();
         if rebalance_deposits(&mut ds, &ys, a, b, mode).is_err() {
