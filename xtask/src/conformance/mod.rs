@@ -7,6 +7,7 @@
 //!
 //! Each suite is one module with a `SUITE` constant; adding a suite is adding it to [`SUITES`].
 
+mod carbon_trade;
 mod decimal;
 mod engine_records;
 mod fei_dirichlet;
@@ -30,6 +31,7 @@ pub(crate) struct Suite {
 
 /// Every suite the project implements so far.
 const SUITES: &[Suite] = &[
+    carbon_trade::SUITE,
     engine_records::SUITE,
     fei_dirichlet::SUITE,
     fei_rebalance::SUITE,
@@ -42,7 +44,6 @@ const SUITES: &[Suite] = &[
 const PLANNED: &[&str] = &[
     "carbon-match",
     "carbon-strategy",
-    "carbon-trade",
     "carbon-ui",
     "notional-gist",
 ];

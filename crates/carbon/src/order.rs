@@ -1,0 +1,300 @@
+//! The encoded order and its two trade functions, as `Strategies.sol` computes them.
+//!
+//! An order sells `y` (its liquidity) of one token for another along the curve fixed by its
+//! capacity `z` and two rates, the compressed `A = e(H − L)` and `B = e(L)`, where `L`, `H` are
+//! the square roots of the lowest and highest rate as 48-bit fixed point. With `a = d(A)`,
+//! `b = d(B)` and `ONE = 2⁴⁸`, a trade of `x` by source returns
+//!
+//! ```text
+//!        x · (a·y + b·z)²
+//! ───────────────────────────────     (a = 0:  x · b² / ONE²)
+//!  a·x·(a·y + b·z) + (z·ONE)²
+//! ```
+//!
+//! and a trade by target of `x` costs `x·(z·ONE)² / ((a·y + b·z)·(a·y + b·z − a·x))`
+//! (`a = 0`: `x · ONE² / b²`). The contract evaluates them in 256-bit integers, scaling by
+//! `minFactor` so no intermediate overflows; rounding always favours the order's owner (the
+//! target rounds down, the source up).
+
+use ruint::aliases::U256;
+
+use crate::error::CarbonError;
+use crate::math_ex::{min_factor, mul_div_c, mul_div_f};
+use crate::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
+
+/// An order as the contract stores it (`Order` in `Strategies.sol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct EncodedOrder {
+    /// Liquidity: what the order can still sell.
+    pub y: u128,
+    /// Capacity: the liquidity at which the marginal rate is the highest rate. `y ≤ z`.
+    pub z: u128,
+    /// Compressed `H − L` (the contract's `A`).
+    pub a: u64,
+    /// Compressed `L` (the contract's `B`).
+    pub b: u64,
+}
+
+/// What a failed trade returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum Convention {
+    /// The contract's: every revert is a [`CarbonError`] (default).
+    #[default]
+    Contract,
+    /// The SDK's off-chain convention: a trade by source that would revert returns 0, one by
+    /// target returns `u128::MAX` (an amount no one can pay), so a router can skip the order.
+    Sdk,
+}
+
+impl EncodedOrder {
+    /// Builds the order the contracts' test utility `encodeOrder` builds from decimal strings:
+    /// `y = liquidity`, `L, H, M` = [`encode_rate`] of the lowest, highest and marginal rates,
+    /// `z = y` if `H == M` else `floor(y·(H − L)/(M − L))`, `A = e(H − L)`, `B = e(L)`.
+    ///
+    /// A `z` above `2¹²⁸ − 1` is an error here (carbon-sdk #334: the SDK computes it and the
+    /// contract cannot store it).
+    ///
+    /// # Errors
+    /// An invalid decimal; rates out of order (`L ≤ M ≤ H` is needed when `H ≠ M`); a
+    /// liquidity or capacity above `2¹²⁸ − 1`; a rate too large to compress.
+    pub fn from_rates(
+        liquidity: &str,
+        lowest_rate: &str,
+        highest_rate: &str,
+        marginal_rate: &str,
+    ) -> Result<Self, CarbonError> {
+        let (y, scale) = parse_decimal(liquidity)?;
+        if scale != 0 && !(y % ten_pow(scale)?).is_zero() {
+            return Err(CarbonError::InvalidDecimal {
+                text: liquidity.to_owned(),
+            });
+        }
+        let y = y / ten_pow(scale)?;
+        if y.bit_len() > 128 {
+            return Err(CarbonError::Overflow { what: "liquidity" });
+        }
+        let y: u128 = y.to();
+        let l = encode_rate(lowest_rate)?;
+        let h = encode_rate(highest_rate)?;
+        let m = encode_rate(marginal_rate)?;
+        let order_err = || CarbonError::InvalidDecimal {
+            text: format!("rates {lowest_rate} ≤ {marginal_rate} ≤ {highest_rate}"),
+        };
+        let width = h.checked_sub(l).ok_or_else(order_err)?;
+        let z = if h == m {
+            U256::from(y)
+        } else {
+            let below = m.checked_sub(l).ok_or_else(order_err)?;
+            mul_div_f(U256::from(y), width, below)?
+        };
+        if z.bit_len() > 128 {
+            return Err(CarbonError::Overflow {
+                what: "capacity z (carbon-sdk #334)",
+            });
+        }
+        Ok(Self {
+            y,
+            z: z.to(),
+            a: encode_float(width)?,
+            b: encode_float(l)?,
+        })
+    }
+
+    /// The target amount for `x` of source (`tradeBySourceAmount`), rounded down.
+    ///
+    /// # Errors
+    /// An invalid rate, a disabled order, or an overflow (including the final `uint128` cast).
+    /// Like the contract's trade function, this does not compare the result with `y`; the
+    /// caller of a trade does (`InsufficientLiquidity`).
+    pub fn target_amount(&self, x: u128) -> Result<u128, CarbonError> {
+        let out = calculate_trade_target_amount(
+            U256::from(x),
+            U256::from(self.y),
+            U256::from(self.z),
+            decode_float(self.a)?,
+            decode_float(self.b)?,
+        )?;
+        to_u128(out)
+    }
+
+    /// The source amount needed for `x` of target (`tradeByTargetAmount`), rounded up.
+    ///
+    /// # Errors
+    /// As [`target_amount`](Self::target_amount); `x` above the liquidity is
+    /// `InsufficientLiquidity`.
+    pub fn source_amount(&self, x: u128) -> Result<u128, CarbonError> {
+        let out = calculate_trade_source_amount(
+            U256::from(x),
+            U256::from(self.y),
+            U256::from(self.z),
+            decode_float(self.a)?,
+            decode_float(self.b)?,
+        )
+        .map_err(|e| match e {
+            CarbonError::Overflow {
+                what: "t3 = t2 − x·a",
+            } => CarbonError::InsufficientLiquidity {
+                available: self.y,
+                needed: x.to_string(),
+            },
+            other => other,
+        })?;
+        to_u128(out)
+    }
+
+    /// [`target_amount`](Self::target_amount) under a [`Convention`].
+    ///
+    /// # Errors
+    /// Only with [`Convention::Contract`].
+    pub fn target_amount_with(&self, x: u128, convention: Convention) -> Result<u128, CarbonError> {
+        match (self.target_amount(x), convention) {
+            (Err(_), Convention::Sdk) => Ok(0),
+            (r, _) => r,
+        }
+    }
+
+    /// [`source_amount`](Self::source_amount) under a [`Convention`].
+    ///
+    /// # Errors
+    /// Only with [`Convention::Contract`].
+    pub fn source_amount_with(&self, x: u128, convention: Convention) -> Result<u128, CarbonError> {
+        match (self.source_amount(x), convention) {
+            (Err(_), Convention::Sdk) => Ok(u128::MAX),
+            (r, _) => r,
+        }
+    }
+}
+
+fn ten_pow(scale: u32) -> Result<ruint::aliases::U512, CarbonError> {
+    let mut p = ruint::aliases::U512::from(1u8);
+    for _ in 0..scale {
+        p = p
+            .checked_mul(ruint::aliases::U512::from(10u8))
+            .ok_or(CarbonError::Overflow { what: "decimal" })?;
+    }
+    Ok(p)
+}
+
+fn to_u128(v: U256) -> Result<u128, CarbonError> {
+    if v.bit_len() > 128 {
+        return Err(CarbonError::Overflow {
+            what: "uint128 cast",
+        });
+    }
+    Ok(v.to())
+}
+
+fn mul(x: U256, y: U256, what: &'static str) -> Result<U256, CarbonError> {
+    x.checked_mul(y).ok_or(CarbonError::Overflow { what })
+}
+
+fn add(x: U256, y: U256, what: &'static str) -> Result<U256, CarbonError> {
+    x.checked_add(y).ok_or(CarbonError::Overflow { what })
+}
+
+fn one() -> U256 {
+    U256::from(ONE)
+}
+
+/// `_calculateTradeTargetAmount(x, y, z, a, b)` on expanded rates.
+///
+/// # Errors
+/// A checked-arithmetic overflow, a `mulDiv` revert, or (for `z = 0`) a disabled order.
+pub fn calculate_trade_target_amount(
+    x: U256,
+    y: U256,
+    z: U256,
+    a: U256,
+    b: U256,
+) -> Result<U256, CarbonError> {
+    if a.is_zero() {
+        return mul_div_f(x, mul(b, b, "b²")?, one() * one());
+    }
+    if z.is_zero() {
+        return Err(CarbonError::OrderDisabled);
+    }
+    let t1 = mul(z, one(), "t1 = z·ONE")?;
+    let t2 = add(mul(y, a, "y·a")?, mul(z, b, "z·b")?, "t2 = y·a + z·b")?;
+    let t3 = mul(t2, x, "t3 = t2·x")?;
+    let f = min_factor(t1, t1).max(min_factor(t3, a));
+    let t4 = mul_div_c(t1, t1, f)?;
+    let t5 = mul_div_c(t3, a, f)?;
+    match t4.checked_add(t5) {
+        Some(d) => mul_div_f(t2, t3 / f, d),
+        // The contract's fallback when t4 + t5 overflows: t2 / (a + ceil(t1²/t3)).
+        None => {
+            let d = add(a, mul_div_c(t1, t1, t3)?, "a + t1²/t3")?;
+            Ok(t2 / d)
+        }
+    }
+}
+
+/// `_calculateTradeSourceAmount(x, y, z, a, b)` on expanded rates.
+///
+/// # Errors
+/// `t2 − x·a` below zero (reported by [`EncodedOrder::source_amount`] as insufficient
+/// liquidity), a checked-arithmetic overflow, a `mulDiv` revert, or a disabled order.
+pub fn calculate_trade_source_amount(
+    x: U256,
+    y: U256,
+    z: U256,
+    a: U256,
+    b: U256,
+) -> Result<U256, CarbonError> {
+    if a.is_zero() {
+        if b.is_zero() {
+            return Err(CarbonError::OrderDisabled);
+        }
+        return mul_div_c(x, one() * one(), mul(b, b, "b²")?);
+    }
+    if z.is_zero() {
+        return Err(CarbonError::OrderDisabled);
+    }
+    let t1 = mul(z, one(), "t1 = z·ONE")?;
+    let t2 = add(mul(y, a, "y·a")?, mul(z, b, "z·b")?, "t2 = y·a + z·b")?;
+    let t3 = t2
+        .checked_sub(mul(x, a, "x·a")?)
+        .ok_or(CarbonError::Overflow {
+            what: "t3 = t2 − x·a",
+        })?;
+    let f = min_factor(t1, t1).max(min_factor(t2, t3));
+    let t4 = mul_div_c(t1, t1, f)?;
+    let t5 = mul_div_f(t2, t3, f)?;
+    mul_div_c(x, t4, t5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_arbitrary_trade_vector() {
+        // carbon-trade ArbitraryTrade.json, first case: 1000 by source returns 1999.
+        let o = EncodedOrder::from_rates("2962962", "1", "2", "2").unwrap();
+        assert_eq!(o.y, o.z);
+        assert_eq!(o.target_amount(1000).unwrap(), 1999);
+    }
+
+    #[test]
+    fn flat_order_by_hand() {
+        // L = H = 1: a = 0, b = ONE, so target = x·ONE²/ONE² = x and source = x.
+        let o = EncodedOrder::from_rates("1000", "1", "1", "1").unwrap();
+        assert_eq!(o.a, 0);
+        assert_eq!(o.target_amount(500).unwrap(), 500);
+        assert_eq!(o.source_amount(500).unwrap(), 500);
+    }
+
+    #[test]
+    fn conventions() {
+        let o = EncodedOrder {
+            y: 10,
+            z: 0,
+            a: 1,
+            b: 1,
+        };
+        assert_eq!(o.target_amount(5), Err(CarbonError::OrderDisabled));
+        assert_eq!(o.target_amount_with(5, Convention::Sdk), Ok(0));
+        assert_eq!(o.source_amount_with(5, Convention::Sdk), Ok(u128::MAX));
+    }
+}

@@ -1,0 +1,134 @@
+//! Rates: the square root of a price as a 48-bit fixed-point number, and its compressed
+//! storage form (`Strategies.sol` `_expandRate`/`_validRate`, the contracts' test utility
+//! `encodeRate`/`encodeFloat`).
+
+use ruint::aliases::{U256, U512};
+
+use crate::error::CarbonError;
+
+/// The fixed-point one of rates, `2⁴⁸` (`ONE` in the contracts).
+pub const ONE: u64 = 1 << 48;
+
+/// `e(v) = (v >> c) | (c << 48)` with `c = bitlen(v >> 48)`: a mantissa of 48 bits and an
+/// exponent (the test utility's `encodeFloat`). The low `c` bits of `v` are dropped, so
+/// `decode_float(encode_float(v)) ≤ v`.
+///
+/// # Errors
+/// `Overflow` when `v` needs more than `48 + 48` bits (the exponent would not be valid).
+pub fn encode_float(v: U256) -> Result<u64, CarbonError> {
+    let exponent = (v >> 48usize).bit_len();
+    if exponent > 48 {
+        return Err(CarbonError::Overflow {
+            what: "compressed rate",
+        });
+    }
+    let mantissa: u64 = (v >> exponent).to();
+    Ok(mantissa | ((exponent as u64) << 48))
+}
+
+/// `d(v) = (v mod 2⁴⁸) << (v >> 48)` (`_expandRate`).
+///
+/// # Errors
+/// `InvalidRate` when the exponent exceeds 48 (`_validRate` is false).
+pub fn decode_float(v: u64) -> Result<U256, CarbonError> {
+    if !valid_rate(v) {
+        return Err(CarbonError::InvalidRate { rate: v });
+    }
+    Ok(U256::from(v % ONE) << (v / ONE) as usize)
+}
+
+/// `_validRate`: `ONE >> exponent > 0`, i.e. the exponent is at most 48.
+#[must_use]
+pub fn valid_rate(v: u64) -> bool {
+    v / ONE <= 48
+}
+
+/// A non-negative decimal string as `(digits, scale)`: `value = digits / 10^scale`.
+///
+/// # Errors
+/// Anything but digits with at most one point, or more digits than 512 bits hold.
+pub fn parse_decimal(text: &str) -> Result<(U512, u32), CarbonError> {
+    let bad = || CarbonError::InvalidDecimal {
+        text: text.to_owned(),
+    };
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if (int.is_empty() && frac.is_empty())
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return Err(bad());
+    }
+    let mut digits = U512::ZERO;
+    for b in int.bytes().chain(frac.bytes()) {
+        digits = digits
+            .checked_mul(U512::from(10u8))
+            .and_then(|d| d.checked_add(U512::from(b - b'0')))
+            .ok_or_else(bad)?;
+    }
+    let scale = u32::try_from(frac.len()).map_err(|_| bad())?;
+    Ok((digits, scale))
+}
+
+/// The test utility's `encodeRate`: `floor(sqrt(r) · 2⁴⁸)`, computed exactly as
+/// `isqrt(floor(r · 2⁹⁶))`, then cut to its top 48 significant bits (the bits `encode_float`
+/// would drop are cleared). `r` is a decimal string, wei of the sold token per wei bought.
+///
+/// # Errors
+/// An invalid decimal, or a rate too large for 512-bit arithmetic.
+pub fn encode_rate(rate: &str) -> Result<U256, CarbonError> {
+    let (digits, scale) = parse_decimal(rate)?;
+    let overflow = CarbonError::Overflow { what: "rate" };
+    let shifted = digits.checked_shl(96).ok_or(overflow.clone())?;
+    let ten = U512::from(10u8);
+    let mut pow = U512::from(1u8);
+    for _ in 0..scale {
+        pow = pow.checked_mul(ten).ok_or(overflow.clone())?;
+    }
+    let root = (shifted / pow).root(2);
+    if root.bit_len() > 256 {
+        return Err(overflow);
+    }
+    let l = root.as_limbs();
+    let data = U256::from_limbs([l[0], l[1], l[2], l[3]]);
+    let length = (data >> 48usize).bit_len();
+    Ok((data >> length) << length)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_round_trip_by_hand() {
+        // 2⁴⁸ + 3 needs one exponent bit: the low bit is dropped.
+        let v = U256::from(ONE + 3);
+        let e = encode_float(v).unwrap();
+        assert_eq!(e, ((ONE + 3) >> 1) | (1 << 48));
+        assert_eq!(decode_float(e).unwrap(), U256::from(ONE + 2));
+        assert_eq!(encode_float(U256::from(5u8)).unwrap(), 5);
+        assert!(decode_float(49 << 48).is_err());
+        assert!(valid_rate(48 << 48));
+    }
+
+    #[test]
+    fn rates_by_hand() {
+        // sqrt(1) · 2⁴⁸ = 2⁴⁸ exactly; sqrt(4) · 2⁴⁸ = 2⁴⁹, whose low bit is cut (it is 0).
+        assert_eq!(encode_rate("1").unwrap(), U256::from(ONE));
+        assert_eq!(encode_rate("4").unwrap(), U256::from(ONE) << 1);
+        assert_eq!(encode_rate("0.25").unwrap(), U256::from(ONE >> 1));
+        assert_eq!(encode_rate("0").unwrap(), U256::ZERO);
+        // isqrt(2 · 2⁹⁶) = 398065729532860 (Python's math.isqrt); 49 bits, so the last bit is
+        // cleared, and it is already 0.
+        assert_eq!(
+            encode_rate("2").unwrap(),
+            U256::from(398_065_729_532_860_u64)
+        );
+        // isqrt(7 · 2⁹⁶) = 744712788664093 has 50 bits: its low two bits are cleared.
+        assert_eq!(
+            encode_rate("7").unwrap(),
+            U256::from(744_712_788_664_092_u64)
+        );
+        for bad in ["", ".", "-1", "1e5", "1.2.3", "x"] {
+            assert!(encode_rate(bad).is_err(), "{bad}");
+        }
+    }
+}
