@@ -36,6 +36,42 @@ pub enum CarbonError {
         /// Which step.
         what: &'static str,
     },
+    /// A trade action with a zero amount (the contract's `InvalidTradeActionAmount`).
+    #[error("trade action {index} has a zero amount")]
+    InvalidTradeActionAmount {
+        /// The action's position.
+        index: usize,
+    },
+    /// A trade action naming a strategy that does not exist.
+    #[error("trade action {index} names strategy {strategy}, which does not exist")]
+    UnknownStrategy {
+        /// The action's position.
+        index: usize,
+        /// The strategy named.
+        strategy: usize,
+    },
+    /// A trade by target that costs more than `maxInput` (`GreaterThanMaxInput`).
+    #[error("the trade costs {source_amount}, more than the maximum input {max_input}")]
+    GreaterThanMaxInput {
+        /// What it costs, fee included.
+        source_amount: u128,
+        /// The limit.
+        max_input: u128,
+    },
+    /// A trade by source that returns less than `minReturn` (`LowerThanMinReturn`).
+    #[error("the trade returns {target_amount}, less than the minimum return {min_return}")]
+    LowerThanMinReturn {
+        /// What it returns, fee deducted.
+        target_amount: u128,
+        /// The limit.
+        min_return: u128,
+    },
+    /// A trading fee above 1 000 000 ppm.
+    #[error("a trading fee of {ppm} ppm is above 1 000 000")]
+    InvalidFee {
+        /// The fee given.
+        ppm: u32,
+    },
     /// A decimal string that is not a non-negative decimal number.
     #[error("`{text}` is not a non-negative decimal number")]
     InvalidDecimal {

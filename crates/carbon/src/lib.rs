@@ -42,9 +42,13 @@ mod error;
 pub mod math_ex;
 mod order;
 pub mod rate;
+mod strategy;
 
 pub use error::CarbonError;
 pub use order::{
     Convention, EncodedOrder, calculate_trade_source_amount, calculate_trade_target_amount,
 };
 pub use ruint::aliases::U256;
+pub use strategy::{
+    Constraint, FeePpm, PPM_RESOLUTION, Strategy, TradeAction, TradeBy, TradeTotals, trade,
+};

@@ -1,0 +1,294 @@
+//! Strategies: two linked orders on one pair, traded by a list of actions as `Strategies.sol`
+//! `_trade` does, with the trading fee applied to the totals.
+//!
+//! An action trades against the order that sells the target token; what it pays goes to the
+//! other order of the strategy as liquidity, whose capacity grows with it (`z = max(z, y)`).
+//! The fee is in ppm of the totals: by source the trader receives
+//! `floor(T · (1e6 − fee) / 1e6)`, by target the trader pays `ceil(S · 1e6 / (1e6 − fee))`.
+
+use ruint::aliases::U256;
+
+use crate::error::CarbonError;
+use crate::math_ex::{mul_div_c, mul_div_f};
+use crate::order::EncodedOrder;
+
+/// The contracts' fee resolution, parts per million.
+pub const PPM_RESOLUTION: u32 = 1_000_000;
+
+/// A trading fee in ppm (the contracts' default is 4 000, 0.4 %; a pair may override it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FeePpm(u32);
+
+impl FeePpm {
+    /// The contracts' default, 4 000 ppm.
+    pub const DEFAULT: Self = Self(4_000);
+    /// No fee.
+    pub const ZERO: Self = Self(0);
+
+    /// A fee of `ppm` parts per million.
+    ///
+    /// # Errors
+    /// `InvalidFee` above 1 000 000.
+    pub fn new(ppm: u32) -> Result<Self, CarbonError> {
+        if ppm > PPM_RESOLUTION {
+            return Err(CarbonError::InvalidFee { ppm });
+        }
+        Ok(Self(ppm))
+    }
+
+    /// The fee in ppm.
+    #[must_use]
+    pub fn ppm(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for FeePpm {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Two orders on one pair: `orders[i]` sells token `i`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Strategy {
+    /// The two orders.
+    pub orders: [EncodedOrder; 2],
+}
+
+/// One action of a trade: `amount` against strategy `strategy` (an index into the slice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TradeAction {
+    /// Index of the strategy.
+    pub strategy: usize,
+    /// Source amount (by source) or target amount (by target).
+    pub amount: u128,
+}
+
+/// Whether the actions' amounts are what the trader pays or what the trader receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TradeBy {
+    /// Amounts are source amounts (`tradeBySourceAmount`).
+    SourceAmount,
+    /// Amounts are target amounts (`tradeByTargetAmount`).
+    TargetAmount,
+}
+
+/// Totals of a trade.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TradeTotals {
+    /// Sum of the actions' source amounts, before the fee.
+    pub source_before_fee: u128,
+    /// Sum of the actions' target amounts, before the fee.
+    pub target_before_fee: u128,
+    /// What the trader pays (by target: fee included).
+    pub source_amount: u128,
+    /// What the trader receives (by source: fee deducted).
+    pub target_amount: u128,
+    /// The fee, in the source token (by target) or the target token (by source).
+    pub fee_amount: u128,
+}
+
+/// The trader's limit: `minReturn` by source, `maxInput` by target.
+pub type Constraint = u128;
+
+/// Trades `actions` against `strategies`, where `target` is the index (0 or 1) of the order
+/// that sells the target token in every strategy, and updates the strategies.
+///
+/// `constraint` is `minReturn` (by source) or `maxInput` (by target); pass 0 or `u128::MAX`
+/// for none.
+///
+/// # Errors
+/// A zero amount, an unknown strategy, an order without enough liquidity, an overflow, or a
+/// total beyond the constraint. The strategies change only when the whole trade succeeds.
+pub fn trade(
+    strategies: &mut [Strategy],
+    target: usize,
+    actions: &[TradeAction],
+    by: TradeBy,
+    fee: FeePpm,
+    constraint: Constraint,
+) -> Result<TradeTotals, CarbonError> {
+    let target = target.min(1);
+    let mut next = strategies.to_vec();
+    let (mut source_total, mut target_total) = (0u128, 0u128);
+    let overflow = |what| CarbonError::Overflow { what };
+    for (index, action) in actions.iter().enumerate() {
+        if action.amount == 0 {
+            return Err(CarbonError::InvalidTradeActionAmount { index });
+        }
+        let strategy = next
+            .get_mut(action.strategy)
+            .ok_or(CarbonError::UnknownStrategy {
+                index,
+                strategy: action.strategy,
+            })?;
+        let order = strategy.orders[target];
+        let (source_amount, target_amount) = match by {
+            TradeBy::SourceAmount => (action.amount, order.target_amount(action.amount)?),
+            TradeBy::TargetAmount => (order.source_amount(action.amount)?, action.amount),
+        };
+        let remaining = order.y.checked_sub(target_amount).ok_or_else(|| {
+            CarbonError::InsufficientLiquidity {
+                available: order.y,
+                needed: target_amount.to_string(),
+            }
+        })?;
+        strategy.orders[target].y = remaining;
+        let receiving = &mut strategy.orders[1 - target];
+        receiving.y = receiving
+            .y
+            .checked_add(source_amount)
+            .ok_or(overflow("source order liquidity"))?;
+        receiving.z = receiving.z.max(receiving.y);
+        source_total = source_total
+            .checked_add(source_amount)
+            .ok_or(overflow("source total"))?;
+        target_total = target_total
+            .checked_add(target_amount)
+            .ok_or(overflow("target total"))?;
+    }
+    let ppm = U256::from(PPM_RESOLUTION);
+    let keep = U256::from(PPM_RESOLUTION - fee.0);
+    let totals = match by {
+        TradeBy::TargetAmount => {
+            if fee.0 == PPM_RESOLUTION {
+                return Err(CarbonError::DivisionByZero {
+                    what: "fee of 100 %",
+                });
+            }
+            let with_fee = to_u128(mul_div_c(U256::from(source_total), ppm, keep)?)?;
+            if with_fee > constraint {
+                return Err(CarbonError::GreaterThanMaxInput {
+                    source_amount: with_fee,
+                    max_input: constraint,
+                });
+            }
+            TradeTotals {
+                source_before_fee: source_total,
+                target_before_fee: target_total,
+                source_amount: with_fee,
+                target_amount: target_total,
+                fee_amount: with_fee - source_total,
+            }
+        }
+        TradeBy::SourceAmount => {
+            let after_fee = to_u128(mul_div_f(U256::from(target_total), keep, ppm)?)?;
+            if after_fee < constraint {
+                return Err(CarbonError::LowerThanMinReturn {
+                    target_amount: after_fee,
+                    min_return: constraint,
+                });
+            }
+            TradeTotals {
+                source_before_fee: source_total,
+                target_before_fee: target_total,
+                source_amount: source_total,
+                target_amount: after_fee,
+                fee_amount: target_total - after_fee,
+            }
+        }
+    };
+    strategies.copy_from_slice(&next);
+    Ok(totals)
+}
+
+fn to_u128(v: U256) -> Result<u128, CarbonError> {
+    if v.bit_len() > 128 {
+        return Err(CarbonError::Overflow {
+            what: "uint128 cast",
+        });
+    }
+    Ok(v.to())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(y: u128) -> EncodedOrder {
+        // Rate 1 both ways: a = 0, b = ONE.
+        EncodedOrder::from_rates(&y.to_string(), "1", "1", "1").unwrap()
+    }
+
+    #[test]
+    fn fees_by_hand() {
+        let mut s = [Strategy {
+            orders: [flat(0), flat(1_000_000)],
+        }];
+        let act = [TradeAction {
+            strategy: 0,
+            amount: 1000,
+        }];
+        // By source at 0.4 %: 1000 out before the fee, floor(1000 · 0.996) = 996 after.
+        let t = trade(&mut s, 1, &act, TradeBy::SourceAmount, FeePpm::DEFAULT, 0).unwrap();
+        assert_eq!((t.target_amount, t.fee_amount), (996, 4));
+        assert_eq!((s[0].orders[1].y, s[0].orders[0].y), (999_000, 1000));
+        assert_eq!(s[0].orders[0].z, 1000);
+        // By target: ceil(1000 · 1e6 / 996 000) = ceil(1004.016…) = 1005.
+        let t = trade(
+            &mut s,
+            1,
+            &act,
+            TradeBy::TargetAmount,
+            FeePpm::DEFAULT,
+            u128::MAX,
+        )
+        .unwrap();
+        assert_eq!((t.source_amount, t.fee_amount), (1005, 5));
+    }
+
+    #[test]
+    fn refusals_leave_strategies_alone() {
+        let mut s = [Strategy {
+            orders: [flat(0), flat(100)],
+        }];
+        let before = s;
+        let big = [TradeAction {
+            strategy: 0,
+            amount: 101,
+        }];
+        assert!(matches!(
+            trade(
+                &mut s,
+                1,
+                &big,
+                TradeBy::TargetAmount,
+                FeePpm::ZERO,
+                u128::MAX
+            ),
+            Err(CarbonError::InsufficientLiquidity { .. })
+        ));
+        let ok_then_zero = [
+            TradeAction {
+                strategy: 0,
+                amount: 10,
+            },
+            TradeAction {
+                strategy: 0,
+                amount: 0,
+            },
+        ];
+        assert!(
+            trade(
+                &mut s,
+                1,
+                &ok_then_zero,
+                TradeBy::SourceAmount,
+                FeePpm::ZERO,
+                0
+            )
+            .is_err()
+        );
+        let one = [TradeAction {
+            strategy: 0,
+            amount: 10,
+        }];
+        assert!(matches!(
+            trade(&mut s, 1, &one, TradeBy::SourceAmount, FeePpm::ZERO, 11),
+            Err(CarbonError::LowerThanMinReturn { .. })
+        ));
+        assert_eq!(s, before);
+        assert!(FeePpm::new(1_000_001).is_err());
+    }
+}
