@@ -38,12 +38,14 @@
 //! # Ok::<(), carbon::CarbonError>(())
 //! ```
 
+mod decode;
 mod error;
 pub mod math_ex;
 mod order;
 pub mod rate;
 mod strategy;
 
+pub use decode::Ratio;
 pub use error::CarbonError;
 pub use order::{
     Convention, EncodedOrder, calculate_trade_source_amount, calculate_trade_target_amount,
