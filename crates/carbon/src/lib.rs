@@ -40,6 +40,7 @@
 
 mod decode;
 mod error;
+mod matching;
 pub mod math_ex;
 mod order;
 pub mod rate;
@@ -47,6 +48,9 @@ mod strategy;
 
 pub use decode::Ratio;
 pub use error::CarbonError;
+pub use matching::{
+    Amount, MatchAction, MatchOptions, match_by_source_amount, match_by_target_amount,
+};
 pub use order::{
     Convention, EncodedOrder, calculate_trade_source_amount, calculate_trade_target_amount,
 };

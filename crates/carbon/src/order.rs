@@ -48,9 +48,11 @@ pub enum Convention {
 }
 
 impl EncodedOrder {
-    /// Builds the order the contracts' test utility `encodeOrder` builds from decimal strings:
-    /// `y = liquidity`, `L, H, M` = [`encode_rate`] of the lowest, highest and marginal rates,
-    /// `z = y` if `H == M` else `floor(y·(H − L)/(M − L))`, `A = e(H − L)`, `B = e(L)`.
+    /// Builds the order the contracts' test utility and carbon-sdk's `encodeOrder` build from
+    /// decimal strings: `y = liquidity`, `L, H, M` = [`encode_rate`] of the lowest, highest and
+    /// marginal rates, `z = y` if `H == M` or `y = 0` (the SDK's rule; the test utility would
+    /// divide by zero for an empty order with `M = L`), else `floor(y·(H − L)/(M − L))`,
+    /// `A = e(H − L)`, `B = e(L)`.
     ///
     /// A `z` above `2¹²⁸ − 1` is an error here (carbon-sdk #334: the SDK computes it and the
     /// contract cannot store it).
@@ -82,7 +84,8 @@ impl EncodedOrder {
             text: format!("rates {lowest_rate} ≤ {marginal_rate} ≤ {highest_rate}"),
         };
         let width = h.checked_sub(l).ok_or_else(order_err)?;
-        let z = if h == m {
+        // The SDK's encodeOrder also takes z = y = 0 for an empty order, whatever its rates.
+        let z = if h == m || y == 0 {
             U256::from(y)
         } else {
             let below = m.checked_sub(l).ok_or_else(order_err)?;

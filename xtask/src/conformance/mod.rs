@@ -7,6 +7,7 @@
 //!
 //! Each suite is one module with a `SUITE` constant; adding a suite is adding it to [`SUITES`].
 
+mod carbon_match;
 mod carbon_strategy;
 mod carbon_trade;
 mod decimal;
@@ -32,6 +33,7 @@ pub(crate) struct Suite {
 
 /// Every suite the project implements so far.
 const SUITES: &[Suite] = &[
+    carbon_match::SUITE,
     carbon_strategy::SUITE,
     carbon_trade::SUITE,
     engine_records::SUITE,

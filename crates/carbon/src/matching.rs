@@ -1,0 +1,512 @@
+//! Matching an amount across many orders, with carbon-sdk's two methods (`match.ts`):
+//!
+//! * **Fast**: quote every order for the whole amount, sort the quotes by rate (compared by
+//!   cross-multiplication, ties broken on the output), and fill greedily from the best.
+//! * **Best**: bring the best orders down to the rate of the next one
+//!   (`getLimit = floor((y·a + z·b)/z)`, the order's marginal rate), bisect the limit between two
+//!   orders' rates until the trades add up to the amount, then hand the remainder out order by
+//!   order.
+//!
+//! The SDK works in unbounded JavaScript integers and its trade functions return 0 (by source)
+//! or `2¹²⁸ − 1` (by target) instead of throwing; intermediate inputs can go negative while
+//! the remainder is handed out. [`Amount`] carries those signed values; the trade functions
+//! reproduce the SDK on them, including its answers for negative inputs. An action is kept
+//! when its input and output are both positive (the SDK's default filter).
+//!
+//! **A defect of the reference, reproduced.** Best by target can match more than the amount
+//! asked for. In the test `best_by_target_can_over_match` (four orders found by the property
+//! tests), an amount of 1 007 256 441 734 594 212 705 756 994 079 gets actions whose inputs sum
+//! to 1 007 256 441 734 595 894 801 009 040 148, 1.68·10¹⁵ more (1 682 095 252 046 069); carbon-sdk 0.0.99 from npm
+//! returns the same actions. Fast never over-matches, and no action gives more than its order
+//! holds.
+
+use std::cmp::Ordering;
+
+use ruint::aliases::{U256, U512};
+
+use crate::order::EncodedOrder;
+use crate::rate::{ONE, decode_float};
+
+/// A signed amount, as the SDK's integers, in the range `(−2²⁵⁵, 2²⁵⁵)` (stored with a bias of
+/// `2²⁵⁵`, so the stored order is the numeric order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Amount(U256);
+
+impl Amount {
+    const BIAS: U256 = U256::from_limbs([0, 0, 0, 1 << 63]);
+
+    /// Zero.
+    pub const ZERO: Self = Self(Self::BIAS);
+
+    /// A non-negative amount.
+    #[must_use]
+    pub fn from_u128(v: u128) -> Self {
+        Self(Self::BIAS + U256::from(v))
+    }
+
+    fn add(self, other: Self) -> Self {
+        Self(self.0 + other.0 - Self::BIAS)
+    }
+
+    fn sub(self, other: Self) -> Self {
+        Self(self.0 + Self::BIAS - other.0)
+    }
+
+    fn is_negative(self) -> bool {
+        self.0 < Self::BIAS
+    }
+
+    fn is_positive(self) -> bool {
+        self.0 > Self::BIAS
+    }
+
+    /// The value, if it is in `0..2¹²⁸`.
+    #[must_use]
+    pub fn to_u128(self) -> Option<u128> {
+        let v = self.0.checked_sub(Self::BIAS)?;
+        (v.bit_len() <= 128).then(|| v.to())
+    }
+
+    fn magnitude(self) -> U256 {
+        if self.is_negative() {
+            Self::BIAS - self.0
+        } else {
+            self.0 - Self::BIAS
+        }
+    }
+}
+
+/// One matched trade: order `id` (its index) takes `input` and gives `output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MatchAction {
+    /// Index of the order in the slice given.
+    pub id: usize,
+    /// Source amount.
+    pub input: u128,
+    /// Target amount.
+    pub output: u128,
+}
+
+/// The two matchings of one amount.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MatchOptions {
+    /// Greedy, best rate first.
+    pub fast: Vec<MatchAction>,
+    /// Rates equalised across the orders used.
+    pub best: Vec<MatchAction>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Rate {
+    input: Amount,
+    output: Amount,
+}
+
+/// The SDK's `getEncodedTradeTargetAmount`: 0 wherever the contract would revert, and for
+/// negative inputs.
+fn sdk_target(x: Amount, order: &EncodedOrder) -> Amount {
+    match x.to_u128() {
+        Some(x) => Amount::from_u128(order.target_amount(x).unwrap_or(0)),
+        // x ≥ 2¹²⁸ cannot occur (inputs come from u128 amounts); x < 0 gives 0 in the SDK.
+        None => Amount::ZERO,
+    }
+}
+
+/// The SDK's `getEncodedTradeSourceAmount`: `2¹²⁸ − 1` wherever the contract would revert. For
+/// a negative `x` the SDK also gives `2¹²⁸ − 1`, except on a single-rate order (`a = 0`) when
+/// `x·ONE² + b² − 1` stays above `−b²`, where its truncating division gives 0.
+fn sdk_source(x: Amount, order: &EncodedOrder) -> Amount {
+    let max = Amount::from_u128(u128::MAX);
+    if let Some(v) = x.to_u128() {
+        return Amount::from_u128(order.source_amount(v).unwrap_or(u128::MAX));
+    }
+    if !x.is_negative() {
+        return max;
+    }
+    let (Ok(a), Ok(b)) = (decode_float(order.a), decode_float(order.b)) else {
+        return max;
+    };
+    if !a.is_zero() || b.is_zero() {
+        return max;
+    }
+    // x·C² + b² − 1 > −b²  ⟺  |x|·C² < 2b² − 1.
+    let c2 = U512::from(ONE) * U512::from(ONE);
+    let b2 = U512::from(b) * U512::from(b);
+    if U512::from(x.magnitude()) * c2 < b2 * U512::from(2u8) - U512::from(1u8) {
+        Amount::ZERO
+    } else {
+        max
+    }
+}
+
+fn rate_by_source(amount: Amount, order: &EncodedOrder) -> Rate {
+    let y = Amount::from_u128(order.y);
+    let mut input = amount;
+    let mut output = sdk_target(input, order);
+    if output > y {
+        input = sdk_source(y, order);
+        output = sdk_target(input, order);
+        // The SDK steps down one wei at a time; after 64 steps, bisect (the output does not
+        // decrease with the input) to the same largest input whose output fits.
+        let mut steps = 0;
+        while output > y && steps < 64 {
+            input = input.sub(Amount::from_u128(1));
+            output = sdk_target(input, order);
+            steps += 1;
+        }
+        if output > y {
+            let (mut lo, mut hi) = (Amount::ZERO, input);
+            while lo < hi {
+                let mid = Amount(lo.0 + (hi.0 - lo.0 + U256::from(1u8)) / U256::from(2u8));
+                if sdk_target(mid, order) > y {
+                    hi = mid.sub(Amount::from_u128(1));
+                } else {
+                    lo = mid;
+                }
+            }
+            input = lo;
+            output = sdk_target(input, order);
+        }
+    }
+    Rate { input, output }
+}
+
+fn rate_by_target(amount: Amount, order: &EncodedOrder) -> Rate {
+    let input = amount.min(Amount::from_u128(order.y));
+    Rate {
+        input,
+        output: sdk_source(input, order),
+    }
+}
+
+/// `getLimit`: `floor((y·a + z·b)/z)`, 0 when `z = 0`.
+fn limit_of(order: &EncodedOrder) -> U512 {
+    let (Ok(a), Ok(b)) = (decode_float(order.a), decode_float(order.b)) else {
+        return U512::ZERO;
+    };
+    if order.z == 0 {
+        return U512::ZERO;
+    }
+    let z = U512::from(order.z);
+    (U512::from(order.y) * U512::from(a) + z * U512::from(b)) / z
+}
+
+/// `equalTargetAmount`: `floor((y·a + z·(b − limit))/a)`, `y` when `a = 0`. Negative values
+/// (a limit above the order's own rate) truncate toward zero, as the SDK's integers do.
+fn equal_target(order: &EncodedOrder, limit: U512) -> Amount {
+    let (Ok(a), Ok(b)) = (decode_float(order.a), decode_float(order.b)) else {
+        return Amount::ZERO;
+    };
+    if a.is_zero() {
+        return Amount::from_u128(order.y);
+    }
+    let a = U512::from(a);
+    let pos = U512::from(order.y) * a + U512::from(order.z) * U512::from(b);
+    let neg = U512::from(order.z) * limit;
+    let (negative, mag) = if pos >= neg {
+        (false, (pos - neg) / a)
+    } else {
+        (true, (neg - pos) / a)
+    };
+    // Saturate far outside any amount (2²⁵⁰), inside Amount's range.
+    let mag = if mag.bit_len() > 250 {
+        U256::from(1u8) << 250
+    } else {
+        let l = mag.as_limbs();
+        U256::from_limbs([l[0], l[1], l[2], l[3]])
+    };
+    if negative {
+        Amount(Amount::BIAS - mag)
+    } else {
+        Amount(Amount::BIAS + mag)
+    }
+}
+
+fn equal_source(order: &EncodedOrder, limit: U512) -> Amount {
+    sdk_source(equal_target(order, limit), order)
+}
+
+/// `sortByMinRate`: the better rate (more output per input) first; equal rates, larger output
+/// first.
+fn by_min_rate(x: &Rate, y: &Rate) -> Ordering {
+    let lhs = U512::from(x.output.magnitude()) * U512::from(y.input.magnitude());
+    let rhs = U512::from(y.output.magnitude()) * U512::from(x.input.magnitude());
+    let lt = lhs < rhs || (lhs == rhs && x.output < y.output);
+    let gt = lhs > rhs || (lhs == rhs && x.output > y.output);
+    // The SDK's comparator returns `lt − gt`: "less" sorts after.
+    match (lt, gt) {
+        (true, false) => Ordering::Greater,
+        (false, true) => Ordering::Less,
+        _ => Ordering::Equal,
+    }
+}
+
+type TradeFn = fn(Amount, &EncodedOrder) -> Rate;
+type EqualizeFn = fn(&EncodedOrder, U512) -> Amount;
+
+fn keep(rate: &Rate) -> bool {
+    rate.input.is_positive() && rate.output.is_positive()
+}
+
+fn action(id: usize, rate: &Rate) -> Option<MatchAction> {
+    Some(MatchAction {
+        id,
+        input: rate.input.to_u128()?,
+        output: rate.output.to_u128()?,
+    })
+}
+
+fn match_fast(
+    amount: Amount,
+    orders: &[EncodedOrder],
+    quotes: &[(usize, Rate)],
+    trade: TradeFn,
+) -> Vec<MatchAction> {
+    let mut amount = amount;
+    let mut actions = Vec::new();
+    for &(id, quote) in quotes {
+        let input = quote.input.min(amount);
+        let rate = Rate {
+            input,
+            output: trade(input, &orders[id]).output,
+        };
+        if keep(&rate) {
+            actions.extend(action(id, &rate));
+            amount = amount.sub(input);
+            if amount == Amount::ZERO {
+                break;
+            }
+        }
+    }
+    actions
+}
+
+fn match_best(
+    amount: Amount,
+    orders: &[EncodedOrder],
+    quotes: &[(usize, Rate)],
+    trade: TradeFn,
+    equalize: EqualizeFn,
+) -> Vec<MatchAction> {
+    let mut sorted: Vec<EncodedOrder> = quotes.iter().map(|(id, _)| orders[*id]).collect();
+    sorted.push(EncodedOrder::default());
+    let mut rates: Vec<Rate> = Vec::new();
+    let mut delta = Amount::ZERO;
+    let rates_at = |n: usize, limit: U512| -> (Vec<Rate>, Amount) {
+        let rates: Vec<Rate> = sorted[..n]
+            .iter()
+            .map(|o| trade(equalize(o, limit), o))
+            .collect();
+        let total = rates.iter().fold(Amount::ZERO, |s, r| s.add(r.input));
+        (rates, total.sub(amount))
+    };
+    for n in 1..sorted.len() {
+        let limit = limit_of(&sorted[n]);
+        (rates, delta) = rates_at(n, limit);
+        if delta == Amount::ZERO {
+            break;
+        }
+        if delta.is_positive() {
+            let (mut lo, mut hi) = (limit, limit_of(&sorted[n - 1]));
+            while lo + U512::from(1u8) < hi {
+                let mid = (lo + hi) / U512::from(2u8);
+                (rates, delta) = rates_at(n, mid);
+                if delta.is_positive() {
+                    lo = mid;
+                } else if delta.is_negative() {
+                    hi = mid;
+                } else {
+                    break;
+                }
+            }
+            break;
+        }
+    }
+    if delta.is_positive() {
+        for i in (0..rates.len()).rev() {
+            let rate = trade(rates[i].input.sub(delta), &sorted[i]);
+            delta = delta.add(rate.input.sub(rates[i].input));
+            rates[i] = rate;
+            if !delta.is_positive() {
+                break;
+            }
+        }
+    } else if delta.is_negative() {
+        for i in 0..rates.len() {
+            let rate = trade(rates[i].input.sub(delta), &sorted[i]);
+            delta = delta.add(rate.input.sub(rates[i].input));
+            if delta.is_positive() {
+                break;
+            }
+            rates[i] = rate;
+        }
+    }
+    rates
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| keep(r))
+        .filter_map(|(i, r)| action(quotes[i].0, r))
+        .collect()
+}
+
+fn match_by(
+    amount: u128,
+    orders: &[EncodedOrder],
+    trade: TradeFn,
+    by_max: bool,
+    equalize: EqualizeFn,
+) -> MatchOptions {
+    let amount = Amount::from_u128(amount);
+    let mut quotes: Vec<(usize, Rate)> = orders
+        .iter()
+        .enumerate()
+        .map(|(id, o)| (id, trade(amount, o)))
+        .collect();
+    // A stable sort, as JavaScript's: equal quotes keep the orders' order.
+    if by_max {
+        quotes.sort_by(|a, b| by_min_rate(&b.1, &a.1));
+    } else {
+        quotes.sort_by(|a, b| by_min_rate(&a.1, &b.1));
+    }
+    MatchOptions {
+        fast: match_fast(amount, orders, &quotes, trade),
+        best: match_best(amount, orders, &quotes, trade, equalize),
+    }
+}
+
+/// Matches `amount` of source token across `orders` (carbon-sdk `matchBySourceAmount`): each
+/// action's `input` is source paid, `output` target received.
+#[must_use]
+pub fn match_by_source_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOptions {
+    match_by(amount, orders, rate_by_source, false, equal_source)
+}
+
+/// Matches `amount` of target token across `orders` (carbon-sdk `matchByTargetAmount`): each
+/// action's `input` is target received, `output` source paid.
+#[must_use]
+pub fn match_by_target_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOptions {
+    match_by(amount, orders, rate_by_target, true, equal_target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(y: u128) -> EncodedOrder {
+        EncodedOrder::from_rates(&y.to_string(), "1", "1", "1").unwrap()
+    }
+
+    #[test]
+    fn two_flat_orders_by_hand() {
+        // Equal rates: the larger quote goes first; 100 from order 0, the other 20 from order 1.
+        let orders = [flat(100), flat(50)];
+        let m = match_by_source_amount(120, &orders);
+        let expected = vec![
+            MatchAction {
+                id: 0,
+                input: 100,
+                output: 100,
+            },
+            MatchAction {
+                id: 1,
+                input: 20,
+                output: 20,
+            },
+        ];
+        assert_eq!(m.fast, expected);
+        assert_eq!(m.best, expected);
+        let m = match_by_target_amount(30, &orders);
+        assert_eq!(
+            m.fast,
+            [MatchAction {
+                id: 0,
+                input: 30,
+                output: 30
+            }]
+        );
+    }
+
+    #[test]
+    fn best_by_target_can_over_match() {
+        let o = |y: u128, z: u128, a: u64, b: u64| EncodedOrder { y, z, a, b };
+        let orders = [
+            o(
+                897_685_776_931_512_027_230_226_700_001,
+                932_290_669_850_059_636_758_660_442_290,
+                0,
+                3_238_559_797_698_383,
+            ),
+            o(
+                152_469_226_917_655_101_884_049_293_363,
+                608_741_820_752_942_608_198_614_208_938,
+                3_327_087_610_341_510,
+                3_047_409_835_937_476,
+            ),
+            o(
+                4_492_822_546_490_494_979_344_250_362,
+                5_508_672_634_082_165_377_390_885_916,
+                0,
+                3_238_559_797_698_383,
+            ),
+            o(
+                158_191_373_919_861_537_289_532_593_373,
+                166_562_899_382_138_674_552_793_651_603,
+                3_575_886_877_928_909,
+                2_724_305_340_610_682,
+            ),
+        ];
+        let m = match_by_target_amount(1_007_256_441_734_594_212_705_756_994_079, &orders);
+        // carbon-sdk 0.0.99's matchByTargetAmount on the same orders (run with node).
+        let act = |id, input, output| MatchAction { id, input, output };
+        assert_eq!(
+            m.fast,
+            [
+                act(
+                    1,
+                    152_469_226_917_655_101_884_049_293_363,
+                    142_160_236_467_256_296_675_586
+                ),
+                act(
+                    0,
+                    854_787_214_816_939_110_821_707_700_716,
+                    796_991_990_083_295_740_112_656
+                ),
+            ]
+        );
+        assert_eq!(
+            m.best,
+            [
+                act(
+                    0,
+                    897_685_776_931_512_027_230_226_700_001,
+                    836_990_026_786_181_405_399_364
+                ),
+                act(
+                    2,
+                    4_492_822_546_490_494_979_344_250_362,
+                    4_189_046_724_552_859_283_329
+                ),
+                act(
+                    3,
+                    105_077_842_256_593_372_591_438_089_785,
+                    26_866_929_558_494_363_927_217
+                ),
+            ]
+        );
+        let matched: u128 = m.best.iter().map(|a| a.input).sum();
+        assert_eq!(
+            matched - 1_007_256_441_734_594_212_705_756_994_079,
+            1_682_095_252_046_069
+        );
+    }
+
+    #[test]
+    fn signed_amounts() {
+        let a = Amount::from_u128(5);
+        let b = Amount::from_u128(7);
+        assert!(a.sub(b).is_negative());
+        assert_eq!(a.sub(b).add(b), a);
+        assert_eq!(a.sub(b).to_u128(), None);
+        assert_eq!(Amount::from_u128(u128::MAX).to_u128(), Some(u128::MAX));
+    }
+}
