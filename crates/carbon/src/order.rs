@@ -111,14 +111,18 @@ impl EncodedOrder {
     /// Like the contract's trade function, this does not compare the result with `y`; the
     /// caller of a trade does (`InsufficientLiquidity`).
     pub fn target_amount(&self, x: u128) -> Result<u128, CarbonError> {
-        let out = calculate_trade_target_amount(
-            U256::from(x),
+        let (y, z, a, b) = self.expanded()?;
+        to_u128(calculate_trade_target_amount(U256::from(x), y, z, a, b)?)
+    }
+
+    /// `y`, `z` and the expanded rates `a = d(A)`, `b = d(B)`.
+    fn expanded(&self) -> Result<(U256, U256, U256, U256), CarbonError> {
+        Ok((
             U256::from(self.y),
             U256::from(self.z),
             decode_float(self.a)?,
             decode_float(self.b)?,
-        )?;
-        to_u128(out)
+        ))
     }
 
     /// The source amount needed for `x` of target (`tradeByTargetAmount`), rounded up.
@@ -127,22 +131,17 @@ impl EncodedOrder {
     /// As [`target_amount`](Self::target_amount); `x` above the liquidity is
     /// `InsufficientLiquidity`.
     pub fn source_amount(&self, x: u128) -> Result<u128, CarbonError> {
-        let out = calculate_trade_source_amount(
-            U256::from(x),
-            U256::from(self.y),
-            U256::from(self.z),
-            decode_float(self.a)?,
-            decode_float(self.b)?,
-        )
-        .map_err(|e| match e {
-            CarbonError::Overflow {
-                what: "t3 = t2 − x·a",
-            } => CarbonError::InsufficientLiquidity {
-                available: self.y,
-                needed: x.to_string(),
-            },
-            other => other,
-        })?;
+        let (y, z, a, b) = self.expanded()?;
+        let out =
+            calculate_trade_source_amount(U256::from(x), y, z, a, b).map_err(|e| match e {
+                CarbonError::Overflow {
+                    what: "t3 = t2 − x·a",
+                } => CarbonError::InsufficientLiquidity {
+                    available: self.y,
+                    needed: x.to_string(),
+                },
+                other => other,
+            })?;
         to_u128(out)
     }
 
@@ -179,7 +178,8 @@ fn ten_pow(scale: u32) -> Result<ruint::aliases::U512, CarbonError> {
     Ok(p)
 }
 
-fn to_u128(v: U256) -> Result<u128, CarbonError> {
+/// `v` as `uint128`, or the cast's `Overflow`.
+pub(crate) fn to_u128(v: U256) -> Result<u128, CarbonError> {
     if v.bit_len() > 128 {
         return Err(CarbonError::Overflow {
             what: "uint128 cast",

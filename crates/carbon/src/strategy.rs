@@ -10,7 +10,7 @@ use ruint::aliases::U256;
 
 use crate::error::CarbonError;
 use crate::math_ex::{mul_div_c, mul_div_f};
-use crate::order::EncodedOrder;
+use crate::order::{EncodedOrder, to_u128};
 
 /// The contracts' fee resolution, parts per million.
 pub const PPM_RESOLUTION: u32 = 1_000_000;
@@ -191,15 +191,6 @@ pub fn trade(
     };
     strategies.copy_from_slice(&next);
     Ok(totals)
-}
-
-fn to_u128(v: U256) -> Result<u128, CarbonError> {
-    if v.bit_len() > 128 {
-        return Err(CarbonError::Overflow {
-            what: "uint128 cast",
-        });
-    }
-    Ok(v.to())
 }
 
 #[cfg(test)]
