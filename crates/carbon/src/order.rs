@@ -132,16 +132,7 @@ impl EncodedOrder {
     /// `InsufficientLiquidity`.
     pub fn source_amount(&self, x: u128) -> Result<u128, CarbonError> {
         let (y, z, a, b) = self.expanded()?;
-        let out =
-            calculate_trade_source_amount(U256::from(x), y, z, a, b).map_err(|e| match e {
-                CarbonError::Overflow {
-                    what: "t3 = t2 − x·a",
-                } => CarbonError::InsufficientLiquidity {
-                    available: self.y,
-                    needed: x.to_string(),
-                },
-                other => other,
-            })?;
+        let out = calculate_trade_source_amount(U256::from(x), y, z, a, b)?;
         to_u128(out)
     }
 
@@ -200,6 +191,16 @@ fn one() -> U256 {
     U256::from(ONE)
 }
 
+/// The terms both trade functions start from: `t1 = z·ONE` and `t2 = y·a + z·b`.
+fn curve_terms(y: U256, z: U256, a: U256, b: U256) -> Result<(U256, U256), CarbonError> {
+    if z.is_zero() {
+        return Err(CarbonError::OrderDisabled);
+    }
+    let t1 = mul(z, one(), "t1 = z·ONE")?;
+    let t2 = add(mul(y, a, "y·a")?, mul(z, b, "z·b")?, "t2 = y·a + z·b")?;
+    Ok((t1, t2))
+}
+
 /// `_calculateTradeTargetAmount(x, y, z, a, b)` on expanded rates.
 ///
 /// # Errors
@@ -214,11 +215,7 @@ pub fn calculate_trade_target_amount(
     if a.is_zero() {
         return mul_div_f(x, mul(b, b, "b²")?, one() * one());
     }
-    if z.is_zero() {
-        return Err(CarbonError::OrderDisabled);
-    }
-    let t1 = mul(z, one(), "t1 = z·ONE")?;
-    let t2 = add(mul(y, a, "y·a")?, mul(z, b, "z·b")?, "t2 = y·a + z·b")?;
+    let (t1, t2) = curve_terms(y, z, a, b)?;
     let t3 = mul(t2, x, "t3 = t2·x")?;
     let f = min_factor(t1, t1).max(min_factor(t3, a));
     let t4 = mul_div_c(t1, t1, f)?;
@@ -236,8 +233,8 @@ pub fn calculate_trade_target_amount(
 /// `_calculateTradeSourceAmount(x, y, z, a, b)` on expanded rates.
 ///
 /// # Errors
-/// `t2 − x·a` below zero (reported by [`EncodedOrder::source_amount`] as insufficient
-/// liquidity), a checked-arithmetic overflow, a `mulDiv` revert, or a disabled order.
+/// `t2 − x·a` below zero (`InsufficientLiquidity`), a checked-arithmetic overflow, a `mulDiv`
+/// revert, or a disabled order.
 pub fn calculate_trade_source_amount(
     x: U256,
     y: U256,
@@ -251,16 +248,14 @@ pub fn calculate_trade_source_amount(
         }
         return mul_div_c(x, one() * one(), mul(b, b, "b²")?);
     }
-    if z.is_zero() {
-        return Err(CarbonError::OrderDisabled);
-    }
-    let t1 = mul(z, one(), "t1 = z·ONE")?;
-    let t2 = add(mul(y, a, "y·a")?, mul(z, b, "z·b")?, "t2 = y·a + z·b")?;
-    let t3 = t2
-        .checked_sub(mul(x, a, "x·a")?)
-        .ok_or(CarbonError::Overflow {
-            what: "t3 = t2 − x·a",
-        })?;
+    let (t1, t2) = curve_terms(y, z, a, b)?;
+    // The contract reverts on this underflow: the trade asks for more than the curve holds.
+    let t3 =
+        t2.checked_sub(mul(x, a, "x·a")?)
+            .ok_or_else(|| CarbonError::InsufficientLiquidity {
+                available: y.saturating_to(),
+                needed: x.to_string(),
+            })?;
     let f = min_factor(t1, t1).max(min_factor(t2, t3));
     let t4 = mul_div_c(t1, t1, f)?;
     let t5 = mul_div_f(t2, t3, f)?;
