@@ -3,7 +3,11 @@
 use thiserror::Error;
 
 /// Why an operation was refused. A function that returns this error has changed nothing.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
+///
+/// The first group are the contracts' reverts and the integer math's refusals; the second
+/// (from [`Pair`](crate::Pair) on) are the float [`CarbonOrderUi`](crate::CarbonOrderUi)'s, which
+/// carry the `f64` that was refused, so the enum is `PartialEq` but not `Eq`.
+#[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum CarbonError {
     /// The order has no curve to trade on (`z = 0` or both rates zero).
@@ -77,5 +81,77 @@ pub enum CarbonError {
     InvalidDecimal {
         /// The text given.
         text: String,
+    },
+    /// An order index other than 0 or 1 in a two-order strategy.
+    #[error("a strategy has orders 0 and 1, not {index}")]
+    UnknownOrder {
+        /// The index given.
+        index: usize,
+    },
+    /// A pair that is not `BASE/QUOTE` with two different, non-empty tokens.
+    #[error("`{text}` is not a pair of the form BASE/QUOTE with two different tokens")]
+    InvalidPair {
+        /// The text given.
+        text: String,
+    },
+    /// A token that is not one of the pair's two.
+    #[error("token {token} is not part of the pair {pair}")]
+    TokenNotInPair {
+        /// The token given.
+        token: String,
+        /// The pair, as `BASE/QUOTE`.
+        pair: String,
+    },
+    /// A float input that is NaN or infinite, or out of its range (a price `≤ 0`, a negative
+    /// amount, a convexity `Q` outside `(0, 1]`).
+    #[error("{name} = {value} is invalid: {reason}")]
+    InvalidInput {
+        /// Which input (the reference's name, such as `pa`, `yint` or `dy`).
+        name: &'static str,
+        /// The value given.
+        value: f64,
+        /// What it must be.
+        reason: &'static str,
+    },
+    /// A holding above the curve's capacity (`y > yint`).
+    #[error("y = {y} is above the curve's capacity yint = {yint}")]
+    AboveCapacity {
+        /// The holding.
+        y: f64,
+        /// The capacity.
+        yint: f64,
+    },
+    /// A float trade that needs more than the order holds (the float twin of
+    /// `InsufficientLiquidity`).
+    #[error("the trade needs {needed} of the token sold and the order holds {available}")]
+    TradeBeyondLiquidity {
+        /// What the order holds (`y`).
+        available: f64,
+        /// What the trade needs (`dy`).
+        needed: f64,
+    },
+    /// A trade that would take `y` above `yint` when expanding the curve is not allowed.
+    #[error(
+        "the trade takes y to {y}, above yint = {yint}, and expanding the curve is not allowed"
+    )]
+    CurveNeedsExpanding {
+        /// `y` after the trade.
+        y: f64,
+        /// The capacity.
+        yint: f64,
+    },
+    /// A target price outside what the curve can still reach.
+    #[error("price {price} is out of bounds: {bound}")]
+    PriceOutOfBounds {
+        /// The price asked for, in the pair's convention.
+        price: f64,
+        /// Which bound it passes.
+        bound: crate::PriceBound,
+    },
+    /// A float result that is not finite (an overflow of `f64`).
+    #[error("{what} is not finite")]
+    NotFinite {
+        /// Which result.
+        what: &'static str,
     },
 }

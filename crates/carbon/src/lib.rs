@@ -43,8 +43,10 @@ mod error;
 mod matching;
 pub mod math_ex;
 mod order;
+mod pair;
 pub mod rate;
 mod strategy;
+mod ui;
 
 pub use decode::Ratio;
 pub use error::CarbonError;
@@ -54,7 +56,11 @@ pub use matching::{
 pub use order::{
     Convention, EncodedOrder, calculate_trade_source_amount, calculate_trade_target_amount,
 };
+pub use pair::Pair;
 pub use ruint::aliases::U256;
 pub use strategy::{
     Constraint, FeePpm, PPM_RESOLUTION, Strategy, TradeAction, TradeBy, TradeTotals, trade,
+};
+pub use ui::{
+    AddLiquidity, CarbonOrderUi, EPSILON, PriceBound, SellOptions, StrategyUi, TradeKind, UiTrade,
 };
