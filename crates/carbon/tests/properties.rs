@@ -3,7 +3,10 @@
 
 use carbon::math_ex::{min_factor, mul_div_c, mul_div_f};
 use carbon::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
-use carbon::{Convention, EncodedOrder, U256, match_by_source_amount, match_by_target_amount};
+use carbon::{
+    Convention, EncodedOrder, FeePpm, Strategy as CarbonStrategy, TradeAction, TradeBy, U256,
+    match_by_source_amount, match_by_target_amount, trade,
+};
 use proptest::prelude::*;
 use ruint::aliases::U512;
 
@@ -25,6 +28,16 @@ fn order() -> impl Strategy<Value = EncodedOrder> {
                 b: encode_float(U256::from(b)).unwrap(),
             }
         })
+}
+
+/// `(b·z + a·y)·z'` against `(b·z' + a·y')·z`: the sign of `sqrt(marginal) − sqrt(marginal')`.
+fn compare_marginal(before: &EncodedOrder, after: &EncodedOrder) -> std::cmp::Ordering {
+    let (y, z, a, b) = expanded(before);
+    let (y2, z2, _, _) = expanded(after);
+    if z.is_zero() || z2.is_zero() {
+        return std::cmp::Ordering::Equal;
+    }
+    ((b * z + a * y) * z2).cmp(&((b * z2 + a * y2) * z))
 }
 
 fn expanded(o: &EncodedOrder) -> (U512, U512, U512, U512) {
@@ -111,6 +124,27 @@ proptest! {
     }
 
     #[test]
+    fn trades_keep_y_le_z_and_move_marginal_rates_one_way(
+        o0 in order(), o1 in order(), amount in 1u128..1 << 90, by_source in any::<bool>(),
+        fee in 0u32..=1_000_000,
+    ) {
+        let before = CarbonStrategy { orders: [o0, o1] };
+        let mut strategies = [before];
+        let by = if by_source { TradeBy::SourceAmount } else { TradeBy::TargetAmount };
+        let action = TradeAction { strategy: 0, amount };
+        let constraint = if by_source { 0 } else { u128::MAX };
+        if trade(&mut strategies, 1, &[action], by, FeePpm::new(fee).unwrap(), constraint).is_ok() {
+            let after = strategies[0];
+            for o in after.orders {
+                prop_assert!(o.y <= o.z, "y {} above z {}", o.y, o.z);
+            }
+            // Order 1 sold: its marginal rate did not rise. Order 0 received: it did not fall.
+            prop_assert!(compare_marginal(&before.orders[1], &after.orders[1]).is_ge());
+            prop_assert!(compare_marginal(&before.orders[0], &after.orders[0]).is_le());
+        }
+    }
+
+    #[test]
     fn no_public_function_panics(
         y in any::<u128>(), z in any::<u128>(), a in any::<u64>(), b in any::<u64>(),
         x in any::<u128>(), limbs in prop::array::uniform12(any::<u64>()),
@@ -127,5 +161,13 @@ proptest! {
         let _ = EncodedOrder::from_rates(&y.to_string(), "0.5", &text, "1");
         let _ = carbon::calculate_trade_target_amount(p, q, r, u(1), u(2));
         let _ = carbon::calculate_trade_source_amount(p, q, r, u(1), u(2));
+        let _ = (o.lowest_rate(), o.highest_rate(), o.marginal_rate().map(|r| r.to_decimal_string(40)));
+        let _ = o.marginal_rate().map(|r| r.to_f64());
+        let fee = FeePpm::new(u32::try_from(x % (1 << 21)).unwrap_or(0)).unwrap_or(FeePpm::ZERO);
+        let mut strategies = [CarbonStrategy { orders: [o, EncodedOrder { y: z, z: y, a: b, b: a }] }];
+        let actions = [TradeAction { strategy: usize::from(a % 3 == 0), amount: x }];
+        for by in [TradeBy::SourceAmount, TradeBy::TargetAmount] {
+            let _ = trade(&mut strategies, usize::from(b % 2 == 0), &actions, by, fee, y);
+        }
     }
 }
