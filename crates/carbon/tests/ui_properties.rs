@@ -99,11 +99,10 @@ proptest! {
                 let _ = (o.selly(a, opts), o.buyx(a, opts), o.tradeto(a), o.addliqy(a, a > 1.0));
             }
             let other = pair.other(o.tkn()).unwrap();
-            if let Ok(l) = CarbonOrderUi::from_prices(&pair, other, v[4].abs(), v[5].abs(), v[6], v[7]) {
-                if let Ok(s) = StrategyUi::new(o.clone(), l) {
-                    let _ = (s.selly(index, v[0], SellOptions::default()), s.tradeto(index, v[1]));
-                    let _ = s.buyx(index, v[2], SellOptions::default());
-                }
+            let linked = CarbonOrderUi::from_prices(&pair, other, v[4].abs(), v[5].abs(), v[6], v[7]);
+            if let Ok(s) = linked.and_then(|l| StrategyUi::new(o.clone(), l)) {
+                let _ = (s.selly(index, v[0], SellOptions::default()), s.tradeto(index, v[1]));
+                let _ = s.buyx(index, v[2], SellOptions::default());
             }
         }
         let _ = StrategyUi::from_prices(&pair, &tkn, v[0], v[1], v[2], v[3], v[4], v[5]);
