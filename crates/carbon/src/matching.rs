@@ -26,6 +26,7 @@ use ruint::aliases::{U256, U512};
 
 use crate::order::EncodedOrder;
 use crate::rate::{ONE, decode_float};
+use crate::strategy::TradeBy;
 
 /// A signed amount, as the SDK's integers, in the range `(−2²⁵⁵, 2²⁵⁵)` (stored with a bias of
 /// `2²⁵⁵`, so the stored order is the numeric order).
@@ -349,6 +350,36 @@ fn match_best(
         .collect()
 }
 
+/// One of the SDK's two matching methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MatchMethod {
+    /// Greedy, best rate first (`MatchType.Fast`).
+    Fast,
+    /// Rates equalised across the orders used (`MatchType.Best`).
+    Best,
+}
+
+/// The quotes of every order for the whole amount, sorted best first (a stable sort, as
+/// JavaScript's: equal quotes keep the orders' order).
+fn sorted_quotes(
+    amount: Amount,
+    orders: &[EncodedOrder],
+    trade: TradeFn,
+    by_max: bool,
+) -> Vec<(usize, Rate)> {
+    let mut quotes: Vec<(usize, Rate)> = orders
+        .iter()
+        .enumerate()
+        .map(|(id, o)| (id, trade(amount, o)))
+        .collect();
+    if by_max {
+        quotes.sort_by(|a, b| by_min_rate(&b.1, &a.1));
+    } else {
+        quotes.sort_by(|a, b| by_min_rate(&a.1, &b.1));
+    }
+    quotes
+}
+
 fn match_by(
     amount: u128,
     orders: &[EncodedOrder],
@@ -357,17 +388,7 @@ fn match_by(
     equalize: EqualizeFn,
 ) -> MatchOptions {
     let amount = Amount::from_u128(amount);
-    let mut quotes: Vec<(usize, Rate)> = orders
-        .iter()
-        .enumerate()
-        .map(|(id, o)| (id, trade(amount, o)))
-        .collect();
-    // A stable sort, as JavaScript's: equal quotes keep the orders' order.
-    if by_max {
-        quotes.sort_by(|a, b| by_min_rate(&b.1, &a.1));
-    } else {
-        quotes.sort_by(|a, b| by_min_rate(&a.1, &b.1));
-    }
+    let quotes = sorted_quotes(amount, orders, trade, by_max);
     MatchOptions {
         fast: match_fast(amount, orders, &quotes, trade),
         best: match_best(amount, orders, &quotes, trade, equalize),
@@ -386,6 +407,28 @@ pub fn match_by_source_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOpt
 #[must_use]
 pub fn match_by_target_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOptions {
     match_by(amount, orders, rate_by_target, true, equal_target)
+}
+
+/// One matching only: `method` by source or by target amount, the same actions as the
+/// corresponding field of [`match_by_source_amount`] or [`match_by_target_amount`], without
+/// computing the other method's.
+#[must_use]
+pub fn match_orders(
+    amount: u128,
+    orders: &[EncodedOrder],
+    by: TradeBy,
+    method: MatchMethod,
+) -> Vec<MatchAction> {
+    let (trade, by_max, equalize): (TradeFn, bool, EqualizeFn) = match by {
+        TradeBy::SourceAmount => (rate_by_source, false, equal_source),
+        TradeBy::TargetAmount => (rate_by_target, true, equal_target),
+    };
+    let amount = Amount::from_u128(amount);
+    let quotes = sorted_quotes(amount, orders, trade, by_max);
+    match method {
+        MatchMethod::Fast => match_fast(amount, orders, &quotes, trade),
+        MatchMethod::Best => match_best(amount, orders, &quotes, trade, equalize),
+    }
 }
 
 #[cfg(test)]

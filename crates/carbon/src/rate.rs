@@ -72,6 +72,11 @@ pub fn parse_decimal(text: &str) -> Result<(U512, u32), CarbonError> {
 /// `isqrt(floor(r · 2⁹⁶))`, then cut to its top 48 significant bits (the bits `encode_float`
 /// would drop are cleared). `r` is a decimal string, wei of the sold token per wei bought.
 ///
+/// **A known defect of the encoding, kept.** A rate below `2⁻⁹⁶` (about `1.26·10⁻²⁹`) has
+/// `floor(r · 2⁹⁶) = 0` and encodes to 0, and rates just above it keep only a few significant
+/// bits. An order whose lowest rate is that small gets `L = 0` and trades down to price 0, as
+/// on chain; the contracts and the SDK do not refuse it, and neither does this crate.
+///
 /// # Errors
 /// An invalid decimal, or a rate too large for 512-bit arithmetic.
 pub fn encode_rate(rate: &str) -> Result<U256, CarbonError> {
@@ -96,6 +101,26 @@ pub fn encode_rate(rate: &str) -> Result<U256, CarbonError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn very_low_rates_encode_to_zero() {
+        // 2⁻⁹⁶ ≈ 1.262e-29: below it the encoded rate is 0, at 4·2⁻⁹⁶ it is 2.
+        assert_eq!(
+            encode_rate("0.00000000000000000000000000001").unwrap(),
+            U256::ZERO
+        );
+        assert_eq!(
+            encode_rate("0.00000000000000000000000000006").unwrap(),
+            U256::from(2u8)
+        );
+        let o =
+            crate::EncodedOrder::from_rates("1000", "0.00000000000000000000000000001", "1", "1")
+                .unwrap();
+        assert_eq!(o.b, 0);
+        // It still trades: with b = 0 and a = ONE the curve is x·y²/(x·y + z²), so 10 wei in
+        // gives floor(10·1000²/(10·1000 + 1000²)) = floor(9.9) = 9 out.
+        assert_eq!(o.target_amount(10).unwrap(), 9);
+    }
 
     #[test]
     fn float_round_trip_by_hand() {

@@ -5,6 +5,13 @@
 //! other order of the strategy as liquidity, whose capacity grows with it (`z = max(z, y)`).
 //! The fee is in ppm of the totals: by source the trader receives
 //! `floor(T · (1e6 − fee) / 1e6)`, by target the trader pays `ceil(S · 1e6 / (1e6 − fee))`.
+//!
+//! **A known defect of the contracts, kept.** By source, the fee is rounded in the protocol's
+//! favour, so a trade whose target total is small (1 wei against an order holding 1 wei) can
+//! give the trader nothing: `floor(1 · 996 000 / 1e6) = 0`, the whole output goes to the fee,
+//! and the source amount is still paid. [`trade`] returns that result as the contract does;
+//! a trader guards against it with `minReturn ≥ 1` (the `constraint`), which turns it into
+//! [`CarbonError::LowerThanMinReturn`].
 
 use ruint::aliases::U256;
 
@@ -200,6 +207,54 @@ mod tests {
     fn flat(y: u128) -> EncodedOrder {
         // Rate 1 both ways: a = 0, b = ONE.
         EncodedOrder::from_rates(&y.to_string(), "1", "1", "1").unwrap()
+    }
+
+    #[test]
+    fn one_wei_of_liquidity_can_all_go_to_the_fee() {
+        let s0 = [Strategy {
+            orders: [flat(0), flat(1)],
+        }];
+        let action = [TradeAction {
+            strategy: 0,
+            amount: 1,
+        }];
+        let mut s = s0;
+        let t = trade(
+            &mut s,
+            1,
+            &action,
+            TradeBy::SourceAmount,
+            FeePpm::DEFAULT,
+            0,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                t.source_amount,
+                t.target_before_fee,
+                t.target_amount,
+                t.fee_amount
+            ),
+            (1, 1, 0, 1)
+        );
+        assert_eq!((s[0].orders[1].y, s[0].orders[0].y), (0, 1));
+        // With minReturn = 1 the trader is protected, and nothing changes.
+        let mut s = s0;
+        assert_eq!(
+            trade(
+                &mut s,
+                1,
+                &action,
+                TradeBy::SourceAmount,
+                FeePpm::DEFAULT,
+                1
+            ),
+            Err(CarbonError::LowerThanMinReturn {
+                target_amount: 0,
+                min_return: 1
+            })
+        );
+        assert_eq!(s, s0);
     }
 
     #[test]

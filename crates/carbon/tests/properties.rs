@@ -4,8 +4,8 @@
 use carbon::math_ex::{min_factor, mul_div_c, mul_div_f};
 use carbon::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
 use carbon::{
-    Convention, EncodedOrder, FeePpm, Strategy as CarbonStrategy, TradeAction, TradeBy, U256,
-    match_by_source_amount, match_by_target_amount, trade,
+    Convention, EncodedOrder, FeePpm, MatchMethod, Strategy as CarbonStrategy, TradeAction,
+    TradeBy, U256, match_by_source_amount, match_by_target_amount, match_orders, trade,
 };
 use proptest::prelude::*;
 use ruint::aliases::U512;
@@ -106,6 +106,10 @@ proptest! {
             (false, match_by_target_amount(amount, &orders)),
         ] {
             for (fast, actions) in [(true, &m.fast), (false, &m.best)] {
+                // One method alone gives the same actions.
+                let by = if by_source { TradeBy::SourceAmount } else { TradeBy::TargetAmount };
+                let method = if fast { MatchMethod::Fast } else { MatchMethod::Best };
+                prop_assert_eq!(&match_orders(amount, &orders, by, method), actions);
                 let mut used = 0u128;
                 for a in actions.iter() {
                     let o = &orders[a.id];
