@@ -57,6 +57,13 @@ impl CarbonOrderUi {
     /// [`CarbonError::InvalidInput`] for a non-finite or negative `dy`;
     /// [`CarbonError::TradeBeyondLiquidity`] when `y* < 0`.
     pub fn p_marg_f(&self, dy: f64, fullcurve: bool) -> Result<f64, CarbonError> {
+        let (_, y) = self.y_after(dy, fullcurve)?;
+        Ok(self.p_marg_at(y))
+    }
+
+    /// `(y₀, y₀ − dy)` with `y₀ = yint` (`fullcurve`) or `y`, checked: `dy ≥ 0` and
+    /// `y₀ − dy ≥ 0`.
+    fn y_after(&self, dy: f64, fullcurve: bool) -> Result<(f64, f64), CarbonError> {
         non_negative("dy", dy)?;
         let from = if fullcurve { self.yint } else { self.y };
         let y = from - dy;
@@ -66,7 +73,7 @@ impl CarbonOrderUi {
                 needed: dy,
             });
         }
-        Ok(self.p_marg_at(y))
+        Ok((from, y))
     }
 
     /// The effective (average) price of selling `dy` from `y` (or from `yint` with
@@ -76,15 +83,7 @@ impl CarbonOrderUi {
     /// # Errors
     /// As [`p_marg_f`](Self::p_marg_f).
     pub fn p_eff_f(&self, dy: f64, fullcurve: bool) -> Result<f64, CarbonError> {
-        non_negative("dy", dy)?;
-        let y0 = if fullcurve { self.yint } else { self.y };
-        let y = y0 - dy;
-        if y < 0.0 {
-            return Err(CarbonError::TradeBeyondLiquidity {
-                available: y0,
-                needed: dy,
-            });
-        }
+        let (y0, y) = self.y_after(dy, fullcurve)?;
         if self.yint == 0.0 || dy == 0.0 {
             return Ok(self.p_marg_at(y));
         }

@@ -123,12 +123,14 @@ impl StrategyUi {
     }
 
     fn link(&self, index: usize, mut trade: UiTrade) -> Result<(Self, UiTrade), CarbonError> {
-        let other = 1 - index;
-        let added = self.orders[other].addliqy(trade.dx, true)?;
-        let mut next = self.clone();
-        next.orders[index] = trade.order.clone();
-        next.orders[other] = added.order.clone();
+        let added = self.orders[1 - index].addliqy(trade.dx, true)?;
+        let (traded, linked) = (trade.order.clone(), added.order.clone());
+        let orders = if index == 0 {
+            [traded, linked]
+        } else {
+            [linked, traded]
+        };
         trade.linked = Some(added);
-        Ok((next, trade))
+        Ok((Self { orders }, trade))
     }
 }

@@ -2,7 +2,7 @@
 //! and liquidity added by a linked order (`addliqy`). Each returns the new order instead of
 //! changing the old one.
 
-use super::{CarbonOrderUi, PriceBound, finite, non_negative};
+use super::{CarbonOrderUi, finite, non_negative};
 use crate::CarbonError;
 
 /// How a [`UiTrade`] was specified (the reference's `action` strings).
@@ -221,24 +221,20 @@ impl CarbonOrderUi {
     }
 
     /// Trades until the marginal price is `p_marg` (pair convention), or as far as the curve
-    /// goes: nothing when the price is beyond the start or already passed, everything when it
-    /// is beyond the end (the reference's `tradeto`).
+    /// goes: sells [`dyfromp_f`](Self::dyfromp_f)`(p_marg)`, which is nothing when the price is
+    /// beyond the start or already passed, and all of `y` when it is beyond the end (the
+    /// reference's `tradeto`).
     ///
-    /// The reference sets `yint = 1e-50` on an empty curve so that its `selly` does not divide
-    /// 0 by 0; here a zero trade never divides, so an empty curve is returned unchanged.
+    /// Two departures from the reference, both at the edges: beyond the end the reference sells
+    /// `y − yfromp_f(p_end)`, which rounding can leave an ulp away from `y`, and here exactly `y`
+    /// is sold; and the reference sets `yint = 1e-50` on an empty curve so that its `selly` does
+    /// not divide 0 by 0, where here a zero trade never divides, so an empty curve is returned
+    /// unchanged.
     ///
     /// # Errors
     /// [`CarbonError::InvalidInput`] unless `p_marg` is finite and positive.
     pub fn tradeto(&self, p_marg: f64) -> Result<UiTrade, CarbonError> {
-        let dy = match self.yfromp_f(p_marg) {
-            Ok(y) => self.y - y,
-            Err(CarbonError::PriceOutOfBounds {
-                bound: PriceBound::BeyondEnd,
-                ..
-            }) => self.dyfromp_f(self.p_end())?,
-            Err(CarbonError::PriceOutOfBounds { .. }) => 0.0,
-            Err(e) => return Err(e),
-        };
+        let dy = self.dyfromp_f(p_marg)?;
         let opts = SellOptions {
             allow_neg: false,
             expand_curve: false,
