@@ -42,6 +42,7 @@ pub struct Experiment<'a, S, P, G: Signals> {
     simulation: usize,
     drop_substeps: bool,
     check_finite: bool,
+    shard: (usize, usize),
     hooks: &'a dyn Hooks,
 }
 
@@ -154,6 +155,7 @@ where
             simulation: 0,
             drop_substeps: false,
             check_finite: false,
+            shard: (0, 1),
             hooks: &NoHooks,
         }
     }
@@ -222,6 +224,32 @@ where
         self
     }
 
+    /// Runs only shard `index` of `count` (from 0): the `(subset, run)` pairs whose position
+    /// in record order is `index` modulo `count`. Each pair's rows are exactly its rows in the
+    /// full experiment (its random stream depends on the pair alone), so the shards'
+    /// records, put back in `(subset, run)` order, are the full experiment's. The default is
+    /// `(0, 1)`, everything.
+    ///
+    /// [`run`](Self::run) refuses `count = 0`, `index ≥ count`, and sharding with
+    /// [`RngKind::NumpyShared`], whose one stream runs through every run in order.
+    #[must_use]
+    pub fn shard(mut self, index: usize, count: usize) -> Self {
+        self.shard = (index, count);
+        self
+    }
+
+    /// The `(subset, run)` pairs this experiment (or its shard) runs, in record order.
+    #[must_use]
+    pub fn jobs(&self) -> Vec<(usize, usize)> {
+        let (index, count) = self.shard;
+        (0..self.subsets.len())
+            .flat_map(|s| (1..=self.runs).map(move |r| (s, r)))
+            .enumerate()
+            .filter(|(k, _)| count > 0 && k % count == index)
+            .map(|(_, job)| job)
+            .collect()
+    }
+
     /// The parameter subsets.
     #[must_use]
     pub fn subsets(&self) -> &[P] {
@@ -238,11 +266,7 @@ where
         } else {
             self.rows_per_run()
         };
-        let rows = self
-            .subsets
-            .len()
-            .saturating_mul(self.runs)
-            .saturating_mul(per_run);
+        let rows = self.jobs().len().saturating_mul(per_run);
         u64::try_from(rows).unwrap_or(u64::MAX)
     }
 
@@ -276,10 +300,15 @@ where
             state: S::NAMES,
             params: P::NAMES,
         };
+        let (index, count) = self.shard;
+        if count == 0 || index >= count {
+            return Err(EngineError::Shard { index, count });
+        }
+        if count > 1 && self.rng == RngKind::NumpyShared {
+            return Err(EngineError::ShardSharedStream);
+        }
         let params: Vec<Vec<Value>> = self.subsets.iter().map(Vars::values).collect();
-        let jobs: Vec<(usize, usize)> = (0..self.subsets.len())
-            .flat_map(|s| (1..=self.runs).map(move |r| (s, r)))
-            .collect();
+        let jobs = self.jobs();
         let total = jobs.len();
 
         self.hooks.before_experiment(self.subsets.len(), self.runs);
@@ -320,15 +349,20 @@ where
                 }
                 done += 1;
                 self.hooks.progress(done, total);
-                if out.run == self.runs {
+                // The subset's last run in this experiment (or shard).
+                if jobs.get(done).is_none_or(|&(s, _)| s != out.subset) {
                     self.hooks.after_subset(out.subset);
                 }
             }
             Ok(())
         };
-        let before_subsets = |chunk: &[(usize, usize)]| {
-            for &(subset, run) in chunk {
-                if run == 1 {
+        // The subset's first run in this experiment (or shard) starts it.
+        let before_subsets = |start: usize, chunk: &[(usize, usize)]| {
+            for (k, &(subset, _)) in chunk.iter().enumerate() {
+                let first = (start + k)
+                    .checked_sub(1)
+                    .is_none_or(|prev| jobs[prev].0 != subset);
+                if first {
                     self.hooks.before_subset(subset);
                 }
             }
@@ -337,8 +371,8 @@ where
         match &pool {
             None => {
                 let mut shared = SimRng::for_run(self.rng, self.seed, 0, 0);
-                for chunk in jobs.chunks(window) {
-                    before_subsets(chunk);
+                for (i, chunk) in jobs.chunks(window).enumerate() {
+                    before_subsets(i * window, chunk);
                     let outputs = chunk
                         .iter()
                         .map(|&(s, r)| {
@@ -359,8 +393,8 @@ where
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RunOutput<S>>>(1);
                 let jobs = &jobs;
                 scope.spawn(move || {
-                    for chunk in jobs.chunks(window) {
-                        before_subsets(chunk);
+                    for (i, chunk) in jobs.chunks(window).enumerate() {
+                        before_subsets(i * window, chunk);
                         let outputs = pool.install(|| {
                             chunk
                                 .par_iter()

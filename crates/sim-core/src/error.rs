@@ -42,6 +42,19 @@ pub enum EngineError {
     /// A genesis variable or a parameter could not be set by name.
     #[error(transparent)]
     Var(#[from] VarError),
+    /// A shard that does not exist (`index ≥ count`, or `count = 0`).
+    #[error(
+        "shard {index}/{count} does not exist: the index must be below the count, and the count at least 1"
+    )]
+    Shard {
+        /// The shard's index, from 0.
+        index: usize,
+        /// The number of shards.
+        count: usize,
+    },
+    /// Sharding an experiment whose runs share one numpy stream (`RngKind::NumpyShared`).
+    #[error("runs that share one random stream (numpy single-process) cannot be sharded")]
+    ShardSharedStream,
     /// The model has no partial state update blocks.
     #[error("the model has no partial state update blocks")]
     NoBlocks,

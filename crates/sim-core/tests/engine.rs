@@ -634,3 +634,69 @@ fn params_without_columns() {
     assert_eq!(rec.f64_column("x").unwrap(), vec![0.0, 1.0, 2.0]);
     assert_eq!(rec.header().unwrap().params.len(), 0);
 }
+
+// ---- shards ----
+
+fn noisy(p: &P, _: &Ctx<'_, S>, rng: &mut SimRng) -> R<G> {
+    emit(rng.normal(0.0, 1.0) * p.k)
+}
+
+/// `(subset, run, timestep, substep, x)` of every record.
+fn rows_of(e: &Experiment<'_, S, P, G>) -> Vec<(usize, usize, usize, usize, f64)> {
+    let mut sink = MemorySink::new();
+    e.run(&mut sink).unwrap();
+    let x = sink.f64_column("x").unwrap();
+    sink.meta()
+        .iter()
+        .zip(x)
+        .map(|(m, x)| (m.subset, m.run, m.timestep, m.substep, x))
+        .collect()
+}
+
+#[test]
+fn shards_partition_the_full_experiment() {
+    let model =
+        Model::new(S::default()).block(Block::new().policy("noisy", noisy).update("x", add_dx));
+    let subsets = Sweep::new()
+        .param("k", [1.0, 2.0, 3.0])
+        .subsets(&P::default(), SweepRule::Zip)
+        .unwrap();
+    let full_exp = Experiment::new(&model, subsets.clone())
+        .runs(4)
+        .timesteps(5)
+        .seed(9);
+    let full = rows_of(&full_exp);
+    assert_eq!(full.len(), 3 * 4 * 6);
+    let mut joined = Vec::new();
+    for i in 0..5 {
+        let e = Experiment::new(&model, subsets.clone())
+            .runs(4)
+            .timesteps(5)
+            .seed(9)
+            .threads(2)
+            .shard(i, 5);
+        // Pairs 0..12 in record order, every fifth from i.
+        let pairs: Vec<(usize, usize)> = (0..12usize)
+            .filter(|k| k % 5 == i)
+            .map(|k| (k / 4, k % 4 + 1))
+            .collect();
+        assert_eq!(e.jobs(), pairs);
+        assert_eq!(e.expected_rows(), 6 * pairs.len() as u64);
+        joined.extend(rows_of(&e));
+    }
+    joined.sort_by_key(|r| (r.0, r.1, r.2, r.3));
+    assert_eq!(joined, full);
+    // Shards that do not exist, and a shared numpy stream, are refused.
+    let bad = Experiment::new(&model, subsets.clone()).shard(3, 3);
+    assert!(matches!(
+        bad.run(&mut NullSink::default()),
+        Err(EngineError::Shard { index: 3, count: 3 })
+    ));
+    let shared = Experiment::new(&model, subsets)
+        .rng(RngKind::NumpyShared)
+        .shard(0, 2);
+    assert!(matches!(
+        shared.run(&mut NullSink::default()),
+        Err(EngineError::ShardSharedStream)
+    ));
+}
