@@ -28,6 +28,7 @@
 //! # Ok::<(), models::ModelError>(())
 //! ```
 
+pub mod catalog;
 mod error;
 pub mod flash;
 pub mod honey;

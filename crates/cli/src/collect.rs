@@ -1,0 +1,148 @@
+//! A sink in front of the records file that keeps what the summary and the plots need: each
+//! run's final state, and the plotted variables at the end of every timestep.
+
+use sim_core::{Header, RowMeta, Sink, SinkError, Value};
+
+/// Most runs per subset whose time series are kept for the plots' bands.
+pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
+
+/// The run being written: subset, run, its last state, and its plotted series.
+type Current = (usize, usize, Vec<f64>, Vec<Vec<f64>>);
+
+pub(crate) struct Collector<'a> {
+    inner: &'a mut dyn Sink,
+    plotted: Vec<String>,
+    plotted_ix: Vec<usize>,
+    pub(crate) state_names: Vec<&'static str>,
+    /// `(subset, run, final state)` of every run, in record order.
+    pub(crate) finals: Vec<(usize, usize, Vec<f64>)>,
+    /// `series[subset][variable][run]` = the value at the end of each timestep.
+    pub(crate) series: Vec<Vec<Vec<Vec<f64>>>>,
+    current: Option<Current>,
+}
+
+impl<'a> Collector<'a> {
+    pub(crate) fn new(inner: &'a mut dyn Sink, plotted: Vec<String>) -> Self {
+        Self {
+            inner,
+            plotted,
+            plotted_ix: Vec::new(),
+            state_names: Vec::new(),
+            finals: Vec::new(),
+            series: Vec::new(),
+            current: None,
+        }
+    }
+
+    pub(crate) fn plotted(&self) -> &[String] {
+        &self.plotted
+    }
+
+    fn close_run(&mut self) {
+        if let Some((subset, run, last, series)) = self.current.take() {
+            if self.series.len() <= subset {
+                self.series
+                    .resize(subset + 1, vec![Vec::new(); self.plotted_ix.len()]);
+            }
+            for (v, s) in series.into_iter().enumerate() {
+                if self.series[subset][v].len() < MAX_PLOTTED_RUNS {
+                    self.series[subset][v].push(s);
+                }
+            }
+            self.finals.push((subset, run, last));
+        }
+    }
+}
+
+impl Sink for Collector<'_> {
+    fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
+        self.state_names = header.state.to_vec();
+        self.plotted_ix = self
+            .plotted
+            .iter()
+            .filter_map(|p| header.state.iter().position(|s| s == p))
+            .collect();
+        self.inner.begin(header)
+    }
+
+    fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError> {
+        let same = matches!(&self.current, Some((s, r, ..)) if *s == meta.subset && *r == meta.run);
+        if !same {
+            self.close_run();
+            self.current = Some((
+                meta.subset,
+                meta.run,
+                Vec::new(),
+                vec![Vec::new(); self.plotted_ix.len()],
+            ));
+        }
+        if let Some((_, _, last, series)) = &mut self.current {
+            last.clear();
+            last.extend(state.iter().map(Value::as_f64));
+            for (v, &ix) in self.plotted_ix.iter().enumerate() {
+                let s = &mut series[v];
+                let x = state[ix].as_f64();
+                // The last substep of a timestep wins.
+                if s.len() > meta.timestep {
+                    s[meta.timestep] = x;
+                } else {
+                    s.push(x);
+                }
+            }
+        }
+        self.inner.row(meta, state, params)
+    }
+
+    fn finish(&mut self) -> Result<(), SinkError> {
+        self.close_run();
+        self.inner.finish()
+    }
+}
+
+/// Numpy's default percentile (linear interpolation) of sorted values.
+pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let pos = q / 100.0 * (sorted.len() - 1) as f64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let lo = pos.floor() as usize;
+    let hi = (lo + 1).min(sorted.len() - 1);
+    #[allow(clippy::cast_precision_loss)]
+    let frac = pos - lo as f64;
+    sorted[lo] + (sorted[hi] - sorted[lo]) * frac
+}
+
+/// Mean, median, 5th and 95th percentiles; NaN values are left out.
+pub(crate) fn stats(values: &[f64]) -> Option<[f64; 4]> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    #[allow(clippy::cast_precision_loss)]
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    Some([
+        mean,
+        percentile(&v, 50.0),
+        percentile(&v, 5.0),
+        percentile(&v, 95.0),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::float_cmp)]
+    fn percentiles_as_numpy() {
+        // np.percentile([1, 2, 3, 4], [5, 50, 95]) = [1.15, 2.5, 3.85]
+        let s = stats(&[4.0, 1.0, 3.0, 2.0]).unwrap();
+        assert_eq!(s[0], 2.5);
+        assert!((s[1] - 2.5).abs() < 1e-15);
+        assert!((s[2] - 1.15).abs() < 1e-12 && (s[3] - 3.85).abs() < 1e-12);
+        assert_eq!(stats(&[f64::NAN]), None);
+    }
+}

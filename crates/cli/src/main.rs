@@ -1,0 +1,195 @@
+//! `tokensim`: list, show and run the built-in experiments of the seed models, or an
+//! experiment file, and get the records, a summary and the plots in one directory.
+//!
+//! ```text
+//! tokensim list
+//! tokensim show honey > my.toml
+//! tokensim run honey --runs 100 --threads 2 --out out/honey
+//! tokensim run my.toml --format parquet --shard 0/4
+//! ```
+
+#![allow(clippy::print_stdout, reason = "a command line prints its results")]
+
+mod builtin;
+mod collect;
+mod config;
+mod plots;
+mod run;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+use crate::builtin::{Analysis, BUILTINS};
+use crate::config::{ExperimentFile, Format};
+use crate::run::RunRequest;
+
+#[derive(Parser)]
+#[command(
+    name = "tokensim",
+    version,
+    about = "Token-economy simulations with cadCAD's semantics"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The built-in models and experiments, one line each.
+    List,
+    /// Prints a built-in experiment as the TOML that reproduces it.
+    Show {
+        /// The experiment's name (see `tokensim list`).
+        experiment: String,
+    },
+    /// Runs a built-in experiment or an experiment file (`.toml`).
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// A built-in experiment's name, or the path of an experiment file.
+    experiment: String,
+    /// Monte Carlo runs per subset (overrides the experiment's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    runs: Option<u64>,
+    /// Timesteps per run (overrides the experiment's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    timesteps: Option<u64>,
+    /// The experiment's seed (overrides the experiment's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Worker threads; 0 for all cores. The records do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// The output directory (default `out/EXPERIMENT`).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// The records' format.
+    #[arg(long, value_enum)]
+    format: Option<FormatArg>,
+    /// Skip the plots.
+    #[arg(long)]
+    no_plots: bool,
+    /// Run only shard I of N (from 0) of the (subset, run) pairs, as `I/N`.
+    #[arg(long, value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+    /// No progress bar and no report on stderr.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FormatArg {
+    Csv,
+    Parquet,
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("`{s}` is not a shard: write I/N with 0 ≤ I < N, such as 0/4");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let i: usize = i.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+fn list() {
+    println!("models:");
+    for m in models::catalog::models() {
+        println!("  {:<20} {}", m.name(), m.description());
+    }
+    println!("experiments:");
+    for b in BUILTINS {
+        println!("  {:<20} {}", b.name, b.description);
+    }
+}
+
+fn unknown_experiment(name: &str) -> anyhow::Error {
+    let known: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+    anyhow::anyhow!(
+        "unknown experiment `{name}` (experiments: {}; or give a .toml file)",
+        known.join(", ")
+    )
+}
+
+fn show(name: &str) -> Result<()> {
+    let b = builtin::find(name).ok_or_else(|| unknown_experiment(name))?;
+    print!("{}", (b.file)().to_toml()?);
+    Ok(())
+}
+
+fn run_cmd(args: RunArgs) -> Result<()> {
+    let path = PathBuf::from(&args.experiment);
+    let (name, mut file, analysis) = if let Some(b) = builtin::find(&args.experiment) {
+        (b.name.to_owned(), (b.file)(), b.analysis)
+    } else if path.extension().is_some_and(|e| e == "toml") || path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let file = ExperimentFile::parse(&text, &path.display().to_string())?;
+        let stem = path
+            .file_stem()
+            .map_or_else(|| "experiment".into(), |s| s.to_string_lossy().into_owned());
+        (stem, file, Analysis::None)
+    } else {
+        return Err(unknown_experiment(&args.experiment));
+    };
+    if let Some(r) = args.runs {
+        file.sim.runs = usize::try_from(r).context("--runs is too large")?;
+    }
+    if let Some(t) = args.timesteps {
+        file.sim.timesteps = usize::try_from(t).context("--timesteps is too large")?;
+    }
+    if let Some(s) = args.seed {
+        file.sim.seed = s;
+    }
+    match args.format {
+        Some(FormatArg::Csv) => file.output.format = Format::Csv,
+        Some(FormatArg::Parquet) => file.output.format = Format::Parquet,
+        None => {}
+    }
+    if file.sim.runs == 0 || file.sim.timesteps == 0 {
+        bail!("runs and timesteps must be at least 1");
+    }
+    let out = args.out.unwrap_or_else(|| PathBuf::from("out").join(&name));
+    let req = RunRequest {
+        name,
+        file,
+        analysis,
+        threads: args.threads,
+        shard: args.shard.unwrap_or((0, 1)),
+        out,
+        plots: !args.no_plots,
+        quiet: args.quiet,
+    };
+    let dir = run::run(&req)?;
+    if !req.quiet {
+        eprintln!("results in {}", dir.display());
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::List => {
+            list();
+            Ok(())
+        }
+        Command::Show { experiment } => show(&experiment),
+        Command::Run(args) => run_cmd(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,357 @@
+//! The pictures: each plotted variable over time per subset (median and 5–95 % band over
+//! runs), and a heatmap of final means for every two-parameter grid; PNG and SVG.
+
+use std::path::Path;
+
+use anyhow::{Result, anyhow};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use serde_json::Value as Json;
+
+use crate::collect::percentile;
+use crate::run::RunRequest;
+
+/// More subsets than this get no time-series plot (it would be unreadable); grids get heatmaps.
+const MAX_SERIES: usize = 12;
+
+type Subsets<'a> = &'a [Vec<(&'static str, sim_core::Value)>];
+
+pub(crate) fn draw_all(
+    dir: &Path,
+    req: &RunRequest,
+    subsets: Subsets<'_>,
+    plotted: &[String],
+    series: &[Vec<Vec<Vec<f64>>>],
+    per_subset: &[Json],
+) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let varying = varying_params(subsets);
+    if subsets.len() <= MAX_SERIES {
+        for (v, name) in plotted.iter().enumerate() {
+            let title = format!("{}: {name}", req.name);
+            let labels: Vec<String> = subsets.iter().map(|p| label(p, &varying)).collect();
+            let data: Vec<&Vec<Vec<f64>>> = series.iter().map(|s| &s[v]).collect();
+            let png = dir.join(format!("{name}.png"));
+            let svg = dir.join(format!("{name}.svg"));
+            time_series(
+                &BitMapBackend::new(&png, (1000, 600)).into_drawing_area(),
+                &title,
+                name,
+                &labels,
+                &data,
+            )?;
+            time_series(
+                &SVGBackend::new(&svg, (1000, 600)).into_drawing_area(),
+                &title,
+                name,
+                &labels,
+                &data,
+            )?;
+        }
+    }
+    if let [x, y] = varying.as_slice() {
+        for name in plotted.iter().take(2) {
+            let cells: Vec<(f64, f64, f64)> = per_subset
+                .iter()
+                .filter_map(|s| {
+                    let i = usize::try_from(s.get("subset")?.as_u64()?).ok()?;
+                    let px = param(&subsets[i], x)?;
+                    let py = param(&subsets[i], y)?;
+                    let m = s.get("final")?.get(name)?.get("mean")?.as_f64()?;
+                    Some((px, py, m))
+                })
+                .collect();
+            let title = format!("{}: final {name} (mean over runs)", req.name);
+            let base = dir.join(format!("heatmap_{name}"));
+            let png = base.with_extension("png");
+            let svg = base.with_extension("svg");
+            heatmap(
+                &BitMapBackend::new(&png, (900, 700)).into_drawing_area(),
+                &title,
+                x,
+                y,
+                &cells,
+            )?;
+            heatmap(
+                &SVGBackend::new(&svg, (900, 700)).into_drawing_area(),
+                &title,
+                x,
+                y,
+                &cells,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn param(p: &[(&'static str, sim_core::Value)], name: &str) -> Option<f64> {
+    p.iter().find(|(k, _)| *k == name).map(|(_, v)| v.as_f64())
+}
+
+/// The parameters that differ between subsets.
+fn varying_params(subsets: Subsets<'_>) -> Vec<&'static str> {
+    let Some(first) = subsets.first() else {
+        return Vec::new();
+    };
+    first
+        .iter()
+        .filter(|(k, v)| subsets.iter().any(|s| param(s, k) != Some(v.as_f64())))
+        .map(|(k, _)| *k)
+        .collect()
+}
+
+fn label(p: &[(&'static str, sim_core::Value)], varying: &[&str]) -> String {
+    if varying.is_empty() {
+        return "all runs".into();
+    }
+    varying
+        .iter()
+        .filter_map(|k| param(p, k).map(|v| format!("{k}={v}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
+    anyhow!("plotting failed: {e}")
+}
+
+fn time_series<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    variable: &str,
+    labels: &[String],
+    data: &[&Vec<Vec<f64>>],
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(err)?;
+    // Median and band per subset per timestep.
+    let bands: Vec<Vec<(f64, f64, f64)>> = data
+        .iter()
+        .map(|runs| {
+            let t = runs.iter().map(Vec::len).max().unwrap_or(0);
+            (0..t)
+                .map(|k| {
+                    let mut v: Vec<f64> = runs
+                        .iter()
+                        .filter_map(|r| r.get(k).copied())
+                        .filter(|x| x.is_finite())
+                        .collect();
+                    v.sort_by(f64::total_cmp);
+                    (
+                        percentile(&v, 5.0),
+                        percentile(&v, 50.0),
+                        percentile(&v, 95.0),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let t_max = bands.iter().map(Vec::len).max().unwrap_or(1).max(2) - 1;
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for b in bands.iter().flatten() {
+        for v in [b.0, b.2] {
+            if v.is_finite() {
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+        }
+    }
+    if !lo.is_finite() || !hi.is_finite() {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if hi <= lo {
+        hi = lo + 1.0;
+    }
+    let pad = (hi - lo) * 0.05;
+    #[allow(clippy::cast_precision_loss)]
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 24))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..t_max as f64, (lo - pad)..(hi + pad))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("timestep")
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 16))
+        .x_label_formatter(&|t| format!("{t:.0}"))
+        .y_desc(format!("{variable} (median, 5–95 % band over runs)"))
+        .draw()
+        .map_err(err)?;
+    for (i, band) in bands.iter().enumerate() {
+        let color = Palette99::pick(i);
+        #[allow(clippy::cast_precision_loss)]
+        let upper: Vec<(f64, f64)> = band
+            .iter()
+            .enumerate()
+            .map(|(t, b)| (t as f64, b.2))
+            .collect();
+        #[allow(clippy::cast_precision_loss)]
+        let lower: Vec<(f64, f64)> = band
+            .iter()
+            .enumerate()
+            .map(|(t, b)| (t as f64, b.0))
+            .collect();
+        let polygon: Vec<(f64, f64)> = upper
+            .iter()
+            .copied()
+            .chain(lower.iter().rev().copied())
+            .collect();
+        chart
+            .draw_series(std::iter::once(Polygon::new(
+                polygon,
+                color.mix(0.15).filled(),
+            )))
+            .map_err(err)?;
+        #[allow(clippy::cast_precision_loss)]
+        chart
+            .draw_series(LineSeries::new(
+                band.iter().enumerate().map(|(t, b)| (t as f64, b.1)),
+                color.stroke_width(2),
+            ))
+            .map_err(err)?
+            .label(labels[i].clone())
+            .legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
+            });
+    }
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .position(SeriesLabelPosition::UpperLeft)
+        .draw()
+        .map_err(err)?;
+    area.present().map_err(err)?;
+    Ok(())
+}
+
+/// A colour on a blue–yellow scale for `t` in [0, 1].
+fn scale_color(t: f64) -> RGBColor {
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    RGBColor(lerp(40.0, 250.0), lerp(40.0, 220.0), lerp(140.0, 40.0))
+}
+
+fn heatmap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    x_name: &str,
+    y_name: &str,
+    cells: &[(f64, f64, f64)],
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(err)?;
+    let mut xs: Vec<f64> = cells.iter().map(|c| c.0).collect();
+    let mut ys: Vec<f64> = cells.iter().map(|c| c.1).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    ys.sort_by(f64::total_cmp);
+    ys.dedup();
+    let finite = cells.iter().map(|c| c.2).filter(|v| v.is_finite());
+    let lo = finite.clone().fold(f64::INFINITY, f64::min);
+    let hi = finite.fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let (plot, bar) = area.split_horizontally(780);
+    let (nx, ny) = (
+        i32::try_from(xs.len()).unwrap_or(i32::MAX),
+        i32::try_from(ys.len()).unwrap_or(i32::MAX),
+    );
+    let mut chart = ChartBuilder::on(&plot)
+        .caption(title, ("sans-serif", 22))
+        .margin(12)
+        .x_label_area_size(50)
+        .y_label_area_size(80)
+        .build_cartesian_2d((0..nx - 1).into_segmented(), (0..ny - 1).into_segmented())
+        .map_err(err)?;
+    let at = |values: &[f64], v: &SegmentValue<i32>| match v {
+        SegmentValue::CenterOf(i) => usize::try_from(*i)
+            .ok()
+            .and_then(|i| values.get(i))
+            .map_or(String::new(), |x| format!("{x}")),
+        _ => String::new(),
+    };
+    chart
+        .configure_mesh()
+        .disable_mesh()
+        .x_desc(x_name)
+        .y_desc(y_name)
+        .x_labels(xs.len())
+        .y_labels(ys.len())
+        .label_style(("sans-serif", 15))
+        .axis_desc_style(("sans-serif", 17))
+        .x_label_formatter(&|v| at(&xs, v))
+        .y_label_formatter(&|v| at(&ys, v))
+        .draw()
+        .map_err(err)?;
+    let fs = if xs.len() > 6 { 11 } else { 15 };
+    for &(x, y, v) in cells {
+        let (Some(i), Some(j)) = (
+            xs.iter().position(|a| a.total_cmp(&x).is_eq()),
+            ys.iter().position(|b| b.total_cmp(&y).is_eq()),
+        ) else {
+            continue;
+        };
+        let (i, j) = (i32::try_from(i).unwrap_or(0), i32::try_from(j).unwrap_or(0));
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [
+                    (SegmentValue::Exact(i), SegmentValue::Exact(j)),
+                    (SegmentValue::Exact(i + 1), SegmentValue::Exact(j + 1)),
+                ],
+                scale_color((v - lo) / span).filled(),
+            )))
+            .map_err(err)?;
+        let text = if (v - lo) / span > 0.6 { BLACK } else { WHITE };
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("{v:.3}"),
+                (SegmentValue::CenterOf(i), SegmentValue::CenterOf(j)),
+                ("sans-serif", fs).into_font().color(&text),
+            )))
+            .map_err(err)?;
+    }
+    // The colour scale.
+    let mut scale = ChartBuilder::on(&bar)
+        .margin_top(60)
+        .margin_bottom(57)
+        .margin_right(10)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..1f64, lo.min(hi)..hi.max(lo + 1e-12))
+        .map_err(err)?;
+    scale
+        .configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .label_style(("sans-serif", 14))
+        .axis_desc_style(("sans-serif", 16))
+        .y_desc("final mean")
+        .draw()
+        .map_err(err)?;
+    let steps = 50;
+    for k in 0..steps {
+        let (a, b) = (
+            f64::from(k) / f64::from(steps),
+            f64::from(k + 1) / f64::from(steps),
+        );
+        scale
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, lo + a * span), (1.0, lo + b * span)],
+                scale_color(a).filled(),
+            )))
+            .map_err(err)?;
+    }
+    area.present().map_err(err)?;
+    Ok(())
+}

@@ -1,0 +1,189 @@
+//! The catalog of runnable models, behind one object-safe trait, so that a front end (the
+//! `tokensim` command line) can list them, resolve parameters by name and run any of them
+//! without knowing their state types.
+
+use sim_core::{
+    EngineError, Experiment, Hooks, Model, Outcome, RngKind, Signals, Sink, Sweep, SweepRule,
+    Value, Vars,
+};
+
+use crate::Fidelity;
+use crate::honey;
+
+/// What to run: the sweep over the model's parameters, genesis overrides, and the
+/// experiment's settings.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Swept parameters; those not named keep the model's defaults.
+    pub sweep: Sweep,
+    /// How the sweep's lists combine (cadCAD's zip by default).
+    pub rule: SweepRule,
+    /// Genesis variables set by name.
+    pub genesis: Vec<(String, Value)>,
+    /// The seed's behaviour or the corrected one.
+    pub fidelity: Fidelity,
+    /// Monte Carlo runs per subset.
+    pub runs: usize,
+    /// Timesteps per run.
+    pub timesteps: usize,
+    /// The experiment's seed.
+    pub seed: u64,
+    /// Worker threads, 0 for all cores.
+    pub threads: usize,
+    /// `(index, count)`: run only that shard of the `(subset, run)` pairs.
+    pub shard: (usize, usize),
+}
+
+impl Default for Job {
+    fn default() -> Self {
+        Self {
+            sweep: Sweep::new(),
+            rule: SweepRule::Zip,
+            genesis: Vec::new(),
+            fidelity: Fidelity::Corrected,
+            runs: 1,
+            timesteps: 1,
+            seed: 0,
+            threads: 0,
+            shard: (0, 1),
+        }
+    }
+}
+
+/// A model the catalog can run, whatever its state, parameter and signal types.
+pub trait ModelEntry: Sync {
+    /// Its name, such as `honey`.
+    fn name(&self) -> &'static str;
+    /// One line on what it models.
+    fn description(&self) -> &'static str;
+    /// The state variables, in record order.
+    fn state_names(&self) -> &'static [&'static str];
+    /// The parameters, in record order.
+    fn param_names(&self) -> &'static [&'static str];
+    /// The genesis state, by name.
+    fn genesis(&self) -> Vec<(&'static str, Value)>;
+    /// The default parameters under `fidelity`, by name.
+    fn params(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)>;
+    /// The parameters of every subset the job's sweep gives, by name.
+    ///
+    /// # Errors
+    /// An unknown parameter, a value of the wrong type, or lists the sweep rule refuses.
+    fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError>;
+    /// Runs the job, writing every record to `sink`.
+    ///
+    /// # Errors
+    /// As [`subsets`](Self::subsets), an unknown genesis variable, and the engine's errors.
+    fn run(
+        &self,
+        job: &Job,
+        sink: &mut dyn Sink,
+        hooks: &dyn Hooks,
+    ) -> Result<Outcome, EngineError>;
+}
+
+/// A [`ModelEntry`] from a model's constructor and its parameters' constructor.
+pub struct Entry<S, P, G: Signals> {
+    /// See [`ModelEntry::name`].
+    pub name: &'static str,
+    /// See [`ModelEntry::description`].
+    pub description: &'static str,
+    /// Builds the model (genesis and blocks).
+    pub model: fn() -> Model<S, P, G>,
+    /// The default parameters under a fidelity.
+    pub params: fn(Fidelity) -> P,
+}
+
+fn named<V: Vars>(v: &V) -> Vec<(&'static str, Value)> {
+    V::NAMES.iter().copied().zip(v.values()).collect()
+}
+
+/// A model with its genesis overrides applied, and its parameter subsets.
+type Parts<S, P, G> = (Model<S, P, G>, Vec<P>);
+
+impl<S: Vars, P: Vars, G: Signals> Entry<S, P, G> {
+    fn experiment_parts(&self, job: &Job) -> Result<Parts<S, P, G>, EngineError> {
+        let mut model = (self.model)();
+        for (name, value) in &job.genesis {
+            model.genesis.set(name, *value)?;
+        }
+        let subsets = job.sweep.subsets(&(self.params)(job.fidelity), job.rule)?;
+        Ok((model, subsets))
+    }
+}
+
+impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn description(&self) -> &'static str {
+        self.description
+    }
+
+    fn state_names(&self) -> &'static [&'static str] {
+        S::NAMES
+    }
+
+    fn param_names(&self) -> &'static [&'static str] {
+        P::NAMES
+    }
+
+    fn genesis(&self) -> Vec<(&'static str, Value)> {
+        named(&(self.model)().genesis)
+    }
+
+    fn params(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)> {
+        named(&(self.params)(fidelity))
+    }
+
+    fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError> {
+        let subsets = job.sweep.subsets(&(self.params)(job.fidelity), job.rule)?;
+        Ok(subsets.iter().map(named).collect())
+    }
+
+    fn run(
+        &self,
+        job: &Job,
+        sink: &mut dyn Sink,
+        hooks: &dyn Hooks,
+    ) -> Result<Outcome, EngineError> {
+        let (model, subsets) = self.experiment_parts(job)?;
+        Experiment::new(&model, subsets)
+            .runs(job.runs)
+            .timesteps(job.timesteps)
+            .seed(job.seed)
+            .rng(RngKind::default())
+            .threads(job.threads)
+            .shard(job.shard.0, job.shard.1)
+            .hooks(hooks)
+            .run(sink)
+    }
+}
+
+fn honey_params(fidelity: Fidelity) -> honey::HoneyParams {
+    honey::HoneyParams {
+        options: fidelity.into(),
+        ..honey::HoneyParams::default()
+    }
+}
+
+static HONEY: Entry<honey::HoneyState, honey::HoneyParams, honey::HoneySignals> = Entry {
+    name: "honey",
+    description: "1Hive Honey supply: mint and burn toward a target pool ratio, market saturation, a price walk",
+    model: honey::model,
+    params: honey_params,
+};
+
+static MODELS: [&dyn ModelEntry; 1] = [&HONEY];
+
+/// Every model of the catalog.
+#[must_use]
+pub fn models() -> &'static [&'static dyn ModelEntry] {
+    &MODELS
+}
+
+/// The model of that name.
+#[must_use]
+pub fn model(name: &str) -> Option<&'static dyn ModelEntry> {
+    models().iter().copied().find(|m| m.name() == name)
+}
