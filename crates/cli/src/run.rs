@@ -270,7 +270,7 @@ fn parquet_run(
 ) -> Result<(Outcome, Parts)> {
     let path = dir.join("records.parquet");
     let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut sink = sim_core::ParquetSink::new(BufWriter::new(file));
+    let mut sink = sim_core::sink::ParquetSink::new(BufWriter::new(file));
     let r = collect_run(model, job, &mut sink, hooks, plotted)?;
     sink.into_inner()?;
     Ok(r)
