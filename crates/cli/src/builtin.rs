@@ -24,10 +24,16 @@ pub(crate) struct Builtin {
 }
 
 fn steps(from: f64, to: f64, by: f64) -> Vec<Scalar> {
-    // Rounded to 6 decimals so that 0.1 + k·0.025 prints as 0.125, not 0.12500000000000003.
-    let n = ((to - from) / by).round() as i64;
+    // Every from + k·by up to `to` (tolerating rounding), each rounded to 6 decimals so that
+    // 0.1 + k·0.025 prints as 0.125, not 0.12500000000000003.
+    #[allow(clippy::cast_possible_truncation)]
+    let n = ((to - from) / by + 1e-9).floor() as i64;
     (0..=n)
-        .map(|k| Scalar::Float(((from + by * k as f64) * 1e6).round() / 1e6))
+        .map(|k| {
+            #[allow(clippy::cast_precision_loss)]
+            let v = from + by * k as f64;
+            Scalar::Float((v * 1e6).round() / 1e6)
+        })
         .collect()
 }
 
@@ -93,6 +99,48 @@ fn honey_productivity() -> ExperimentFile {
     )
 }
 
+/// Step 1's productivity range `(low, high)`, computed by running it (a quarter of a second);
+/// the seed's 0.88 on both sides if it does not bracket both crossings.
+pub(crate) fn productivity_range() -> (f64, f64) {
+    let found = crate::run::saturation_range(&honey_productivity(), 0.1, 0.8);
+    found.unwrap_or((0.88, 0.88))
+}
+
+/// Step 2: the median productivity of step 1's range, and target reserve ratio 0.1..0.3 by
+/// 0.025 against throttle 0.002..0.032 by 0.004, every pair (72 subsets).
+fn honey_grid() -> ExperimentFile {
+    let (low, high) = productivity_range();
+    let median = (((low + high) / 2.0) * 1e6).round() / 1e6;
+    honey_file(
+        models::honey::SEED_RUNS,
+        RuleName::Product,
+        vec![
+            ("productivity", floats(&[median])),
+            ("target_reserve_ratio", steps(0.1, 0.3, 0.025)),
+            ("throttle", steps(0.002, 0.032, 0.004)),
+        ],
+    )
+}
+
+/// Step 3: reserve ratio and throttle narrowed to where step 2's grid saturates the market
+/// (ratio 0.2..0.3, throttle 0.002..0.014), with productivity over step 1's range, variance
+/// 0.15..0.35 and pull 0.65..0.85 added, every combination (243 subsets).
+fn honey_sensitivity() -> ExperimentFile {
+    let (low, high) = productivity_range();
+    let median = (((low + high) / 2.0) * 1e6).round() / 1e6;
+    honey_file(
+        models::honey::SEED_RUNS,
+        RuleName::Product,
+        vec![
+            ("target_reserve_ratio", floats(&[0.2, 0.25, 0.3])),
+            ("throttle", floats(&[0.002, 0.008, 0.014])),
+            ("productivity", floats(&[low, median, high])),
+            ("p_variance", floats(&[0.15, 0.25, 0.35])),
+            ("p_pull", floats(&[0.65, 0.75, 0.85])),
+        ],
+    )
+}
+
 pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin {
         name: "honey",
@@ -108,6 +156,18 @@ pub(crate) const BUILTINS: &[Builtin] = &[
             high: 0.8,
         },
         file: honey_productivity,
+    },
+    Builtin {
+        name: "honey-grid",
+        description: "Honey step 2: target reserve ratio 0.1..0.3 × throttle 0.002..0.032 at step 1's median productivity, heatmaps",
+        analysis: Analysis::None,
+        file: honey_grid,
+    },
+    Builtin {
+        name: "honey-sensitivity",
+        description: "Honey step 3: narrowed reserve ratio and throttle, with productivity, variance and pull swept",
+        analysis: Analysis::None,
+        file: honey_sensitivity,
     },
 ];
 

@@ -287,6 +287,45 @@ fn parquet_run(
     bail!("this tokensim was built without Parquet; rebuild with `--features parquet`")
 }
 
+/// Runs `file` in memory and returns the saturation range of [`Analysis::SaturationRange`].
+pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Option<(f64, f64)> {
+    let model = catalog::model(&file.model)?;
+    let job = file.job(model).ok()?;
+    let subsets = model.subsets(&job).ok()?;
+    let mut null = sim_core::NullSink::default();
+    let (outcome, (names, finals, _, _)) =
+        collect_run(model, &job, &mut null, &sim_core::NoHooks, Vec::new()).ok()?;
+    let k = names.iter().position(|n| *n == "saturation")?;
+    let mut sums = vec![(0.0, 0usize); subsets.len()];
+    for (s, r, v) in &finals {
+        if !outcome
+            .failures
+            .iter()
+            .any(|f| f.subset == *s && f.run == *r)
+        {
+            sums[*s].0 += v[k];
+            sums[*s].1 += 1;
+        }
+    }
+    let per_subset: Vec<Json> = sums
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, n))| *n > 0)
+        .map(|(i, (sum, n))| {
+            #[allow(clippy::cast_precision_loss)]
+            let mean = sum / *n as f64;
+            json!({"subset": i, "final": {"saturation": {"mean": mean}}})
+        })
+        .collect();
+    let r = analysis(
+        Analysis::SaturationRange { low, high },
+        &subsets,
+        &per_subset,
+    );
+    let range = r.get("productivity_range")?;
+    Some((range.get("low")?.as_f64()?, range.get("high")?.as_f64()?))
+}
+
 /// How many runs of subset `i` the job (or its shard) runs.
 fn job_runs(job: &Job, i: usize) -> usize {
     let (index, count) = job.shard;
