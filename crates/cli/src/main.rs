@@ -55,10 +55,10 @@ struct RunArgs {
     /// A built-in experiment's name, or the path of an experiment file.
     experiment: String,
     /// Monte Carlo runs per subset (overrides the experiment's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
     runs: Option<u64>,
     /// Timesteps per run (overrides the experiment's).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
     timesteps: Option<u64>,
     /// The experiment's seed (overrides the experiment's).
     #[arg(long)]

@@ -1,0 +1,272 @@
+//! End-to-end tests of the `tokensim` binary: the built-in experiments at small sizes, bad
+//! input, shard equivalence and thread-count determinism.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tokensim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tokensim"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tokensim-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn run_ok(args: &[&str]) {
+    let o = tokensim(args);
+    assert!(
+        o.status.success(),
+        "tokensim {args:?} failed: {}",
+        stderr(&o)
+    );
+}
+
+fn records(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join("records.csv"))
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn list_names_every_experiment() {
+    let o = tokensim(&["list"]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    for name in [
+        "honey",
+        "honey-productivity",
+        "honey-grid",
+        "honey-sensitivity",
+    ] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(name)),
+            "{name} not listed"
+        );
+    }
+}
+
+#[test]
+fn every_builtin_runs_small_and_show_reproduces_it() {
+    let dir = scratch("builtins");
+    for name in [
+        "honey",
+        "honey-productivity",
+        "honey-grid",
+        "honey-sensitivity",
+    ] {
+        let out = dir.join(name);
+        run_ok(&[
+            "run",
+            name,
+            "--runs",
+            "2",
+            "--timesteps",
+            "6",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        let summary: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap())
+                .unwrap();
+        assert_eq!(summary["experiment"], name);
+        assert_eq!(summary["runs"], 2);
+        let subsets = summary["subsets"].as_array().unwrap().len();
+        // Genesis row plus one row per timestep (one block), per run and subset, plus the
+        // header; a failed run (the price guard) stops early.
+        let rows = records(&out).len() - 1;
+        assert_eq!(rows as u64, summary["rows"].as_u64().unwrap(), "{name}");
+        if summary["runs_failed"] == 0 {
+            assert_eq!(rows, subsets * 2 * 7, "{name}");
+        } else {
+            assert!(rows < subsets * 2 * 7, "{name}");
+        }
+        // `show` prints a file that runs to the same records.
+        let o = tokensim(&["show", name]);
+        assert!(o.status.success());
+        let toml = dir.join(format!("{name}.toml"));
+        std::fs::write(&toml, &o.stdout).unwrap();
+        let again = dir.join(format!("{name}-from-file"));
+        run_ok(&[
+            "run",
+            toml.to_str().unwrap(),
+            "--runs",
+            "2",
+            "--timesteps",
+            "6",
+            "--quiet",
+            "--no-plots",
+            "--out",
+            again.to_str().unwrap(),
+        ]);
+        assert_eq!(records(&again), records(&out), "{name}");
+    }
+    let plots = dir.join("honey/plots");
+    for f in [
+        "saturation.png",
+        "saturation.svg",
+        "heatmap_price.png",
+        "heatmap_saturation.svg",
+    ] {
+        assert!(plots.join(f).is_file(), "{f} missing");
+    }
+    // Step 1 reports its productivity range.
+    let s: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("honey-productivity/summary.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(s["results"]["productivity_range"].is_object());
+}
+
+#[test]
+fn records_do_not_depend_on_threads_and_shards_partition_them() {
+    let dir = scratch("threads");
+    let one = dir.join("one");
+    let two = dir.join("two");
+    let common = [
+        "--runs",
+        "3",
+        "--timesteps",
+        "10",
+        "--seed",
+        "7",
+        "--no-plots",
+        "--quiet",
+    ];
+    let mut a = vec![
+        "run",
+        "honey",
+        "--threads",
+        "1",
+        "--out",
+        one.to_str().unwrap(),
+    ];
+    a.extend(common);
+    run_ok(&a);
+    let mut b = vec![
+        "run",
+        "honey",
+        "--threads",
+        "2",
+        "--out",
+        two.to_str().unwrap(),
+    ];
+    b.extend(common);
+    run_ok(&b);
+    assert_eq!(
+        std::fs::read(one.join("records.csv")).unwrap(),
+        std::fs::read(two.join("records.csv")).unwrap()
+    );
+    // Three shards: their rows together are the full run's rows.
+    let full = records(&one);
+    let mut joined = Vec::new();
+    for i in 0..3 {
+        let out = dir.join(format!("shard{i}"));
+        let shard = format!("{i}/3");
+        let mut c = vec![
+            "run",
+            "honey",
+            "--shard",
+            &shard,
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        c.extend(common);
+        run_ok(&c);
+        let rows = records(&out);
+        assert_eq!(rows[0], full[0], "the header");
+        joined.extend(rows.into_iter().skip(1));
+    }
+    let key = |r: &String| -> (u32, u32, u32, u32) {
+        let f: Vec<u32> = r.split(',').take(5).map(|x| x.parse().unwrap()).collect();
+        (f[1], f[2], f[4], f[3])
+    };
+    joined.sort_by_key(key);
+    assert_eq!(joined, full[1..].to_vec());
+}
+
+#[test]
+fn bad_input_is_refused_with_a_clear_message() {
+    let dir = scratch("bad");
+    let out = dir.join("out");
+    let o = out.to_str().unwrap();
+    let fails = |args: &[&str], needle: &str| {
+        let r = tokensim(args);
+        assert!(!r.status.success(), "{args:?} succeeded");
+        let e = stderr(&r);
+        assert!(e.contains(needle), "{args:?}: `{needle}` not in {e}");
+    };
+    fails(&["run", "nonesuch"], "unknown experiment `nonesuch`");
+    fails(&["show", "nonesuch"], "honey-grid");
+    fails(&["run", "honey", "--runs", "0", "--out", o], "--runs");
+    fails(
+        &["run", "honey", "--timesteps", "-3", "--out", o],
+        "--timesteps",
+    );
+    fails(
+        &["run", "honey", "--shard", "3/3", "--out", o],
+        "not a shard",
+    );
+    fails(&["run", "honey", "--shard", "x", "--out", o], "not a shard");
+    let toml = dir.join("broken.toml");
+    std::fs::write(&toml, "model = \"honey\"\n[sim]\nruns = 2\ntimesteps = \n").unwrap();
+    fails(&["run", toml.to_str().unwrap(), "--out", o], "line 4");
+    std::fs::write(&toml, "model = \"nope\"\n[sim]\nruns = 1\ntimesteps = 1\n").unwrap();
+    fails(
+        &["run", toml.to_str().unwrap(), "--out", o],
+        "unknown model `nope` (models: honey",
+    );
+    std::fs::write(
+        &toml,
+        "model = \"honey\"\n[sim]\nruns = 1\ntimesteps = 1\n[params]\nthrotle = [0.1]\n",
+    )
+    .unwrap();
+    fails(
+        &["run", toml.to_str().unwrap(), "--out", o],
+        "no parameter `throtle`",
+    );
+    std::fs::write(
+        &toml,
+        "model = \"honey\"\n[sim]\nruns = 1\ntimesteps = 1\n[genesis]\nprise = 1.0\n",
+    )
+    .unwrap();
+    fails(
+        &["run", toml.to_str().unwrap(), "--out", o],
+        "no state variable `prise`",
+    );
+    // An output directory that cannot be written: its parent is a file.
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let under = file.join("out");
+    fails(
+        &[
+            "run",
+            "honey",
+            "--runs",
+            "1",
+            "--out",
+            under.to_str().unwrap(),
+        ],
+        "cannot",
+    );
+    // Nothing was left behind.
+    assert!(!out.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
