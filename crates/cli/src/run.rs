@@ -166,8 +166,9 @@ fn run_into(
             finals_by_subset[*s].push(v);
         }
     }
+    let pairs = sim_core::shard_pairs(subsets.len(), job.runs, job.shard.0, job.shard.1);
     for (i, params) in subsets.iter().enumerate() {
-        let ran = job_runs(job, i);
+        let ran = pairs.iter().filter(|(s, _)| *s == i).count();
         if ran == 0 {
             continue;
         }
@@ -287,7 +288,8 @@ fn parquet_run(
     bail!("this tokensim was built without Parquet; rebuild with `--features parquet`")
 }
 
-/// Runs `file` in memory and returns the saturation range of [`Analysis::SaturationRange`].
+/// Runs `file` in memory and returns the productivity range of
+/// [`Analysis::SaturationRange`], when both ends are found.
 pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Option<(f64, f64)> {
     let model = catalog::model(&file.model)?;
     let job = file.job(model).ok()?;
@@ -307,31 +309,33 @@ pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Op
             sums[*s].1 += 1;
         }
     }
-    let per_subset: Vec<Json> = sums
+    let points = sums
         .iter()
-        .enumerate()
-        .filter(|(_, (_, n))| *n > 0)
-        .map(|(i, (sum, n))| {
+        .zip(&subsets)
+        .filter(|((_, n), _)| *n > 0)
+        .filter_map(|((sum, n), p)| {
             #[allow(clippy::cast_precision_loss)]
             let mean = sum / *n as f64;
-            json!({"subset": i, "final": {"saturation": {"mean": mean}}})
+            Some((param_of(p, "productivity")?, mean))
         })
         .collect();
-    let r = analysis(
-        Analysis::SaturationRange { low, high },
-        &subsets,
-        &per_subset,
-    );
-    let range = r.get("productivity_range")?;
-    Some((range.get("low")?.as_f64()?, range.get("high")?.as_f64()?))
+    match productivity_range(points, low, high) {
+        (Some(a), Some(b)) => Some((a, b)),
+        _ => None,
+    }
 }
 
-/// How many runs of subset `i` the job (or its shard) runs.
-fn job_runs(job: &Job, i: usize) -> usize {
-    let (index, count) = job.shard;
-    (1..=job.runs)
-        .filter(|r| (i * job.runs + r - 1) % count == index)
-        .count()
+/// The largest productivity whose mean final saturation is below `low`, and the smallest
+/// whose mean final saturation is above `high`.
+fn productivity_range(
+    mut points: Vec<(f64, f64)>,
+    low: f64,
+    high: f64,
+) -> (Option<f64>, Option<f64>) {
+    points.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let below = points.iter().rev().find(|(_, s)| *s < low).map(|p| p.0);
+    let above = points.iter().find(|(_, s)| *s > high).map(|p| p.0);
+    (below, above)
 }
 
 fn json_value(v: sim_core::Value) -> Json {

@@ -46,6 +46,18 @@ pub struct Experiment<'a, S, P, G: Signals> {
     hooks: &'a dyn Hooks,
 }
 
+/// The `(subset, run)` pairs of shard `index` of `count` of an experiment with `subsets`
+/// subsets of `runs` runs, in record order ([`Experiment::shard`]); none for `count = 0`.
+#[must_use]
+pub fn shard_pairs(subsets: usize, runs: usize, index: usize, count: usize) -> Vec<(usize, usize)> {
+    (0..subsets)
+        .flat_map(|s| (1..=runs).map(move |r| (s, r)))
+        .enumerate()
+        .filter(|(k, _)| count > 0 && k % count == index)
+        .map(|(_, job)| job)
+        .collect()
+}
+
 /// A run that ended early. Its records up to the failure were written; the other runs are not
 /// affected (radCAD's `raise_exceptions=False`).
 #[derive(Debug)]
@@ -241,13 +253,7 @@ where
     /// The `(subset, run)` pairs this experiment (or its shard) runs, in record order.
     #[must_use]
     pub fn jobs(&self) -> Vec<(usize, usize)> {
-        let (index, count) = self.shard;
-        (0..self.subsets.len())
-            .flat_map(|s| (1..=self.runs).map(move |r| (s, r)))
-            .enumerate()
-            .filter(|(k, _)| count > 0 && k % count == index)
-            .map(|(_, job)| job)
-            .collect()
+        shard_pairs(self.subsets.len(), self.runs, self.shard.0, self.shard.1)
     }
 
     /// The parameter subsets.

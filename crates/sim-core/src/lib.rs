@@ -95,7 +95,7 @@ mod value;
 mod vars;
 
 pub use block::{Block, Ctx, Model, Policy, Update};
-pub use engine::{Experiment, Outcome, RunError, RunFailure};
+pub use engine::{Experiment, Outcome, RunError, RunFailure, shard_pairs};
 pub use error::{BoxError, EngineError, SinkError};
 pub use history::History;
 pub use hooks::{Hooks, NoHooks};
