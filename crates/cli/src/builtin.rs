@@ -99,18 +99,20 @@ fn honey_productivity() -> ExperimentFile {
     )
 }
 
-/// Step 1's productivity range `(low, high)`, computed by running it (a quarter of a second);
-/// the seed's 0.88 on both sides if it does not bracket both crossings.
-pub(crate) fn productivity_range() -> (f64, f64) {
+/// Step 1's productivity range `(low, median, high)`, computed by running it (a quarter of a
+/// second), the median rounded to 6 decimals; the seed's 0.88 throughout if step 1 does not
+/// bracket both crossings.
+pub(crate) fn productivity_range() -> (f64, f64, f64) {
     let found = crate::run::saturation_range(&honey_productivity(), 0.1, 0.8);
-    found.unwrap_or((0.88, 0.88))
+    let (low, high) = found.unwrap_or((0.88, 0.88));
+    (low, (((low + high) / 2.0) * 1e6).round() / 1e6, high)
 }
 
 /// Step 2: the median productivity of step 1's range, and target reserve ratio 0.1..0.3 by
-/// 0.025 against throttle 0.002..0.032 by 0.004, every pair (72 subsets).
+/// 0.025 against throttle 0.002..0.032 by 0.004 (0.030 is the last on that lattice), every
+/// pair (72 subsets).
 fn honey_grid() -> ExperimentFile {
-    let (low, high) = productivity_range();
-    let median = (((low + high) / 2.0) * 1e6).round() / 1e6;
+    let (_, median, _) = productivity_range();
     honey_file(
         models::honey::SEED_RUNS,
         RuleName::Product,
@@ -126,8 +128,7 @@ fn honey_grid() -> ExperimentFile {
 /// (ratio 0.2..0.3, throttle 0.002..0.014), with productivity over step 1's range, variance
 /// 0.15..0.35 and pull 0.65..0.85 added, every combination (243 subsets).
 fn honey_sensitivity() -> ExperimentFile {
-    let (low, high) = productivity_range();
-    let median = (((low + high) / 2.0) * 1e6).round() / 1e6;
+    let (low, median, high) = productivity_range();
     honey_file(
         models::honey::SEED_RUNS,
         RuleName::Product,

@@ -158,8 +158,7 @@ impl CarbonOrderUi {
         let pmarg_old = self.p_marg();
         let mut y_new = self.y - dy;
         let pmarg = self.p_marg_at(y_new);
-        let mut after = self.clone();
-        let (yint_old, expanded) = if y_new < -EPSILON {
+        let (yint_old, expanded, yint) = if y_new < -EPSILON {
             return Err(CarbonError::TradeBeyondLiquidity {
                 available: self.y,
                 needed: dy,
@@ -171,23 +170,24 @@ impl CarbonOrderUi {
                     yint: self.yint,
                 });
             }
-            after.yint = y_new;
-            (Some(self.yint), true)
+            (Some(self.yint), true, y_new)
         } else {
             if y_new < 0.0 {
                 y_new = 0.0;
             }
-            (None, false)
+            (None, false, self.yint)
+        };
+        // dx on the curve with the new capacity (the reference raises yint first); a zero
+        // trade (not executed) has y_new = y and the order comes back unchanged.
+        let mut after = Self {
+            yint,
+            ..self.clone()
         };
         let dx = after.dx_from_dy_unchecked(dy);
         if !dx.is_finite() {
             return Err(CarbonError::NotFinite { what: "dx" });
         }
-        if executed {
-            after.y = y_new;
-        } else {
-            after = self.clone();
-        }
+        after.y = y_new;
         let x = after.x_at(y_new);
         Ok(UiTrade {
             kind: TradeKind::BySource,
