@@ -85,6 +85,12 @@ pub fn pseudo_inverse(a: &DMatrix<f64>, rcond: f64) -> Result<DMatrix<f64>, CamE
 fn jacobi(mut w: DMatrix<f64>) -> Result<(DMatrix<f64>, DMatrix<f64>), CamError> {
     let c = w.ncols();
     let mut v = DMatrix::identity(c, c);
+    // A dot product of c terms is only known to about c·ε of its size, so asking for
+    // orthogonality to ε alone can cycle for ever on rounding (a 2 × 3 matrix did: γ flipped
+    // between ±3.33e-16 against a bound of 3.33e-16). LAPACK's dgesvj uses √m·ε; c·ε (at least
+    // 2ε) is a little looser and still leaves relative accuracy at the ε level.
+    #[allow(clippy::cast_precision_loss)] // c is a matrix dimension, far below 2^52
+    let tol = f64::EPSILON * (c.max(2) as f64);
     for _ in 0..MAX_SWEEPS {
         let mut rotated = false;
         for p in 0..c {
@@ -92,7 +98,7 @@ fn jacobi(mut w: DMatrix<f64>) -> Result<(DMatrix<f64>, DMatrix<f64>), CamError>
                 let alpha = w.column(p).norm_squared();
                 let beta = w.column(q).norm_squared();
                 let gamma = w.column(p).dot(&w.column(q));
-                if gamma == 0.0 || gamma.abs() <= f64::EPSILON * (alpha * beta).sqrt() {
+                if gamma == 0.0 || gamma.abs() <= tol * (alpha * beta).sqrt() {
                     continue;
                 }
                 rotated = true;
@@ -149,6 +155,33 @@ mod tests {
         // A cutoff above the only singular value (2) leaves nothing: A⁺ = 0.
         let p = pseudo_inverse(&a, 1.5).unwrap();
         assert!(p.iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn converges_where_rounding_used_to_cycle() {
+        // Found by the property test: with a bound of ε·√(αβ) the rotations flipped γ between
+        // ±3.3306690738754696e-16 against a bound of 3.3289198032665597e-16 for ever.
+        let a = DMatrix::from_row_slice(
+            2,
+            3,
+            &[
+                -0.382317875860418,
+                0.19289972837143013,
+                0.8843767328286151,
+                0.7495851781186478,
+                0.9144654645042115,
+                0.9294381837572917,
+            ],
+        );
+        let p = pseudo_inverse(&a, NUMPY_RCOND).unwrap();
+        // Full row rank, so A A⁺ = I (2 × 2).
+        let eye = &a * &p;
+        for i in 0..2 {
+            for j in 0..2 {
+                let want = if i == j { 1.0 } else { 0.0 };
+                assert!((eye[(i, j)] - want).abs() < 1e-14, "{eye}");
+            }
+        }
     }
 
     #[test]
