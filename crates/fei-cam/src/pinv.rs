@@ -158,6 +158,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::unreadable_literal)] // as the property test printed them
     fn converges_where_rounding_used_to_cycle() {
         // Found by the property test: with a bound of ε·√(αβ) the rotations flipped γ between
         // ±3.3306690738754696e-16 against a bound of 3.3289198032665597e-16 for ever.
