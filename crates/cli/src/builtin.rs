@@ -142,6 +142,38 @@ fn honey_sensitivity() -> ExperimentFile {
     )
 }
 
+/// The Flash V3 seed's experiment (its one subset: swap factor 100, market APY 10..25 %).
+fn flash_file(fidelity: FidelityName, runs: usize) -> ExperimentFile {
+    let mut params = BTreeMap::new();
+    params.insert("ext_swap_rand_factor".to_owned(), floats(&[100.0]));
+    params.insert("market_apy_low".to_owned(), vec![Scalar::Int(10)]);
+    params.insert("market_apy_high".to_owned(), vec![Scalar::Int(25)]);
+    ExperimentFile {
+        model: "flash".into(),
+        fidelity,
+        sim: SimSection {
+            runs,
+            timesteps: models::flash::SEED_TIMESTEPS,
+            seed: 1,
+            sweep: RuleName::Zip,
+        },
+        params,
+        genesis: BTreeMap::new(),
+        output: OutputSection::default(),
+    }
+}
+
+/// The notebook as written: its 2 runs of 10 days, defects included.
+fn flash_seed() -> ExperimentFile {
+    flash_file(FidelityName::Faithful, models::flash::SEED_RUNS)
+}
+
+/// The corrected model on the seed's parameters and horizon, with 100 runs so the bands mean
+/// something.
+fn flash() -> ExperimentFile {
+    flash_file(FidelityName::Corrected, 100)
+}
+
 pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin {
         name: "honey",
@@ -169,6 +201,18 @@ pub(crate) const BUILTINS: &[Builtin] = &[
         description: "Honey step 3: narrowed reserve ratio and throttle, with productivity, variance and pull swept",
         analysis: Analysis::None,
         file: honey_sensitivity,
+    },
+    Builtin {
+        name: "flash",
+        description: "Flash V3, corrected: the seed's pools and parameters with each defect fixed, 100 runs × 10 days",
+        analysis: Analysis::None,
+        file: flash,
+    },
+    Builtin {
+        name: "flash-seed",
+        description: "Flash V3 as the notebook runs it, defects included: 2 runs × 10 days",
+        analysis: Analysis::None,
+        file: flash_seed,
     },
 ];
 

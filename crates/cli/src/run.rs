@@ -42,6 +42,7 @@ impl Hooks for Progress {
 pub(crate) fn key_variables(model: &str) -> Vec<String> {
     let v: &[&str] = match model {
         "honey" => &["saturation", "price", "reserve", "circulation"],
+        "flash" => &["ext_price", "int_price", "staked", "market_apy"],
         _ => &[],
     };
     v.iter().map(|s| (*s).to_owned()).collect()

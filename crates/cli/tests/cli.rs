@@ -39,17 +39,22 @@ fn records(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Every built-in experiment.
+const BUILTINS: [&str; 6] = [
+    "honey",
+    "honey-productivity",
+    "honey-grid",
+    "honey-sensitivity",
+    "flash",
+    "flash-seed",
+];
+
 #[test]
 fn list_names_every_experiment() {
     let o = tokensim(&["list"]);
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
-    for name in [
-        "honey",
-        "honey-productivity",
-        "honey-grid",
-        "honey-sensitivity",
-    ] {
+    for name in BUILTINS {
         assert!(
             text.lines().any(|l| l.trim_start().starts_with(name)),
             "{name} not listed"
@@ -60,12 +65,7 @@ fn list_names_every_experiment() {
 #[test]
 fn every_builtin_runs_small_and_show_reproduces_it() {
     let dir = scratch("builtins");
-    for name in [
-        "honey",
-        "honey-productivity",
-        "honey-grid",
-        "honey-sensitivity",
-    ] {
+    for name in BUILTINS {
         let out = dir.join(name);
         run_ok(&[
             "run",

@@ -8,7 +8,7 @@ use sim_core::{
 };
 
 use crate::Fidelity;
-use crate::honey;
+use crate::{flash, honey};
 
 /// What to run: the sweep over the model's parameters, genesis overrides, and the
 /// experiment's settings.
@@ -174,7 +174,14 @@ static HONEY: Entry<honey::HoneyState, honey::HoneyParams, honey::HoneySignals> 
     params: honey_params,
 };
 
-static MODELS: [&dyn ModelEntry; 1] = [&HONEY];
+static FLASH: Entry<flash::FlashState, flash::FlashParams, flash::FlashSignals> = Entry {
+    name: "flash",
+    description: "Flash V3: external and internal constant-product pools, arbitrage, staking whose mint is sold on the market",
+    model: flash::model,
+    params: flash::FlashParams::with_fidelity,
+};
+
+static MODELS: [&dyn ModelEntry; 2] = [&HONEY, &FLASH];
 
 /// Every model of the catalog.
 #[must_use]

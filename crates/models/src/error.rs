@@ -43,6 +43,16 @@ pub enum ModelError {
         /// The price the step produced.
         price: String,
     },
+    /// A model parameter outside its domain.
+    #[error("parameter `{name}` = {value}: {reason}")]
+    InvalidParameter {
+        /// The parameter.
+        name: &'static str,
+        /// The value given.
+        value: String,
+        /// What it must be.
+        reason: &'static str,
+    },
     /// A negative standard deviation for a normal draw (numpy raises `ValueError: scale < 0`).
     #[error("the scale of a normal draw is negative: {scale}")]
     NegativeScale {

@@ -1,13 +1,16 @@
 //! # models: the seed models of tokensim
 //!
-//! Each module re-creates one seed document on the workspace's math crates. So far:
+//! Each module re-creates one seed document on the workspace's math crates:
 //!
-//! * [`flash`]: the pure functions of the Flash V3 cadCAD notebook (seed `000_41906b304b51aa06`),
-//!   in Python's decimal context: the pool `swap`, the arbitrage `amm_arb_calc`, and the staking
-//!   opportunity `p_flash_to_stake`, `fl2 = al1 / √(px1 − (FPY − mAPY))`.
+//! * [`flash`]: the Flash V3 cadCAD notebook (seed `000_41906b304b51aa06`) on `sim-core` and
+//!   `cp-amm`, in Python's decimal context: an external and an internal constant-product pool,
+//!   speculative swaps, the internal pool's arbitrage `amm_arb_calc`, a market APY, and staking
+//!   by `p_flash_to_stake`, `fl2 = al1 / √(px1 − (FPY − mAPY))`, whose mint is sold on the
+//!   external pool.
 //! * [`honey`]: the 1Hive Honey supply model (seed `001_a19297b187876f33`) on `sim-core`:
 //!   proportional mint/burn toward a target pool ratio, logistic market saturation, and a price
 //!   random walk pulled toward a fundamental target.
+//! * [`catalog`]: every runnable model behind one object-safe trait, for front ends.
 //! * [`toy`]: the small three-block model of the `engine-records` conformance suite, which pins
 //!   sim-core's semantics against cadCAD 0.5.3.
 //!

@@ -1,7 +1,8 @@
 //! The Flash V3 notebook's pure functions (seed `000_41906b304b51aa06`), in Python's default
-//! decimal context (28 significant digits, `ROUND_HALF_EVEN`), on [`cp_amm`].
+//! decimal context (28 significant digits, `ROUND_HALF_EVEN`), on [`cp_amm`]. The `flash`
+//! conformance suite checks them against the notebook's own code.
 //!
-//! The full cadCAD model (policies, state updates, Monte Carlo runs) builds on these.
+//! The model's policies and updates ([`super::policies`]) build on these.
 
 use cp_amm::{Decimal, Fee, Num, Token, math};
 
