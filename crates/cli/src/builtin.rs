@@ -174,6 +174,35 @@ fn flash() -> ExperimentFile {
     flash_file(FidelityName::Corrected, 100)
 }
 
+fn fei_file(runs: usize, params: Vec<(&str, Vec<Scalar>)>) -> ExperimentFile {
+    ExperimentFile {
+        model: "fei".into(),
+        fidelity: FidelityName::Corrected,
+        sim: SimSection {
+            runs,
+            timesteps: models::fei::TIMESTEPS,
+            seed: 1,
+            sweep: RuleName::Zip,
+        },
+        params: params
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect::<BTreeMap<_, _>>(),
+        genesis: BTreeMap::new(),
+        output: OutputSection::default(),
+    }
+}
+
+/// Fei's defaults: 365 days, savings rate 0.015.
+fn fei() -> ExperimentFile {
+    fei_file(20, vec![("savings_rate", floats(&[0.015]))])
+}
+
+/// The savings rate over 0.005..0.03 by 0.005, as Fei's second notebook sweeps it.
+fn fei_savings_rate() -> ExperimentFile {
+    fei_file(20, vec![("savings_rate", steps(0.005, 0.03, 0.005))])
+}
+
 pub(crate) const BUILTINS: &[Builtin] = &[
     Builtin {
         name: "honey",
@@ -213,6 +242,18 @@ pub(crate) const BUILTINS: &[Builtin] = &[
         description: "Flash V3 as the notebook runs it, defects included: 2 runs × 10 days",
         analysis: Analysis::None,
         file: flash_seed,
+    },
+    Builtin {
+        name: "fei",
+        description: "Fei capital allocation with Fei's defaults: 20 runs × 365 days, savings rate 1.5 %",
+        analysis: Analysis::None,
+        file: fei,
+    },
+    Builtin {
+        name: "fei-savings-rate",
+        description: "Fei capital allocation, savings rate 0.005..0.03: the allocation per deposit over time for each rate",
+        analysis: Analysis::None,
+        file: fei_savings_rate,
     },
 ];
 

@@ -179,6 +179,7 @@ where
         .label_style(("sans-serif", 15))
         .axis_desc_style(("sans-serif", 16))
         .x_label_formatter(&|t| format!("{t:.0}"))
+        .y_label_formatter(&tick)
         .y_desc(format!("{variable} (median, 5–95 % band over runs)"))
         .draw()
         .map_err(err)?;
@@ -336,6 +337,7 @@ where
         .disable_x_axis()
         .label_style(("sans-serif", 14))
         .axis_desc_style(("sans-serif", 16))
+        .y_label_formatter(&tick)
         .y_desc("final mean")
         .draw()
         .map_err(err)?;
@@ -354,4 +356,46 @@ where
     }
     area.present().map_err(err)?;
     Ok(())
+}
+
+/// A short axis label: thousands, millions and billions as k, M and G (so 225,000,000 fits as
+/// "225M"), four decimals for ordinary values, and scientific notation for tiny ones.
+fn tick(v: &f64) -> String {
+    fn trim(s: String) -> String {
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_owned()
+        } else {
+            s
+        }
+    }
+    let a = v.abs();
+    if a == 0.0 {
+        "0".to_owned()
+    } else if a >= 1e9 {
+        trim(format!("{:.2}", v / 1e9)) + "G"
+    } else if a >= 1e6 {
+        trim(format!("{:.2}", v / 1e6)) + "M"
+    } else if a >= 1e4 {
+        trim(format!("{:.2}", v / 1e3)) + "k"
+    } else if a >= 1e-3 {
+        trim(format!("{v:.4}"))
+    } else {
+        format!("{v:.2e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tick;
+
+    #[test]
+    fn ticks_are_short() {
+        assert_eq!(tick(&225e6), "225M");
+        assert_eq!(tick(&-12_500.0), "-12.5k");
+        assert_eq!(tick(&1.5e9), "1.5G");
+        assert_eq!(tick(&0.018_375), "0.0184");
+        assert_eq!(tick(&2.0), "2");
+        assert_eq!(tick(&0.0), "0");
+        assert_eq!(tick(&2.5e-5), "2.50e-5");
+    }
 }

@@ -43,6 +43,15 @@ pub(crate) fn key_variables(model: &str) -> Vec<String> {
     let v: &[&str] = match model {
         "honey" => &["saturation", "price", "reserve", "circulation"],
         "flash" => &["ext_price", "int_price", "staked", "market_apy"],
+        "fei" => &[
+            "liquidity_pool",
+            "money_market",
+            "savings",
+            "idle",
+            "mm_rate",
+            "lp_rate",
+            "eth_price",
+        ],
         _ => &[],
     };
     v.iter().map(|s| (*s).to_owned()).collect()

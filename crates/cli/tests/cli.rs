@@ -40,13 +40,15 @@ fn records(dir: &Path) -> Vec<String> {
 }
 
 /// Every built-in experiment.
-const BUILTINS: [&str; 6] = [
+const BUILTINS: [&str; 8] = [
     "honey",
     "honey-productivity",
     "honey-grid",
     "honey-sensitivity",
     "flash",
     "flash-seed",
+    "fei",
+    "fei-savings-rate",
 ];
 
 #[test]

@@ -8,7 +8,7 @@ use sim_core::{
 };
 
 use crate::Fidelity;
-use crate::{flash, honey};
+use crate::{fei, flash, honey};
 
 /// What to run: the sweep over the model's parameters, genesis overrides, and the
 /// experiment's settings.
@@ -181,7 +181,14 @@ static FLASH: Entry<flash::FlashState, flash::FlashParams, flash::FlashSignals> 
     params: flash::FlashParams::with_fidelity,
 };
 
-static MODELS: [&dyn ModelEntry; 2] = [&HONEY, &FLASH];
+static FEI: Entry<fei::FeiState, fei::FeiParams, fei::FeiSignals> = Entry {
+    name: "fei",
+    description: "Fei capital allocation: user FEI moves between pool, money market, savings and idle toward yield- and risk-weighted targets",
+    model: fei::model,
+    params: fei::FeiParams::with_fidelity,
+};
+
+static MODELS: [&dyn ModelEntry; 3] = [&HONEY, &FLASH, &FEI];
 
 /// Every model of the catalog.
 #[must_use]

@@ -43,6 +43,10 @@ pub enum ModelError {
         /// The price the step produced.
         price: String,
     },
+    /// Fei: the capital-allocation library refused (its message; [`fei_cam::CamError`] carries
+    /// floats, so it is kept as text to keep this type `Eq`).
+    #[error("capital allocation: {0}")]
+    CapitalAllocation(String),
     /// A model parameter outside its domain.
     #[error("parameter `{name}` = {value}: {reason}")]
     InvalidParameter {

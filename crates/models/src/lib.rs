@@ -7,6 +7,10 @@
 //!   speculative swaps, the internal pool's arbitrage `amm_arb_calc`, a market APY, and staking
 //!   by `p_flash_to_stake`, `fl2 = al1 / √(px1 − (FPY − mAPY))`, whose mint is sold on the
 //!   external pool.
+//! * [`fei`]: Fei's capital-allocation module (seed `002_fbe476ddedeb2d25`) on `sim-core` and
+//!   `fei-cam`, in the environment Fei's model gives it: an ETH price, a jump-rate money market,
+//!   a fee-earning liquidity pool and the savings rate; user FEI moves between four deposits
+//!   toward yield- and risk-weighted targets.
 //! * [`honey`]: the 1Hive Honey supply model (seed `001_a19297b187876f33`) on `sim-core`:
 //!   proportional mint/burn toward a target pool ratio, logistic market saturation, and a price
 //!   random walk pulled toward a fundamental target.
@@ -33,6 +37,7 @@
 
 pub mod catalog;
 mod error;
+pub mod fei;
 pub mod flash;
 pub mod honey;
 pub mod toy;
