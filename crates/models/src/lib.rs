@@ -42,6 +42,11 @@ pub mod flash;
 pub mod honey;
 pub mod toy;
 
+/// The user guide (`docs/USER_GUIDE.md`), included here so that its example model compiles and
+/// runs as a doctest.
+#[doc = include_str!("../../../docs/USER_GUIDE.md")]
+pub mod user_guide {}
+
 pub use error::ModelError;
 
 /// Which behaviour to give where a seed has a known defect.
