@@ -29,7 +29,7 @@
 //!    - *Endogenous target weights* ([`fei_cam::endogenous_weights`]):
 //!      `w ∝ ȳ / (1 + v + σ_y/μ_y)` over the last `moving_average_window` days' yields, with the
 //!      risk metric `v` on the liquidity pool and the money market.
-//! 3. **Rebalancing** ([`fei_cam::rebalance`]): each deposit moves toward its target by
+//! 3. **Rebalancing** ([`fei_cam::rebalance()`]): each deposit moves toward its target by
 //!    `√(dt / rebalance_duration)` of the gap (`√(1/30)`).
 //!
 //! Genesis: 195M FEI idle, 30M in the money market, none in the pool or savings.

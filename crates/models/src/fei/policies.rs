@@ -291,7 +291,7 @@ pub fn p_endogenous_weights(
 /// toward today's target weights.
 ///
 /// # Errors
-/// As [`rebalance_rate`] and [`fei_cam::rebalance`].
+/// As [`rebalance_rate`] and [`fei_cam::rebalance()`].
 pub fn p_rebalance(
     p: &FeiParams,
     c: &Ctx<'_, FeiState>,

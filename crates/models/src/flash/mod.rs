@@ -58,7 +58,7 @@
 //! | 6 | the internal swap puts `flash_to_stake`, a FLASH amount, into the pool as ALT | stakers buy exactly `flash_to_stake` FLASH with ALT (an exact-output swap), so "needed", "minted" and "to stake" are all FLASH: `staked += minted / mint_rate` |
 //! | 7 | with no premium (`FPY ≤ mAPY`) `p_flash_to_stake` returns an unassigned variable and the run crashes (`UnboundLocalError`) | no opportunity stakes 0 |
 //!
-//! Where the seed crashes, a `flash-seed` run ends with a named [`ModelError`], reported in the
+//! Where the seed crashes, a `flash-seed` run ends with a named [`ModelError`](crate::ModelError), reported in the
 //! experiment's failures: `NoStakeOpportunity` (`UnboundLocalError`) when a sweep sets the mint
 //! rate at or below the market APY, `Amm(DivisionByZero)` when `p2 = 0` and `Amm(NegativeSqrt)`
 //! when `p2 < 0` (`InvalidOperation`).
