@@ -147,3 +147,40 @@ proptest::proptest! {
         let _ = risk_metric(v[5], v[6], v[7], v[0]);
     }
 }
+
+#[test]
+fn a_bad_parameter_ends_the_run_with_its_name() {
+    let model = fei::model();
+    for (p, name) in [
+        (
+            FeiParams {
+                dt: 0.0,
+                ..FeiParams::default()
+            },
+            "`dt`",
+        ),
+        (
+            FeiParams {
+                eth_sigma: -1.0,
+                ..FeiParams::default()
+            },
+            "`eth_sigma`",
+        ),
+        (
+            FeiParams {
+                moving_average_window: 0,
+                ..FeiParams::default()
+            },
+            "`moving_average_window`",
+        ),
+    ] {
+        let out = Experiment::new(&model, vec![p])
+            .runs(1)
+            .timesteps(3)
+            .seed(1)
+            .run(&mut MemorySink::new())
+            .unwrap();
+        let msg = out.failures[0].error.to_string();
+        assert!(msg.contains(name), "{msg}");
+    }
+}

@@ -173,8 +173,11 @@ pub fn p_volatile_asset_price(
     c: &Ctx<'_, FeiState>,
     rng: &mut SimRng,
 ) -> Result<FeiSignals, BoxError> {
-    if !(p.eth_sigma >= 0.0 && p.dt > 0.0) {
-        return Err(bad("eth_sigma", p.eth_sigma, "σ must be ≥ 0 and dt > 0").into());
+    if !(p.dt > 0.0 && p.dt.is_finite()) {
+        return Err(bad("dt", p.dt, "it must be positive and finite").into());
+    }
+    if p.eth_sigma.is_nan() || p.eth_sigma < 0.0 {
+        return Err(bad("eth_sigma", p.eth_sigma, "it must be ≥ 0").into());
     }
     let years = p.dt / 365.0;
     let price =
