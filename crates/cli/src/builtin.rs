@@ -41,13 +41,20 @@ fn floats(v: &[f64]) -> Vec<Scalar> {
     v.iter().copied().map(Scalar::Float).collect()
 }
 
-fn honey_file(runs: usize, rule: RuleName, params: Vec<(&str, Vec<Scalar>)>) -> ExperimentFile {
+/// A built-in's experiment file: seed 1, the default output, no genesis overrides.
+fn file(
+    model: &str,
+    fidelity: FidelityName,
+    (runs, timesteps): (usize, usize),
+    rule: RuleName,
+    params: Vec<(&str, Vec<Scalar>)>,
+) -> ExperimentFile {
     ExperimentFile {
-        model: "honey".into(),
-        fidelity: FidelityName::Corrected,
+        model: model.into(),
+        fidelity,
         sim: SimSection {
             runs,
-            timesteps: models::honey::SEED_TIMESTEPS,
+            timesteps,
             seed: 1,
             sweep: rule,
         },
@@ -58,6 +65,16 @@ fn honey_file(runs: usize, rule: RuleName, params: Vec<(&str, Vec<Scalar>)>) -> 
         genesis: BTreeMap::new(),
         output: OutputSection::default(),
     }
+}
+
+fn honey_file(runs: usize, rule: RuleName, params: Vec<(&str, Vec<Scalar>)>) -> ExperimentFile {
+    file(
+        "honey",
+        FidelityName::Corrected,
+        (runs, models::honey::SEED_TIMESTEPS),
+        rule,
+        params,
+    )
 }
 
 /// The seed's sweep: throttle {0.002, 0.004, 0.008} × target reserve ratio {0.1, 0.2, 0.3},
@@ -144,23 +161,17 @@ fn honey_sensitivity() -> ExperimentFile {
 
 /// The Flash V3 seed's experiment (its one subset: swap factor 100, market APY 10..25 %).
 fn flash_file(fidelity: FidelityName, runs: usize) -> ExperimentFile {
-    let mut params = BTreeMap::new();
-    params.insert("ext_swap_rand_factor".to_owned(), floats(&[100.0]));
-    params.insert("market_apy_low".to_owned(), vec![Scalar::Int(10)]);
-    params.insert("market_apy_high".to_owned(), vec![Scalar::Int(25)]);
-    ExperimentFile {
-        model: "flash".into(),
+    file(
+        "flash",
         fidelity,
-        sim: SimSection {
-            runs,
-            timesteps: models::flash::SEED_TIMESTEPS,
-            seed: 1,
-            sweep: RuleName::Zip,
-        },
-        params,
-        genesis: BTreeMap::new(),
-        output: OutputSection::default(),
-    }
+        (runs, models::flash::SEED_TIMESTEPS),
+        RuleName::Zip,
+        vec![
+            ("ext_swap_rand_factor", floats(&[100.0])),
+            ("market_apy_low", vec![Scalar::Int(10)]),
+            ("market_apy_high", vec![Scalar::Int(25)]),
+        ],
+    )
 }
 
 /// The notebook as written: its 2 runs of 10 days, defects included.
@@ -175,22 +186,13 @@ fn flash() -> ExperimentFile {
 }
 
 fn fei_file(runs: usize, params: Vec<(&str, Vec<Scalar>)>) -> ExperimentFile {
-    ExperimentFile {
-        model: "fei".into(),
-        fidelity: FidelityName::Corrected,
-        sim: SimSection {
-            runs,
-            timesteps: models::fei::TIMESTEPS,
-            seed: 1,
-            sweep: RuleName::Zip,
-        },
-        params: params
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect::<BTreeMap<_, _>>(),
-        genesis: BTreeMap::new(),
-        output: OutputSection::default(),
-    }
+    file(
+        "fei",
+        FidelityName::Corrected,
+        (runs, models::fei::TIMESTEPS),
+        RuleName::Zip,
+        params,
+    )
 }
 
 /// Fei's defaults: 365 days, savings rate 0.015.

@@ -206,14 +206,15 @@ pub fn p_money_market(
     #[allow(clippy::cast_precision_loss)]
     let mean = (s.eth_price_mean * (t as f64 - 1.0) + s.eth_price) / t as f64;
     let window = positive_window(p)?;
-    // Fei's `series[-min(t, window):-1]` over the completed days' prices.
-    let prices: Vec<f64> = (0..c.history.len())
-        .filter_map(|k| c.history.timestep(k).and_then(<[FeiState]>::last))
-        .map(|st| st.eth_price)
-        .collect();
+    // Fei's `series[-min(t, window):-1]` over the completed days' prices: only the days the
+    // slope reads, not the whole history.
     let slope = if t > 2 {
-        let start = prices.len().saturating_sub(t.min(window));
-        price_slope(&prices[start..prices.len() - 1])
+        let days = c.history.len();
+        let prices: Vec<f64> = (days.saturating_sub(t.min(window))..days - 1)
+            .filter_map(|k| c.history.timestep(k).and_then(<[FeiState]>::last))
+            .map(|st| st.eth_price)
+            .collect();
+        price_slope(&prices)
     } else {
         0.0
     };
