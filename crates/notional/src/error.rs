@@ -81,14 +81,14 @@ pub enum NotionalError {
         /// Which limit.
         reason: String,
     },
-    /// The trade's rate is below the floor the contract accepts (v1: an exchange rate below
-    /// `1e9`, i.e. a negative interest rate; v2: an implied rate that is not positive).
-    #[error("trade rate {rate} is below the minimum {minimum}")]
-    RateBelowMinimum {
-        /// The rate reached.
-        rate: String,
-        /// The floor.
-        minimum: String,
+    /// The trade's implied rate is beyond the limit the trader set (the contracts'
+    /// `TRADE_FAILED_SLIPPAGE` and `OUT_OF_IMPLIED_RATE_BOUNDS`).
+    #[error("implied rate {implied_rate} is beyond the limit {limit}")]
+    Slippage {
+        /// The trade's implied rate.
+        implied_rate: String,
+        /// The trader's limit.
+        limit: String,
     },
     /// An argument outside its domain (a negative amount, a zero parameter, a format precision
     /// above 100).
@@ -118,7 +118,7 @@ impl NotionalError {
             Self::NumberOverflow { .. } => "NumberOverflow",
             Self::Overflow { .. } => "Overflow",
             Self::TradeTooLarge { .. } => "TradeTooLarge",
-            Self::RateBelowMinimum { .. } => "RateBelowMinimum",
+            Self::Slippage { .. } => "Slippage",
             Self::InvalidArgument { .. } => "InvalidArgument",
         }
     }
