@@ -347,7 +347,8 @@ impl CashMarket {
     ) -> Result<u128> {
         let t = time_to_maturity(maturity, block_time)?;
         let (_, cash) = self.trade_calculation(g, signed(fcash)?, t)?;
-        Ok(cash - transaction_fee(g, cash, t)?)
+        cash.checked_sub(transaction_fee(g, cash, t)?)
+            .ok_or_else(|| overflow("transaction fee above the cash"))
     }
 
     /// `getCurrentCashTofCashAtTime(maturity, fCashAmount, blockTime)`: the cash a lender pays
@@ -386,7 +387,10 @@ impl CashMarket {
         max_trade(g, fcash)?;
         let (m, cash) = self.trade_calculation(g, signed(fcash)?, t)?;
         let fee = transaction_fee(g, cash, t)?;
-        let implied = calculate_implied_rate(g, cash - fee, fcash, t)?;
+        let received = cash
+            .checked_sub(fee)
+            .ok_or_else(|| overflow("transaction fee above the cash"))?;
+        let implied = calculate_implied_rate(g, received, fcash, t)?;
         if implied > max_implied_rate {
             return Err(NotionalError::Slippage {
                 implied_rate: implied.to_string(),

@@ -264,7 +264,8 @@ pub fn rate_anchor(
         .ok_or_else(|| overflow("total"))?;
     let proportion = div_rp(total_fcash, total, "proportion")?;
     let ln = log_proportion(proportion)?;
-    Ok(rate - div_rp(ln, rate_scalar, "ln / scalar")?)
+    rate.checked_sub(div_rp(ln, rate_scalar, "ln / scalar")?)
+        .ok_or_else(|| overflow("rate anchor"))
 }
 
 /// `getImpliedRate(F, C, scalar, anchor, t)`: `ln(rate) · T / t`, continuously compounded.
@@ -332,7 +333,9 @@ fn net_cash_amounts(
     fcash_to_account: i128,
     time_to_maturity: u32,
 ) -> Result<TradeV2> {
-    let pre_fee_cash = -div_rp(fcash_to_account, pre_fee_rate, "pre-fee cash")?;
+    let pre_fee_cash = div_rp(fcash_to_account, pre_fee_rate, "pre-fee cash")?
+        .checked_neg()
+        .ok_or_else(|| overflow("pre-fee cash"))?;
     let fee_rate = exchange_rate_from_implied_rate(cg.total_fee(), time_to_maturity)?;
     let fee = if fcash_to_account > 0 {
         let post_fee_rate = div_rp(pre_fee_rate, fee_rate, "post-fee rate")?;
@@ -351,10 +354,16 @@ fn net_cash_amounts(
         )?
     };
     let reserve = mul(fee, i128::from(cg.reserve_fee_share), "reserve")? / 100;
-    let to_account = pre_fee_cash - fee;
+    let to_account = pre_fee_cash
+        .checked_sub(fee)
+        .ok_or_else(|| overflow("cash to account"))?;
+    let to_market = to_account
+        .checked_add(reserve)
+        .and_then(i128::checked_neg)
+        .ok_or_else(|| overflow("cash to market"))?;
     Ok(TradeV2 {
         net_cash_to_account: to_account,
-        net_cash_to_market: -(to_account + reserve),
+        net_cash_to_market: to_market,
         cash_to_reserve: reserve,
     })
 }
@@ -421,7 +430,10 @@ impl MarketV2 {
                 reason: "the trade rounds to no cash",
             });
         }
-        let fcash = self.total_fcash - fcash_to_account;
+        let fcash = self
+            .total_fcash
+            .checked_sub(fcash_to_account)
+            .ok_or_else(|| overflow("fCash"))?;
         let cash = self
             .total_cash
             .checked_add(trade.net_cash_to_market)
@@ -465,7 +477,9 @@ impl MarketV2 {
         let (scalar, anchor) = self.exchange_rate_factors(cg, time_to_maturity)?;
         let fee = exchange_rate_from_implied_rate(cg.total_fee(), time_to_maturity)?;
         let (f, c) = (self.total_fcash, self.total_cash);
-        let mut guess = -mul_rp(net_cash_to_account, anchor, "guess")?;
+        let mut guess = mul_rp(net_cash_to_account, anchor, "guess")?
+            .checked_neg()
+            .ok_or_else(|| overflow("guess"))?;
         for i in 0..NEWTON_ITERATIONS {
             let rate = exchange_rate(f, c, scalar, anchor, guess)?;
             let delta = calculate_delta(net_cash_to_account, f, c, scalar, guess, rate, fee)?;
@@ -550,9 +564,14 @@ impl MarketV2 {
         let l = nonzero(self.total_liquidity)?;
         let cash = small(&(big(self.total_cash) * big(tokens) / &l), "cash")?;
         let fcash = small(&(big(self.total_fcash) * big(tokens) / &l), "fCash")?;
-        self.total_liquidity -= tokens;
-        self.total_fcash -= fcash;
-        self.total_cash -= cash;
+        let (Some(f), Some(c)) = (
+            self.total_fcash.checked_sub(fcash),
+            self.total_cash.checked_sub(cash),
+        ) else {
+            return Err(overflow("removeLiquidity"));
+        };
+        (self.total_liquidity, self.total_fcash, self.total_cash) =
+            (self.total_liquidity - tokens, f, c);
         Ok((cash, fcash))
     }
 
