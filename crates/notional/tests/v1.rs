@@ -54,7 +54,7 @@ fn a_borrow_by_hand() {
     let mut m = market();
     let g = gov();
     let (after, cash) = m
-        .trade_calculation(&g, 1000 * E18 as i128, 864_000)
+        .trade_calculation(&g, 1000 * E18.cast_signed(), 864_000)
         .unwrap();
     assert_eq!(cash, 989_455_964_429_026_416_185);
     assert_eq!(after.total_fcash, 1_101_000 * E18);
@@ -143,7 +143,7 @@ fn rejections_are_typed_and_leave_the_market_unchanged() {
         ..g
     };
     assert_eq!(
-        flat.trade_calculation(&fee, -(E18 as i128), 864_000)
+        flat.trade_calculation(&fee, -E18.cast_signed(), 864_000)
             .unwrap_err()
             .kind(),
         "NegativeInterestRate"

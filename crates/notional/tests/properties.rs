@@ -1,0 +1,370 @@
+//! Property tests for the three markets: borrowing raises the implied rate and lending lowers it,
+//! liquidity is pro rata, a lend-then-borrow round trip never profits, and every public function
+//! returns `Ok` or a typed error on arbitrary input (no panic, no endless loop).
+//!
+//! Realistic domains: pools of 10^3..10^9 units (18 decimals for the gist and v1, 8 for v2), a
+//! proportion of fCash between 0.3 and 0.7, trades up to 1 % of the pool, 1..90 days to maturity.
+
+use notional::gist::{BigInt, CashGroup, Market, MarketData, RateParams, convert};
+use notional::v1::{self, CashMarket, Governance};
+use notional::v2::{self, CashGroupV2, MarketV2};
+use proptest::prelude::*;
+
+const E18: u128 = 1_000_000_000_000_000_000;
+const MATURITY: u32 = 1_700_000_000;
+
+/// (cash, fCash) of a pool: cash in 10^3..10^9 units, fCash a 0.3..0.7 proportion.
+fn pool() -> impl Strategy<Value = (u64, u64)> {
+    (1_000u64..1_000_000_000, 300u64..700).prop_map(|(c, p)| (c, c * p / (1000 - p)))
+}
+
+fn gov(fee: u32, tx_fee: u128) -> Governance {
+    Governance {
+        maturity_length: 2_592_000,
+        max_trade_size: u128::MAX,
+        rate_anchor: 1_100_000_000,
+        rate_scalar: 100,
+        liquidity_fee: fee,
+        transaction_fee: tx_fee,
+    }
+}
+
+/// A v1 market at an anchor that keeps rates positive.
+fn v1_market((c, f): (u64, u64)) -> CashMarket {
+    CashMarket {
+        total_fcash: u128::from(f) * E18,
+        total_liquidity: u128::from(c) * E18,
+        total_current_cash: u128::from(c) * E18,
+        rate_scalar: 100,
+        rate_anchor: 1_030_000_000,
+        last_implied_rate: 0,
+    }
+}
+
+fn gist_market((c, f): (u64, u64), fee: f64) -> Market {
+    let e18 = BigInt::from(E18);
+    Market::new(
+        MarketData {
+            total_current_cash: BigInt::from(c) * &e18,
+            total_fcash: BigInt::from(f) * &e18,
+            total_liquidity: BigInt::from(c) * &e18,
+            rate_anchor: 1_030_000_000.0,
+            rate_scalar: 100.0,
+            last_implied_rate: 0.0,
+        },
+        RateParams {
+            rate_precision: 1e9,
+            liquidity_fee: fee,
+            balance_precision: e18.clone(),
+            liquidity_haircut: BigInt::from(E18 * 8 / 10),
+            global_rate_anchor: 1_100_000_000.0,
+            global_rate_scalar: 100.0,
+            max_trade_size: e18,
+        },
+        CashGroup {
+            maturity_length: 2_592_000.0,
+        },
+        f64::from(MATURITY),
+    )
+}
+
+fn v2_market((c, f): (u64, u64)) -> MarketV2 {
+    let unit = 100_000_000i128;
+    MarketV2 {
+        total_fcash: i128::from(f) * unit,
+        total_cash: i128::from(c) * unit,
+        total_liquidity: i128::from(c) * unit,
+        last_implied_rate: 50_000_000,
+        oracle_rate: 50_000_000,
+        previous_trade_time: 0,
+    }
+}
+
+fn v2_group(fee: u8) -> CashGroupV2 {
+    CashGroupV2 {
+        rate_scalar: 30,
+        total_fee: fee,
+        reserve_fee_share: 50,
+        rate_oracle_time_window: 600,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn v1_borrowing_raises_the_implied_rate_and_lending_lowers_it(
+        p in pool(), share in 1u64..=10_000, days in 1u32..=29,
+    ) {
+        let (g, mut m, t) = (gov(0, 0), v1_market(p), days * 86_400);
+        // The implied rate at the trade's time, after the anchor has rolled down to it.
+        let Ok(anchor) = m.new_rate_anchor(&g, t) else { return Ok(()) };
+        m.rate_anchor = anchor;
+        let Ok(before) = m.implied_rate(&g, t) else { return Ok(()) };
+        m.last_implied_rate = before;
+        let f = i128::try_from(m.total_fcash / 1_000_000 * u128::from(share)).unwrap().max(1);
+        if let Ok((after, _)) = m.trade_calculation(&g, f, t) {
+            prop_assert!(after.last_implied_rate >= before, "borrow: {before} → {}", after.last_implied_rate);
+        }
+        if let Ok((after, _)) = m.trade_calculation(&g, -f, t) {
+            prop_assert!(after.last_implied_rate <= before, "lend: {before} → {}", after.last_implied_rate);
+        }
+    }
+
+    #[test]
+    fn v1_lend_then_borrow_never_profits(
+        p in pool(), share in 1u64..=10_000, days in 1u32..=29, fee in 0u32..=2_000_000,
+        tx in 0u128..=2_000_000_000_000_000,
+    ) {
+        let (g, t) = (gov(fee, tx), days * 86_400);
+        let mut m = v1_market(p);
+        let f = m.total_fcash / 1_000_000 * u128::from(share);
+        let now = MATURITY - t;
+        let Ok(lend) = m.take_fcash(&g, MATURITY, f, now, 0) else { return Ok(()) };
+        let Ok(borrow) = m.take_current_cash(&g, MATURITY, f, now, u32::MAX) else { return Ok(()) };
+        // Paid cash + fee for f fCash, got back cash − fee for the same f.
+        prop_assert!(borrow.cash - borrow.fee <= lend.cash + lend.fee, "{lend:?} then {borrow:?}");
+    }
+
+    #[test]
+    fn v1_liquidity_is_pro_rata(p in pool(), share in 1u64..=1_000_000) {
+        let g = gov(0, 0);
+        let mut m = v1_market(p);
+        let before = m;
+        let cash = m.total_current_cash / 1_000_000 * u128::from(share);
+        let now = MATURITY - 864_000;
+        let added = m.add_liquidity(&g, MATURITY, cash, u128::MAX, 0, u32::MAX, now).unwrap();
+        // tokens / L = cash / C = fCash / F, each rounded down (in 256 bits, as the contract).
+        let pro_rata = |total: u128| BigInt::from(total) * BigInt::from(cash) / BigInt::from(before.total_current_cash);
+        prop_assert_eq!(BigInt::from(added.tokens), pro_rata(before.total_liquidity));
+        prop_assert_eq!(BigInt::from(added.fcash), pro_rata(before.total_fcash));
+        let removed = m.remove_liquidity(MATURITY, added.tokens, now).unwrap();
+        prop_assert!(removed.cash <= cash && removed.cash + 1 >= cash);
+        prop_assert!(removed.fcash <= added.fcash && removed.fcash + 1 >= added.fcash);
+    }
+
+    #[test]
+    fn gist_borrowing_costs_more_than_the_market_rate_and_lending_earns_less(
+        p in pool(), share in 1u64..=10_000, days in 1u32..=29,
+    ) {
+        let m = gist_market(p, 0.0);
+        let now = f64::from(MATURITY - days * 86_400);
+        let Ok(mid) = m.market_exchange_rate(now) else { return Ok(()) };
+        let f = BigInt::from(p.1) * BigInt::from(E18) / 1_000_000 * share;
+        // Selling fCash (borrowing) trades at a rate at least the mid; buying it (lending) at most.
+        if let Ok(cash) = m.fcash_to_current_cash_input(&f, now) {
+            let rate = convert::exchange_rate(&f, &cash, 1e9);
+            prop_assert!(rate.is_err() || rate.unwrap() >= mid - 1.0);
+        }
+        if let Ok(cash) = m.current_cash_to_fcash_output(&f, now) {
+            let rate = convert::exchange_rate(&f, &cash, 1e9);
+            prop_assert!(rate.is_err() || rate.unwrap() <= mid + 1.0);
+        }
+    }
+
+    #[test]
+    fn gist_lend_then_borrow_never_profits(
+        p in pool(), share in 1u64..=10_000, days in 1u32..=29, fee in 0u32..=2_000_000,
+    ) {
+        let m = gist_market(p, f64::from(fee));
+        let now = f64::from(MATURITY - days * 86_400);
+        let f = BigInt::from(p.1) * BigInt::from(E18) / 1_000_000 * share;
+        let (Ok(paid), Ok(got)) = (m.current_cash_to_fcash_output(&f, now), m.fcash_to_current_cash_input(&f, now)) else {
+            return Ok(());
+        };
+        prop_assert!(got <= paid, "paid {paid} for {f} fCash, sold it for {got}");
+    }
+
+    #[test]
+    fn gist_liquidity_is_pro_rata(p in pool(), share in 1u64..=1_000_000) {
+        let m = gist_market(p, 0.0);
+        let cash = BigInt::from(p.0) * BigInt::from(E18) / 1_000_000 * share;
+        let tokens = m.tokens_minted(&cash).unwrap();
+        let fcash = m.fcash_for_liquidity(&cash).unwrap();
+        // The pool's cash and liquidity are equal here, so tokens = cash.
+        prop_assert_eq!(&tokens, &cash);
+        let claims = m.liquidity_token_claims(&tokens, false, 0.0).unwrap();
+        prop_assert_eq!(claims.cash_claim, cash);
+        prop_assert!(claims.fcash_claim <= fcash.clone() + 1u32 && fcash <= claims.fcash_claim + 1u32);
+    }
+
+    #[test]
+    fn v2_borrowing_raises_the_rate_lending_lowers_it_and_round_trips_lose(
+        p in pool(), share in 1u64..=10_000, days in 1u32..=90, fee in 0u8..=20,
+    ) {
+        let (cg, t) = (v2_group(fee), days * 86_400);
+        let m = v2_market(p);
+        let f = m.total_fcash / 1_000_000 * i128::from(share);
+        let mut lend = m;
+        let Ok(l) = lend.calculate_trade(&cg, f, t, 0) else { return Ok(()) };
+        prop_assert!(lend.last_implied_rate <= m.last_implied_rate + 1);
+        let mut borrow = m;
+        if borrow.calculate_trade(&cg, -f, t, 0).is_ok() {
+            prop_assert!(borrow.last_implied_rate + 1 >= m.last_implied_rate);
+        }
+        // Lend f, then borrow f back: the account ends with no more cash than it started with.
+        if let Ok(b) = lend.calculate_trade(&cg, -f, t, 0) {
+            prop_assert!(l.net_cash_to_account + b.net_cash_to_account <= 0, "{l:?} {b:?}");
+        }
+    }
+
+    #[test]
+    fn v2_liquidity_is_pro_rata(p in pool(), share in 1u64..=1_000_000) {
+        let mut m = v2_market(p);
+        let before = m;
+        let cash = m.total_cash / 1_000_000 * i128::from(share);
+        let (tokens, fcash) = m.add_liquidity(cash).unwrap();
+        prop_assert_eq!(tokens, before.total_liquidity * cash / before.total_cash);
+        prop_assert_eq!(-fcash, before.total_fcash * cash / before.total_cash);
+        let (c, f) = m.remove_liquidity(tokens).unwrap();
+        prop_assert!(c <= cash && c + 1 >= cash && f <= -fcash && f + 1 >= -fcash);
+    }
+}
+
+/// Any integer, small or huge, positive or negative.
+fn any_int() -> impl Strategy<Value = BigInt> {
+    prop_oneof![
+        any::<i64>().prop_map(BigInt::from),
+        any::<i128>().prop_map(BigInt::from),
+        (any::<u128>(), any::<u128>()).prop_map(|(a, b)| BigInt::from(a) * BigInt::from(b)),
+        Just(BigInt::from(0)),
+    ]
+}
+
+/// Any JS Number, NaN and infinities included, with integers and rates weighted in.
+fn any_number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>(),
+        (-2_000_000_000i64..2_000_000_000).prop_map(|x| x as f64),
+        Just(0.0),
+        Just(f64::NAN),
+        Just(1e9),
+    ]
+}
+
+fn any_gist_market() -> impl Strategy<Value = Market> {
+    (
+        (any_int(), any_int(), any_int()),
+        (any_number(), any_number(), any_number()),
+        (any_number(), any_number(), any_number(), any_number()),
+        (any_number(), any_number()),
+    )
+        .prop_map(|((c, f, l), (a, s, r), (p, fee, ga, gs), (len, mat))| {
+            Market::new(
+                MarketData {
+                    total_current_cash: c,
+                    total_fcash: f,
+                    total_liquidity: l,
+                    rate_anchor: a,
+                    rate_scalar: s,
+                    last_implied_rate: r,
+                },
+                RateParams {
+                    rate_precision: p,
+                    liquidity_fee: fee,
+                    balance_precision: BigInt::from(E18),
+                    liquidity_haircut: BigInt::from(E18),
+                    global_rate_anchor: ga,
+                    global_rate_scalar: gs,
+                    max_trade_size: BigInt::from(E18),
+                },
+                CashGroup {
+                    maturity_length: len,
+                },
+                mat,
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_gist_method_returns_ok_or_a_typed_error(
+        m in any_gist_market(), a in any_int(), b in any_int(), x in any_number(), t in any_number(),
+        digits in 0u32..=120,
+    ) {
+        // Each call returns; the iterating ones stop at the cap.
+        let _ = m.market_exchange_rate(t);
+        let _ = m.market_implied_rate(t);
+        let _ = m.fcash_to_current_cash_input(&a, t);
+        let _ = m.current_cash_to_fcash_output(&a, t);
+        let r = m.iterate_rates(&a, t, true);
+        prop_assert!(r.iterations <= notional::gist::ITERATION_CAP);
+        let r = m.iterate_rates(&a, t, false);
+        prop_assert!(r.iterations <= notional::gist::ITERATION_CAP);
+        let _ = m.liquidity_token_claims(&a, true, t);
+        let _ = m.tokens_minted(&a);
+        let _ = m.pool_share(&a, true);
+        let _ = m.pool_share(&a, false);
+        let _ = m.fcash_for_liquidity(&a);
+        let _ = m.implied_rate_post_liquidity(&a, t, Some(&b));
+        let _ = m.implied_rate_post_liquidity(&a, t, None);
+        let _ = m.present_value(&a, t);
+        let _ = m.to_json();
+        let _ = m.format_implied_rate(x, digits);
+        let _ = m.format_exchange_rate(x, digits);
+        let _ = m.period_to_annual_rate(x);
+        let _ = m.annual_to_period_rate(x);
+        let _ = m.exchange_to_period_rate(x, t);
+        let _ = m.period_to_exchange_rate(x, t);
+        let _ = m.fcash_from_exchange_rate(x, &a);
+        let _ = m.cash_from_exchange_rate(x, &a);
+        let _ = m.implied_period_rate(&a, &b, t);
+        let _ = m.exchange_rate(&a, &b);
+    }
+
+    #[test]
+    fn every_v1_function_returns_ok_or_a_typed_error(
+        f in any::<u128>(), c in any::<u128>(), l in any::<u128>(), s in any::<u16>(), a in any::<u32>(),
+        r in any::<u32>(), len in any::<u32>(), fee in any::<u32>(), tx in any::<u128>(),
+        amount in any::<u128>(), t in any::<u32>(), now in any::<u32>(), ratio in any::<u64>(),
+    ) {
+        let g = Governance { maturity_length: len, max_trade_size: u128::MAX, rate_anchor: a, rate_scalar: s, liquidity_fee: fee, transaction_fee: tx };
+        let mut m = CashMarket { total_fcash: f, total_liquidity: l, total_current_cash: c, rate_scalar: s, rate_anchor: a, last_implied_rate: r };
+        let before = m;
+        let _ = v1::abdk_math(ratio);
+        let _ = m.exchange_rate(&g, t, amount.cast_signed());
+        let _ = m.implied_rate(&g, t);
+        let _ = m.new_rate_anchor(&g, t);
+        let _ = m.trade_calculation(&g, amount.cast_signed().wrapping_neg(), t);
+        let _ = m.rate(&g, t, now);
+        let _ = m.fcash_to_current_cash(&g, t, amount, now);
+        let _ = m.current_cash_to_fcash(&g, t, amount, now);
+        let _ = v1::transaction_fee(&g, amount, t);
+        let _ = v1::calculate_implied_rate(&g, c, f, t);
+        if m.take_current_cash(&g, t, amount, now, r).is_err() { prop_assert_eq!(m, before); }
+        let before = m;
+        if m.take_fcash(&g, t, amount, now, r).is_err() { prop_assert_eq!(m, before); }
+        let before = m;
+        if m.add_liquidity(&g, t, amount, amount, 0, r, now).is_err() { prop_assert_eq!(m, before); }
+        let before = m;
+        if m.remove_liquidity(t, amount, now).is_err() { prop_assert_eq!(m, before); }
+    }
+
+    #[test]
+    fn every_v2_function_returns_ok_or_a_typed_error(
+        f in any::<i128>(), c in any::<i128>(), l in any::<i128>(), r in any::<u32>(), o in any::<u32>(),
+        prev in any::<u32>(), s in any::<u8>(), fee in any::<u8>(), share in any::<u8>(), w in any::<u32>(),
+        amount in any::<i128>(), t in any::<u32>(), now in any::<u32>(), delta in any::<i128>(),
+    ) {
+        let cg = CashGroupV2 { rate_scalar: s, total_fee: fee, reserve_fee_share: share, rate_oracle_time_window: w };
+        let mut m = MarketV2 { total_fcash: f, total_cash: c, total_liquidity: l, last_implied_rate: r, oracle_rate: o, previous_trade_time: prev };
+        let _ = v2::log_proportion(amount);
+        let _ = v2::exchange_rate(f, c, amount, amount, amount);
+        let _ = v2::exchange_rate_from_implied_rate(amount, t);
+        let _ = v2::rate_anchor(f, r, c, amount, t);
+        let _ = v2::implied_rate(f, c, amount, amount, t);
+        let _ = v2::oracle_rate(prev, r, o, w, now);
+        let _ = cg.rate_scalar(t);
+        let _ = m.exchange_rate_factors(&cg, t);
+        let _ = m.fcash_given_cash(&cg, amount, t, delta);
+        let _ = m.oracle_rate(&cg, now);
+        let before = m;
+        if m.calculate_trade(&cg, amount, t, now).is_err() { prop_assert_eq!(m, before); }
+        let before = m;
+        if m.add_liquidity(amount).is_err() { prop_assert_eq!(m, before); }
+        let before = m;
+        if m.remove_liquidity(amount).is_err() { prop_assert_eq!(m, before); }
+    }
+}
