@@ -27,16 +27,15 @@ pub enum NotionalError {
     },
     /// The market has matured: time to maturity is negative (the gist's `exchangeToPeriodRate`
     /// and `periodToExchangeRate`), or zero where the contract refuses it.
-    #[error(
-        "timeToMaturity < 0, cannot convert an exchange rate in a matured period ({time_to_maturity})"
-    )]
+    #[error("the market has matured: time to maturity is {time_to_maturity}")]
     MaturedMarket {
         /// `maturity − blockTime`.
         time_to_maturity: String,
     },
-    /// A lend would trade at an exchange rate below 1 (the gist's "Cannot lend at negative
-    /// interest rates"; the contract's `RATE_BELOW_ONE` style rejections).
-    #[error("cannot lend at negative interest rates: trade rate {trade_rate} < {rate_precision}")]
+    /// A rate below the floor: the gist's "Cannot lend at negative interest rates" (the lend's
+    /// rate after the fee is below `ratePrecision`), and the contracts' exchange rates below 1
+    /// (an implied rate on the anchor update, a trade after fees).
+    #[error("negative interest rate: rate {trade_rate} is below {rate_precision}")]
     NegativeInterestRate {
         /// The trade's exchange rate after fees.
         trade_rate: String,
