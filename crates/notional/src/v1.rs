@@ -102,6 +102,11 @@ fn checked_div(a: U256, b: U256, op: &'static str) -> Result<U256> {
     a.checked_div(b).ok_or(NotionalError::DivisionByZero { op })
 }
 
+/// `uint256(a).mul(b).div(c)` narrowed with `SafeCast.toUint128`, the contract's pro-rata step.
+fn mul_div(a: u128, b: u128, c: u128, op: &'static str) -> Result<u128> {
+    to_u128(checked_div(u256(a) * u256(b), u256(c), op)?, op)
+}
+
 fn mul(a: U256, b: U256, op: &'static str) -> Result<U256> {
     a.checked_mul(b).ok_or_else(|| overflow(op))
 }
@@ -290,12 +295,12 @@ impl CashMarket {
                 rate_precision: INSTRUMENT_PRECISION.to_string(),
             });
         }
-        let cash = mul(
-            u256(fcash_amount.unsigned_abs()),
-            U256::from(INSTRUMENT_PRECISION),
+        let cash = mul_div(
+            fcash_amount.unsigned_abs(),
+            u128::from(INSTRUMENT_PRECISION),
+            u128::from(rate),
             "cash",
-        )? / U256::from(rate);
-        let cash = to_u128(cash, "cash above uint128")?;
+        )?;
         if fcash_amount > 0 {
             if m.total_current_cash < cash {
                 return Err(NotionalError::TradeTooLarge {
@@ -471,23 +476,9 @@ impl CashMarket {
             m.last_implied_rate = implied;
             (cash, max_fcash, implied)
         } else {
-            let c = u256(m.total_current_cash);
-            let tokens = to_u128(
-                checked_div(
-                    mul(u256(m.total_liquidity), u256(cash), "tokens")?,
-                    c,
-                    "addLiquidity",
-                )?,
-                "tokens",
-            )?;
-            let fcash = to_u128(
-                checked_div(
-                    mul(u256(m.total_fcash), u256(cash), "fCash")?,
-                    c,
-                    "addLiquidity",
-                )?,
-                "fCash",
-            )?;
+            let c = m.total_current_cash;
+            let tokens = mul_div(m.total_liquidity, cash, c, "addLiquidity tokens")?;
+            let fcash = mul_div(m.total_fcash, cash, c, "addLiquidity fCash")?;
             if fcash > max_fcash {
                 return Err(NotionalError::TradeTooLarge {
                     reason: format!("deposit needs {fcash} fCash, above maxfCash {max_fcash}"),
@@ -536,23 +527,9 @@ impl CashMarket {
         block_time: u32,
     ) -> Result<Liquidity> {
         time_to_maturity(maturity, block_time)?;
-        let l = u256(self.total_liquidity);
-        let cash = to_u128(
-            checked_div(
-                mul(u256(self.total_current_cash), u256(tokens), "cash")?,
-                l,
-                "removeLiquidity",
-            )?,
-            "cash",
-        )?;
-        let fcash = to_u128(
-            checked_div(
-                mul(u256(self.total_fcash), u256(tokens), "fCash")?,
-                l,
-                "removeLiquidity",
-            )?,
-            "fCash",
-        )?;
+        let l = self.total_liquidity;
+        let cash = mul_div(self.total_current_cash, tokens, l, "removeLiquidity cash")?;
+        let fcash = mul_div(self.total_fcash, tokens, l, "removeLiquidity fCash")?;
         let (Some(c), Some(f), Some(liq)) = (
             self.total_current_cash.checked_sub(cash),
             self.total_fcash.checked_sub(fcash),

@@ -520,14 +520,8 @@ impl MarketV2 {
         if cash == 0 {
             return Ok((0, 0));
         }
-        let tokens = small(
-            &(big(self.total_liquidity) * big(cash) / nonzero(self.total_cash)?),
-            "tokens",
-        )?;
-        let fcash = small(
-            &(big(self.total_fcash) * big(cash) / nonzero(self.total_cash)?),
-            "fCash",
-        )?;
+        let tokens = mul_div(self.total_liquidity, cash, self.total_cash, "tokens")?;
+        let fcash = mul_div(self.total_fcash, cash, self.total_cash, "fCash")?;
         let (Some(l), Some(f), Some(c)) = (
             self.total_liquidity.checked_add(tokens),
             self.total_fcash.checked_add(fcash),
@@ -561,9 +555,9 @@ impl MarketV2 {
                 reason: format!("{tokens} tokens of {}", self.total_liquidity),
             });
         }
-        let l = nonzero(self.total_liquidity)?;
-        let cash = small(&(big(self.total_cash) * big(tokens) / &l), "cash")?;
-        let fcash = small(&(big(self.total_fcash) * big(tokens) / &l), "fCash")?;
+        let l = self.total_liquidity;
+        let cash = mul_div(self.total_cash, tokens, l, "cash")?;
+        let fcash = mul_div(self.total_fcash, tokens, l, "fCash")?;
         let (Some(f), Some(c)) = (
             self.total_fcash.checked_sub(fcash),
             self.total_cash.checked_sub(cash),
@@ -588,6 +582,11 @@ impl MarketV2 {
             block_time,
         )
     }
+}
+
+/// `a.mul(b).div(c)` in int256 (SafeInt256), the contract's pro-rata step.
+fn mul_div(a: i128, b: i128, c: i128, op: &'static str) -> Result<i128> {
+    small(&(big(a) * big(b) / nonzero(c)?), op)
 }
 
 fn nonzero(x: i128) -> Result<BigInt> {

@@ -8,6 +8,7 @@
 //! round to the same 18 digits; otherwise `W` doubles. `ln x` of a decimal `x ≠ 1` is
 //! transcendental, so it never sits on a boundary and the loop ends (it stops at `W = 4000`).
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use num_bigint::{BigInt, BigUint, Sign};
@@ -46,12 +47,12 @@ fn constants(w: u32) -> (BigInt, BigInt) {
     (ln2 / &cut, ln10 / cut)
 }
 
-fn cached(w: u32) -> (BigInt, BigInt) {
+fn cached(w: u32) -> Cow<'static, (BigInt, BigInt)> {
     static C: OnceLock<(BigInt, BigInt)> = OnceLock::new();
     if w == W0 {
-        C.get_or_init(|| constants(W0)).clone()
+        Cow::Borrowed(C.get_or_init(|| constants(W0)))
     } else {
-        constants(w)
+        Cow::Owned(constants(w))
     }
 }
 
@@ -79,7 +80,8 @@ fn ln_fixed(coef: &BigUint, exp: i64, w: u32) -> (BigInt, BigInt) {
     };
     let y = m >> k;
     let z = (&y - &s) * &s / (&y + &s);
-    let (ln2, ln10) = cached(w);
+    let constants = cached(w);
+    let (ln2, ln10) = &*constants;
     let value = atanh2(&z, &s) + ln2 * k + ln10 * t;
     // Each truncation costs at most one unit: the series (≤ w terms, three cuts each), the
     // constants (a few units, times k and |t|).

@@ -147,8 +147,16 @@ impl Market {
         is_buy: bool,
         iterations: &mut u32,
     ) -> Result<BigInt> {
-        let market_rate = self.market_exchange_rate(block_time)?;
+        // `marketExchangeRate` is the zero trade at the anchor the estimates use: one anchor.
         let at = self.at(block_time)?;
+        let m = &self.market;
+        let market_rate = self.calculate_exchange_rate(
+            &BigInt::zero(),
+            &m.total_current_cash,
+            &m.total_fcash,
+            at.anchor,
+            block_time,
+        )?;
         let rate = big(market_rate)?;
         let precision = big(self.rate_params.rate_precision)?;
         let estimate = |f: &BigInt| {
