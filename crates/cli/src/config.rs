@@ -45,7 +45,7 @@ pub(crate) struct ExperimentFile {
     pub(crate) output: OutputSection,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub(crate) enum FidelityName {
     #[default]

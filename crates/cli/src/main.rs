@@ -23,7 +23,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::builtin::{Analysis, BUILTINS};
-use crate::config::{ExperimentFile, Format};
+use crate::config::{ExperimentFile, FidelityName, Format};
 use crate::run::RunRequest;
 
 #[derive(Parser)]
@@ -72,6 +72,10 @@ struct RunArgs {
     /// The records' format.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
+    /// Where the seed has a defect: `corrected` (the default) or `faithful`, the seed's own
+    /// behaviour (overrides the experiment's).
+    #[arg(long, value_enum)]
+    fidelity: Option<FidelityName>,
     /// Skip the plots.
     #[arg(long)]
     no_plots: bool,
@@ -153,6 +157,9 @@ fn run_cmd(args: RunArgs) -> Result<()> {
         Some(FormatArg::Csv) => file.output.format = Format::Csv,
         Some(FormatArg::Parquet) => file.output.format = Format::Parquet,
         None => {}
+    }
+    if let Some(f) = args.fidelity {
+        file.fidelity = f;
     }
     if file.sim.runs == 0 || file.sim.timesteps == 0 {
         bail!("runs and timesteps must be at least 1");

@@ -84,9 +84,6 @@ pub enum SinkError {
     /// An I/O error.
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    /// The CSV writer failed.
-    #[error(transparent)]
-    Csv(#[from] csv::Error),
     /// The Parquet writer failed.
     #[cfg(feature = "parquet")]
     #[error(transparent)]
