@@ -5,12 +5,14 @@
 //! cargo xtask check                                  everything CI runs, stopping at the first failure
 //! cargo xtask conformance [--dir DIR] [--suite NAME]...   the golden-vector suites
 //! cargo xtask bench                                  the criterion benches in full
+//! cargo xtask compare [--runs N,N] [--rounds K]      tokensim against cadCAD and radCAD
 //! ```
 
 #![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
 
 mod bench;
 mod check;
+mod compare;
 mod conformance;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,9 @@ commands:
                                           run golden-vector suites (DIR defaults to
                                           $TOKENSIM_CONFORMANCE_DIR or ../shared/conformance)
   bench                                   run the criterion benches in full
+  compare [--runs N,N...] [--rounds K] [--python PATH]
+                                          time tokensim against cadCAD and radCAD on the
+                                          Honey seed's sweep (a venv under target/compare)
 ";
 
 fn main() -> ExitCode {
@@ -61,6 +66,10 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         "bench" => {
             no_more_args(rest)?;
             bench::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "compare" => {
+            compare::run(&compare::Options::parse(rest)?)?;
             Ok(ExitCode::SUCCESS)
         }
         "-h" | "--help" | "help" => {
