@@ -6,16 +6,38 @@ use sim_core::{Header, RowMeta, Sink, SinkError, Value};
 /// Most runs per subset whose time series are kept for the plots' bands.
 pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
 
-/// The run being written: subset, run, its last state, and its plotted series.
-type Current = (usize, usize, Vec<f64>, Vec<Vec<f64>>);
+/// The run being written: subset, run, and its plotted series.
+type Current = (usize, usize, Vec<Vec<f64>>);
+
+/// Every run's final state, in record order, stored flat: a sweep of a million runs keeps
+/// 8 bytes per variable and 16 per run, not a vector per run.
+#[derive(Debug, Default)]
+pub(crate) struct Finals {
+    width: usize,
+    keys: Vec<(usize, usize)>,
+    values: Vec<f64>,
+}
+
+impl Finals {
+    /// `(subset, run, final state)` of every run, in record order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, usize, &[f64])> {
+        let width = self.width.max(1);
+        self.keys
+            .iter()
+            .zip(self.values.chunks(width))
+            .map(|(&(s, r), v)| (s, r, v))
+    }
+}
 
 pub(crate) struct Collector<'a> {
     inner: &'a mut dyn Sink,
     plotted: Vec<String>,
     plotted_ix: Vec<usize>,
     pub(crate) state_names: Vec<&'static str>,
-    /// `(subset, run, final state)` of every run, in record order.
-    pub(crate) finals: Vec<(usize, usize, Vec<f64>)>,
+    /// Every run's final state.
+    pub(crate) finals: Finals,
+    /// The current run's latest state.
+    last: Vec<f64>,
     /// `series[subset][variable][run]` = the value at the end of each timestep.
     pub(crate) series: Vec<Vec<Vec<Vec<f64>>>>,
     current: Option<Current>,
@@ -28,7 +50,8 @@ impl<'a> Collector<'a> {
             plotted,
             plotted_ix: Vec::new(),
             state_names: Vec::new(),
-            finals: Vec::new(),
+            finals: Finals::default(),
+            last: Vec::new(),
             series: Vec::new(),
             current: None,
         }
@@ -39,7 +62,7 @@ impl<'a> Collector<'a> {
     }
 
     fn close_run(&mut self) {
-        if let Some((subset, run, last, series)) = self.current.take() {
+        if let Some((subset, run, series)) = self.current.take() {
             if self.series.len() <= subset {
                 self.series
                     .resize(subset + 1, vec![Vec::new(); self.plotted_ix.len()]);
@@ -49,7 +72,8 @@ impl<'a> Collector<'a> {
                     self.series[subset][v].push(s);
                 }
             }
-            self.finals.push((subset, run, last));
+            self.finals.keys.push((subset, run));
+            self.finals.values.extend_from_slice(&self.last);
         }
     }
 }
@@ -57,6 +81,7 @@ impl<'a> Collector<'a> {
 impl Sink for Collector<'_> {
     fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
         self.state_names = header.state.to_vec();
+        self.finals.width = header.state.len();
         self.plotted_ix = self
             .plotted
             .iter()
@@ -72,13 +97,12 @@ impl Sink for Collector<'_> {
             self.current = Some((
                 meta.subset,
                 meta.run,
-                Vec::new(),
                 vec![Vec::new(); self.plotted_ix.len()],
             ));
         }
-        if let Some((_, _, last, series)) = &mut self.current {
-            last.clear();
-            last.extend(state.iter().map(Value::as_f64));
+        self.last.clear();
+        self.last.extend(state.iter().map(Value::as_f64));
+        if let Some((_, _, series)) = &mut self.current {
             for (v, &ix) in self.plotted_ix.iter().enumerate() {
                 let s = &mut series[v];
                 let x = state[ix].as_f64();

@@ -1,6 +1,7 @@
 //! `tokensim run`: runs an experiment into a temporary directory beside the output directory
 //! (records, `summary.json`, plots) and renames it into place only when everything worked.
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -13,7 +14,7 @@ use serde_json::{Map, Value as Json, json};
 use sim_core::{Hooks, Outcome, Sink};
 
 use crate::builtin::Analysis;
-use crate::collect::{Collector, stats};
+use crate::collect::{Collector, Finals, stats};
 use crate::config::{ExperimentFile, Format};
 use crate::plots;
 
@@ -147,6 +148,8 @@ fn run_into(
         b
     };
     let hooks = Progress(bar.clone());
+    // Without plots, no series are kept: memory is then the final states alone.
+    let kept = if req.plots { plotted } else { Vec::new() };
     let started = Instant::now();
     let (outcome, collector_parts) = match req.file.output.format {
         Format::Csv => {
@@ -154,11 +157,11 @@ fn run_into(
             let file =
                 File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
             let mut sink = sim_core::CsvSink::new(BufWriter::new(file));
-            let (outcome, parts) = collect_run(model, job, &mut sink, &hooks, plotted)?;
+            let (outcome, parts) = collect_run(model, job, &mut sink, &hooks, kept)?;
             sink.into_inner()?;
             (outcome, parts)
         }
-        Format::Parquet => parquet_run(model, job, dir, &hooks, plotted)?,
+        Format::Parquet => parquet_run(model, job, dir, &hooks, kept)?,
     };
     let elapsed = started.elapsed();
     bar.finish_and_clear();
@@ -166,14 +169,12 @@ fn run_into(
 
     // The summary.
     let mut per_subset = Vec::new();
-    let mut finals_by_subset: Vec<Vec<&Vec<f64>>> = vec![Vec::new(); subsets.len()];
-    for (s, r, v) in &finals {
-        let failed = outcome
-            .failures
-            .iter()
-            .any(|f| f.subset == *s && f.run == *r);
-        if !failed {
-            finals_by_subset[*s].push(v);
+    let failed_runs: BTreeSet<(usize, usize)> =
+        outcome.failures.iter().map(|f| (f.subset, f.run)).collect();
+    let mut finals_by_subset: Vec<Vec<&[f64]>> = vec![Vec::new(); subsets.len()];
+    for (s, r, v) in finals.iter() {
+        if !failed_runs.contains(&(s, r)) {
+            finals_by_subset[s].push(v);
         }
     }
     let pairs = sim_core::shard_pairs(subsets.len(), job.runs, job.shard.0, job.shard.1);
@@ -253,7 +254,7 @@ fn run_into(
 
 type Parts = (
     Vec<&'static str>,
-    Vec<(usize, usize, Vec<f64>)>,
+    Finals,
     Vec<Vec<Vec<Vec<f64>>>>,
     Vec<String>,
 );
@@ -308,15 +309,13 @@ pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Op
     let (outcome, (names, finals, _, _)) =
         collect_run(model, &job, &mut null, &sim_core::NoHooks, Vec::new()).ok()?;
     let k = names.iter().position(|n| *n == "saturation")?;
+    let failed_runs: BTreeSet<(usize, usize)> =
+        outcome.failures.iter().map(|f| (f.subset, f.run)).collect();
     let mut sums = vec![(0.0, 0usize); subsets.len()];
-    for (s, r, v) in &finals {
-        if !outcome
-            .failures
-            .iter()
-            .any(|f| f.subset == *s && f.run == *r)
-        {
-            sums[*s].0 += v[k];
-            sums[*s].1 += 1;
+    for (s, r, v) in finals.iter() {
+        if !failed_runs.contains(&(s, r)) {
+            sums[s].0 += v[k];
+            sums[s].1 += 1;
         }
     }
     let points = sums
