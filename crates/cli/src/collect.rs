@@ -1,7 +1,9 @@
 //! A sink in front of the records file that keeps what the summary and the plots need: each
 //! run's final state, and the plotted variables at the end of every timestep.
 
-use sim_core::{Header, RowMeta, Sink, SinkError, Value};
+use std::sync::Arc;
+
+use sim_core::{Header, RowEncoder, RowMeta, Sink, SinkError, Value};
 
 /// Most runs per subset whose time series are kept for the plots' bands.
 pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
@@ -78,19 +80,9 @@ impl<'a> Collector<'a> {
     }
 }
 
-impl Sink for Collector<'_> {
-    fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
-        self.state_names = header.state.to_vec();
-        self.finals.width = header.state.len();
-        self.plotted_ix = self
-            .plotted
-            .iter()
-            .filter_map(|p| header.state.iter().position(|s| s == p))
-            .collect();
-        self.inner.begin(header)
-    }
-
-    fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError> {
+impl Collector<'_> {
+    /// Keeps what the summary and the plots need of one record.
+    fn observe(&mut self, meta: &RowMeta, state: &[Value]) {
         let same = matches!(&self.current, Some((s, r, ..)) if *s == meta.subset && *r == meta.run);
         if !same {
             self.close_run();
@@ -114,7 +106,39 @@ impl Sink for Collector<'_> {
                 }
             }
         }
+    }
+}
+
+impl Sink for Collector<'_> {
+    fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
+        self.state_names = header.state.to_vec();
+        self.finals.width = header.state.len();
+        self.plotted_ix = self
+            .plotted
+            .iter()
+            .filter_map(|p| header.state.iter().position(|s| s == p))
+            .collect();
+        self.inner.begin(header)
+    }
+
+    fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError> {
+        self.observe(meta, state);
         self.inner.row(meta, state, params)
+    }
+
+    fn encoder(&self) -> Option<Arc<dyn RowEncoder>> {
+        self.inner.encoder()
+    }
+
+    fn encoded_row(
+        &mut self,
+        meta: &RowMeta,
+        state: &[Value],
+        params: &[Value],
+        bytes: &[u8],
+    ) -> Result<(), SinkError> {
+        self.observe(meta, state);
+        self.inner.encoded_row(meta, state, params, bytes)
     }
 
     fn finish(&mut self) -> Result<(), SinkError> {

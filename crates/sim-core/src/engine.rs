@@ -13,7 +13,7 @@ use crate::history::History;
 use crate::hooks::{Hooks, NoHooks};
 use crate::rng::{RngKind, SimRng};
 use crate::signals::Signals;
-use crate::sink::{Header, RowMeta, Sink};
+use crate::sink::{Header, RowEncoder, RowMeta, Sink};
 use crate::value::Value;
 use crate::vars::Vars;
 
@@ -144,6 +144,8 @@ struct RunOutput<S> {
     run: usize,
     states: Vec<S>,
     failure: Option<RunFailure>,
+    /// The records' bytes from the sink's encoder, and where each record ends.
+    encoded: Option<(Vec<u8>, Vec<usize>)>,
 }
 
 impl<'a, S, P, G> Experiment<'a, S, P, G>
@@ -337,6 +339,9 @@ where
                     .map_err(|e| EngineError::ThreadPool(e.to_string()))?,
             )
         };
+        // With a pool, the sink's formatting (if it has an encoder) runs on the workers.
+        let encoder = if pool.is_some() { sink.encoder() } else { None };
+        let encoder = encoder.as_deref();
         let rows_per_run = self.rows_per_run();
         let window = pool.as_ref().map_or(1, |p| {
             let threads = p.current_num_threads().max(1);
@@ -398,6 +403,7 @@ where
             Some(pool) => std::thread::scope(|scope| -> Result<(), EngineError> {
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RunOutput<S>>>(1);
                 let jobs = &jobs;
+                let params = &params;
                 scope.spawn(move || {
                     for (i, chunk) in jobs.chunks(window).enumerate() {
                         before_subsets(i * window, chunk);
@@ -406,7 +412,11 @@ where
                                 .par_iter()
                                 .map(|&(s, r)| {
                                     let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
-                                    self.execute(s, r, &mut rng)
+                                    let mut out = self.execute(s, r, &mut rng);
+                                    if let Some(e) = encoder {
+                                        out.encoded = Some(self.encode(&out, &params[s], e));
+                                    }
+                                    out
                                 })
                                 .collect()
                         });
@@ -506,7 +516,49 @@ where
             run,
             states,
             failure,
+            encoded: None,
         }
+    }
+
+    /// The `(timestep, substep)` of a run's `i`-th state, or `None` when
+    /// [`drop_substeps`](Self::drop_substeps) leaves it out.
+    fn position(&self, i: usize) -> Option<(usize, usize)> {
+        let n_blocks = self.model.blocks.len();
+        if i == 0 {
+            return Some((0, 0));
+        }
+        let (timestep, substep) = (1 + (i - 1) / n_blocks, 1 + (i - 1) % n_blocks);
+        (!self.drop_substeps || substep == n_blocks).then_some((timestep, substep))
+    }
+
+    /// One run's records through the sink's encoder (on the worker that computed it).
+    fn encode(
+        &self,
+        out: &RunOutput<S>,
+        params: &[Value],
+        encoder: &dyn RowEncoder,
+    ) -> (Vec<u8>, Vec<usize>) {
+        let param_bytes = encoder.encode_params(params);
+        let mut bytes = Vec::with_capacity(out.states.len() * 256);
+        let mut ends = Vec::with_capacity(out.states.len());
+        let mut scratch = Vec::with_capacity(S::NAMES.len());
+        for (i, state) in out.states.iter().enumerate() {
+            let Some((timestep, substep)) = self.position(i) else {
+                continue;
+            };
+            let meta = RowMeta {
+                simulation: self.simulation,
+                subset: out.subset,
+                run: out.run,
+                substep,
+                timestep,
+            };
+            scratch.clear();
+            state.write_values(&mut scratch);
+            encoder.encode_row(&meta, &scratch, &param_bytes, &mut bytes);
+            ends.push(bytes.len());
+        }
+        (bytes, ends)
     }
 
     /// Writes one run's records; returns how many.
@@ -517,17 +569,12 @@ where
         scratch: &mut Vec<Value>,
         sink: &mut dyn Sink,
     ) -> Result<u64, EngineError> {
-        let n_blocks = self.model.blocks.len();
         let mut rows = 0;
+        let mut start = 0;
         for (i, state) in out.states.iter().enumerate() {
-            let (timestep, substep) = if i == 0 {
-                (0, 0)
-            } else {
-                (1 + (i - 1) / n_blocks, 1 + (i - 1) % n_blocks)
-            };
-            if self.drop_substeps && i != 0 && substep != n_blocks {
+            let Some((timestep, substep)) = self.position(i) else {
                 continue;
-            }
+            };
             let meta = RowMeta {
                 simulation: self.simulation,
                 subset: out.subset,
@@ -537,9 +584,16 @@ where
             };
             scratch.clear();
             state.write_values(scratch);
-            sink.row(&meta, scratch, params)?;
+            match &out.encoded {
+                Some((bytes, ends)) => {
+                    let end = ends[rows];
+                    sink.encoded_row(&meta, scratch, params, &bytes[start..end])?;
+                    start = end;
+                }
+                None => sink.row(&meta, scratch, params)?,
+            }
             rows += 1;
         }
-        Ok(rows)
+        Ok(u64::try_from(rows).unwrap_or(u64::MAX))
     }
 }

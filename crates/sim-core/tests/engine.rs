@@ -551,6 +551,32 @@ fn csv_has_cadcads_columns_and_the_parameters() {
     );
 }
 
+#[test]
+fn csv_formatted_on_workers_is_the_sequential_csv() {
+    // With a pool the engine formats each run on its worker through the sink's encoder; the
+    // file must be byte for byte the one the sink writes alone, substeps kept or dropped.
+    let model = history_model();
+    let subsets = vec![P { k: 0.25, m: 3 }, P { k: 1e17, m: -2 }];
+    for drop in [false, true] {
+        let csv = |threads| {
+            let mut sink = CsvSink::new(Vec::new());
+            Experiment::new(&model, subsets.clone())
+                .runs(5)
+                .timesteps(4)
+                .drop_substeps(drop)
+                .threads(threads)
+                .run(&mut sink)
+                .unwrap();
+            String::from_utf8(sink.into_inner().unwrap()).unwrap()
+        };
+        let one = csv(1);
+        assert_eq!(one.lines().count(), 1 + 2 * 5 * if drop { 5 } else { 9 });
+        assert!(one.contains(",1e17,-2\n"), "{one}");
+        assert_eq!(csv(2), one);
+        assert_eq!(csv(3), one);
+    }
+}
+
 // ---- hooks ----
 
 #[derive(Default)]

@@ -15,6 +15,8 @@ pub use self::memory::MemorySink;
 #[cfg(feature = "parquet")]
 pub use self::parquet::ParquetSink;
 
+use std::sync::Arc;
+
 use crate::error::SinkError;
 use crate::value::Value;
 
@@ -56,6 +58,21 @@ impl Header {
     }
 }
 
+/// Formats records into a sink's bytes on the engine's worker threads.
+///
+/// A sink whose cost is formatting (CSV) hands one out through [`Sink::encoder`]; the engine
+/// then formats each run's records on the thread that computed the run, in parallel, and the
+/// sink only appends the bytes, in record order, in [`Sink::encoded_row`]. The bytes must be
+/// exactly what [`Sink::row`] would have written.
+pub trait RowEncoder: Send + Sync {
+    /// The bytes of a subset's parameter cells; computed once per run and passed to every
+    /// [`encode_row`](Self::encode_row) of the run.
+    fn encode_params(&self, params: &[Value]) -> Vec<u8>;
+
+    /// Appends one record's bytes to `out`.
+    fn encode_row(&self, meta: &RowMeta, state: &[Value], params: &[u8], out: &mut Vec<u8>);
+}
+
 /// A consumer of records.
 pub trait Sink {
     /// Called once before the first row.
@@ -72,6 +89,31 @@ pub trait Sink {
     ///
     /// Whatever the sink's output fails with; the engine then stops the experiment.
     fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError>;
+
+    /// A formatter the engine may run on its worker threads (default: none, and every record
+    /// comes through [`row`](Self::row)). Asked once, after [`begin`](Self::begin).
+    fn encoder(&self) -> Option<Arc<dyn RowEncoder>> {
+        None
+    }
+
+    /// One record, with the bytes this sink's [`encoder`](Self::encoder) made of it. Called
+    /// instead of [`row`](Self::row) when the engine used the encoder; a sink in front of
+    /// another (a filter, a collector) looks at the values and passes the bytes on. The
+    /// default ignores the bytes and calls [`row`](Self::row).
+    ///
+    /// # Errors
+    ///
+    /// Whatever the sink's output fails with; the engine then stops the experiment.
+    fn encoded_row(
+        &mut self,
+        meta: &RowMeta,
+        state: &[Value],
+        params: &[Value],
+        bytes: &[u8],
+    ) -> Result<(), SinkError> {
+        let _ = bytes;
+        self.row(meta, state, params)
+    }
 
     /// Called once after the last row: flush and close.
     ///
