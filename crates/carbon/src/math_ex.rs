@@ -2,7 +2,11 @@
 //! smallest factor that brings a 512-bit product back under `2²⁵⁶`.
 //!
 //! The contract computes the 512-bit product with `mulmod` tricks; here it is a `U512` from
-//! ruint. The results, and when they revert, are the same.
+//! ruint, but only when the product needs it: a product under `2¹²⁸` (with a divisor under
+//! `2¹²⁸`) divides in native `u128`, one under `2²⁵⁶` in `U256`, and only a larger one in
+//! `U512`. In trades of real orders the product nearly always fits in 256 bits, and 512-bit
+//! division was the largest single cost of a trade (PERFORMANCE.md has the before and after).
+//! The results, and when they revert, are the same.
 
 use ruint::aliases::{U256, U512};
 
@@ -21,6 +25,20 @@ fn narrow(x: U512, what: &'static str) -> Result<U256, CarbonError> {
     Ok(U256::from_limbs([l[0], l[1], l[2], l[3]]))
 }
 
+/// `floor(x·y / z)` and whether the division was exact, for `z ≠ 0`, in the narrowest
+/// integers that hold the product.
+fn mul_div_rem(x: U256, y: U256, z: U256, what: &'static str) -> Result<(U256, bool), CarbonError> {
+    if let Some(p) = x.checked_mul(y) {
+        if let (Ok(p), Ok(d)) = (u128::try_from(p), u128::try_from(z)) {
+            return Ok((U256::from(p / d), p % d == 0));
+        }
+        let (q, r) = p.div_rem(z);
+        return Ok((q, r.is_zero()));
+    }
+    let (q, r) = (wide(x) * wide(y)).div_rem(wide(z));
+    Ok((narrow(q, what)?, r.is_zero()))
+}
+
 /// `floor(x·y / z)` (`MathEx.mulDivF`).
 ///
 /// # Errors
@@ -29,7 +47,7 @@ pub fn mul_div_f(x: U256, y: U256, z: U256) -> Result<U256, CarbonError> {
     if z.is_zero() {
         return Err(CarbonError::DivisionByZero { what: "mulDivF" });
     }
-    narrow(wide(x) * wide(y) / wide(z), "mulDivF")
+    Ok(mul_div_rem(x, y, z, "mulDivF")?.0)
 }
 
 /// `ceil(x·y / z)` (`MathEx.mulDivC`).
@@ -40,9 +58,8 @@ pub fn mul_div_c(x: U256, y: U256, z: U256) -> Result<U256, CarbonError> {
     if z.is_zero() {
         return Err(CarbonError::DivisionByZero { what: "mulDivC" });
     }
-    let (q, r) = (wide(x) * wide(y)).div_rem(wide(z));
-    let q = narrow(q, "mulDivC")?;
-    if r.is_zero() {
+    let (q, exact) = mul_div_rem(x, y, z, "mulDivC")?;
+    if exact {
         Ok(q)
     } else {
         q.checked_add(U256::from(1u8))
@@ -89,6 +106,28 @@ mod tests {
             mul_div_f(U256::MAX, U256::MAX, u(1)),
             Err(CarbonError::Overflow { what: "mulDivF" })
         );
+    }
+
+    /// The 512-bit division every tier must agree with.
+    fn reference(x: U256, y: U256, z: U256) -> Option<(U256, bool)> {
+        let (q, r) = (wide(x) * wide(y)).div_rem(wide(z));
+        narrow(q, "reference").ok().map(|q| (q, r.is_zero()))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_tier_is_the_512_bit_division(
+            x in proptest::array::uniform4(proptest::prelude::any::<u64>()),
+            y in proptest::array::uniform4(proptest::prelude::any::<u64>()),
+            z in proptest::array::uniform4(proptest::prelude::any::<u64>()),
+            // Shift each operand right so that all three tiers (u128, U256, U512) come up.
+            sx in 0usize..256, sy in 0usize..256, sz in 0usize..256,
+        ) {
+            let x = U256::from_limbs(x) >> sx;
+            let y = U256::from_limbs(y) >> sy;
+            let z = (U256::from_limbs(z) >> sz).max(u(1));
+            proptest::prop_assert_eq!(mul_div_rem(x, y, z, "t").ok(), reference(x, y, z));
+        }
     }
 
     #[test]
