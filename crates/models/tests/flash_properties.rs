@@ -188,7 +188,14 @@ proptest! {
                 let bought = s.int_flash - int.flash;
                 prop_assert!((bought - st.flash_to_stake).abs() < Decimal::new(1, 18));
             }
-            Ok(int) => prop_assert_eq!(int, s.int()),
+            // Nothing staked: the pools are unchanged up to the arbitrage's 28-digit rounding
+            // (fl = 197904, al = 10880 gave 791615.9999999999999999999998 for 791616).
+            Ok(int) => {
+                let before = s.int();
+                let tol = Decimal::new(1, 20);
+                prop_assert!(((int.flash - before.flash) / before.flash).abs() < tol, "{int:?}");
+                prop_assert!(((int.alt - before.alt) / before.alt).abs() < tol, "{int:?}");
+            }
             // A stake of the whole internal FLASH reserve or more cannot be bought.
             Err(e) => prop_assert!(st.flash_to_stake >= s.int_flash, "{e}"),
         }
