@@ -137,6 +137,9 @@ impl Tool {
 /// The records' index: `(subset, run, timestep, substep)` per row, in order.
 type Index = Vec<[u32; 4]>;
 
+/// The index's columns, by name, in every tool's file.
+const INDEX: [&str; 4] = ["subset", "run", "timestep", "substep"];
+
 pub(crate) fn run(opts: &Options) -> Result<()> {
     let root = project_root();
     let work = root.join("target/compare");
@@ -318,7 +321,7 @@ fn python_run(
     let secs = report["seconds"]
         .as_f64()
         .with_context(|| format!("{} reported no time", tool.label()))?;
-    let index = read_index(&index_path, ["subset", "run", "timestep", "substep"])?;
+    let index = read_index(&index_path)?;
     ensure!(
         report["rows"].as_u64() == Some(index.len() as u64),
         "{}: its report and its index disagree on the row count",
@@ -349,15 +352,12 @@ fn tokensim_run(tokensim: &Path, work: &Path, tool: Tool, n: usize) -> Result<(f
         .with_context(|| format!("cannot start {}", tokensim.display()))?;
     let secs = start.elapsed().as_secs_f64();
     ensure!(status.success(), "{} failed ({status})", tool.label());
-    let index = read_index(
-        &out_dir.join("records.csv"),
-        ["subset", "run", "timestep", "substep"],
-    )?;
+    let index = read_index(&out_dir.join("records.csv"))?;
     Ok((secs, index))
 }
 
-/// The named columns of a CSV file of numbers (no quoting: neither tool quotes these).
-fn read_index(path: &Path, columns: [&str; 4]) -> Result<Index> {
+/// The [`INDEX`] columns of a CSV file of numbers (no quoting: neither tool quotes these).
+fn read_index(path: &Path) -> Result<Index> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut lines = text.lines();
@@ -367,7 +367,7 @@ fn read_index(path: &Path, columns: [&str; 4]) -> Result<Index> {
         .split(',')
         .collect();
     let mut at = [0; 4];
-    for (k, c) in columns.iter().enumerate() {
+    for (k, c) in INDEX.iter().enumerate() {
         at[k] = header
             .iter()
             .position(|h| h == c)
@@ -383,7 +383,7 @@ fn read_index(path: &Path, columns: [&str; 4]) -> Result<Index> {
                     .get(at[k])
                     .and_then(|c| c.parse().ok())
                     .with_context(|| {
-                        format!("{} row {}: bad `{}`", path.display(), i + 2, columns[k])
+                        format!("{} row {}: bad `{}`", path.display(), i + 2, INDEX[k])
                     })?;
             }
             Ok(row)

@@ -1,9 +1,10 @@
 //! A sink in front of the records file that keeps what the summary and the plots need: each
 //! run's final state, and the plotted variables at the end of every timestep.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use sim_core::{Header, RowEncoder, RowMeta, Sink, SinkError, Value};
+use sim_core::{Header, RowEncoder, RowMeta, RunFailure, Sink, SinkError, Value};
 
 /// Most runs per subset whose time series are kept for the plots' bands.
 pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
@@ -28,6 +29,17 @@ impl Finals {
             .iter()
             .zip(self.values.chunks(width))
             .map(|(&(s, r), v)| (s, r, v))
+    }
+
+    /// `(subset, final state)` of every run that did not fail, in record order.
+    pub(crate) fn completed<'a>(
+        &'a self,
+        failures: &[RunFailure],
+    ) -> impl Iterator<Item = (usize, &'a [f64])> {
+        let failed: BTreeSet<(usize, usize)> = failures.iter().map(|f| (f.subset, f.run)).collect();
+        self.iter()
+            .filter(move |(s, r, _)| !failed.contains(&(*s, *r)))
+            .map(|(s, _, v)| (s, v))
     }
 }
 

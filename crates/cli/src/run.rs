@@ -1,7 +1,6 @@
 //! `tokensim run`: runs an experiment into a temporary directory beside the output directory
 //! (records, `summary.json`, plots) and renames it into place only when everything worked.
 
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -169,13 +168,9 @@ fn run_into(
 
     // The summary.
     let mut per_subset = Vec::new();
-    let failed_runs: BTreeSet<(usize, usize)> =
-        outcome.failures.iter().map(|f| (f.subset, f.run)).collect();
     let mut finals_by_subset: Vec<Vec<&[f64]>> = vec![Vec::new(); subsets.len()];
-    for (s, r, v) in finals.iter() {
-        if !failed_runs.contains(&(s, r)) {
-            finals_by_subset[s].push(v);
-        }
+    for (s, v) in finals.completed(&outcome.failures) {
+        finals_by_subset[s].push(v);
     }
     let pairs = sim_core::shard_pairs(subsets.len(), job.runs, job.shard.0, job.shard.1);
     for (i, params) in subsets.iter().enumerate() {
@@ -309,14 +304,10 @@ pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Op
     let (outcome, (names, finals, _, _)) =
         collect_run(model, &job, &mut null, &sim_core::NoHooks, Vec::new()).ok()?;
     let k = names.iter().position(|n| *n == "saturation")?;
-    let failed_runs: BTreeSet<(usize, usize)> =
-        outcome.failures.iter().map(|f| (f.subset, f.run)).collect();
     let mut sums = vec![(0.0, 0usize); subsets.len()];
-    for (s, r, v) in finals.iter() {
-        if !failed_runs.contains(&(s, r)) {
-            sums[s].0 += v[k];
-            sums[s].1 += 1;
-        }
+    for (s, v) in finals.completed(&outcome.failures) {
+        sums[s].0 += v[k];
+        sums[s].1 += 1;
     }
     let points = sums
         .iter()

@@ -531,6 +531,21 @@ where
         (!self.drop_substeps || substep == n_blocks).then_some((timestep, substep))
     }
 
+    /// A run's records: each kept state with its index, in record order.
+    fn records<'o>(&'o self, out: &'o RunOutput<S>) -> impl Iterator<Item = (RowMeta, &'o S)> {
+        out.states.iter().enumerate().filter_map(move |(i, state)| {
+            let (timestep, substep) = self.position(i)?;
+            let meta = RowMeta {
+                simulation: self.simulation,
+                subset: out.subset,
+                run: out.run,
+                substep,
+                timestep,
+            };
+            Some((meta, state))
+        })
+    }
+
     /// One run's records through the sink's encoder (on the worker that computed it).
     fn encode(
         &self,
@@ -542,17 +557,7 @@ where
         let mut bytes = Vec::with_capacity(out.states.len() * 256);
         let mut ends = Vec::with_capacity(out.states.len());
         let mut scratch = Vec::with_capacity(S::NAMES.len());
-        for (i, state) in out.states.iter().enumerate() {
-            let Some((timestep, substep)) = self.position(i) else {
-                continue;
-            };
-            let meta = RowMeta {
-                simulation: self.simulation,
-                subset: out.subset,
-                run: out.run,
-                substep,
-                timestep,
-            };
+        for (meta, state) in self.records(out) {
             scratch.clear();
             state.write_values(&mut scratch);
             encoder.encode_row(&meta, &scratch, &param_bytes, &mut bytes);
@@ -571,17 +576,7 @@ where
     ) -> Result<u64, EngineError> {
         let mut rows = 0;
         let mut start = 0;
-        for (i, state) in out.states.iter().enumerate() {
-            let Some((timestep, substep)) = self.position(i) else {
-                continue;
-            };
-            let meta = RowMeta {
-                simulation: self.simulation,
-                subset: out.subset,
-                run: out.run,
-                substep,
-                timestep,
-            };
+        for (meta, state) in self.records(out) {
             scratch.clear();
             state.write_values(scratch);
             match &out.encoded {

@@ -11,7 +11,7 @@
 //! - floats go through `zmij` (the shortest round-trip digits, about twice as fast as `ryu`
 //!   here), with `ryu`'s exponent style (`1e16`, not `1e+16`) so the text is unchanged;
 //! - the parameter cells are the same for every record of a subset, so they are formatted
-//!   once per subset, and the `simulation,subset,run,` prefix once per run;
+//!   once per subset;
 //! - rows collect in a 256 KiB buffer that goes to the writer in one call;
 //! - with a thread pool, the engine formats each run on the worker that computed it (the
 //!   sink's [`RowEncoder`]), and the sink only appends the bytes in record order.
@@ -32,19 +32,16 @@ const BUFFER: usize = 1 << 18;
 pub struct CsvSink<W: Write> {
     out: W,
     buf: Vec<u8>,
-    params: bool,
+    /// The one formatter of records, used here and on the engine's workers.
+    encoder: CsvEncoder,
     /// The parameter values last formatted, and their cells (each preceded by a comma).
     param_cache: (Vec<Value>, Vec<u8>),
-    /// The `(simulation, subset, run)` of the last prefix, and the prefix `s,s,r,`.
-    prefix_cache: Option<((usize, usize, usize), Vec<u8>)>,
-    float: zmij::Buffer,
-    int: itoa::Buffer,
 }
 
 impl<W: Write> std::fmt::Debug for CsvSink<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CsvSink")
-            .field("params", &self.params)
+            .field("params", &self.encoder.params)
             .field("buffered", &self.buf.len())
             .finish_non_exhaustive()
     }
@@ -56,18 +53,16 @@ impl<W: Write> CsvSink<W> {
         Self {
             out,
             buf: Vec::with_capacity(BUFFER + 4096),
-            params: true,
+            encoder: CsvEncoder { params: true },
             param_cache: (Vec::new(), Vec::new()),
-            prefix_cache: None,
-            float: zmij::Buffer::new(),
-            int: itoa::Buffer::new(),
         }
     }
 
     /// Whether to write the parameter columns (default: yes).
     #[must_use]
     pub fn with_params(mut self, params: bool) -> Self {
-        self.params = params;
+        self.encoder.params = params;
+        self.param_cache = (Vec::new(), Vec::new());
         self
     }
 
@@ -171,7 +166,11 @@ fn push_f64(buf: &mut Vec<u8>, x: f64, float: &mut zmij::Buffer) {
 
 impl<W: Write> Sink for CsvSink<W> {
     fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
-        let params = if self.params { header.params } else { &[] };
+        let params = if self.encoder.params {
+            header.params
+        } else {
+            &[]
+        };
         let names = super::INDEX_COLUMNS
             .iter()
             .chain(header.state)
@@ -187,40 +186,12 @@ impl<W: Write> Sink for CsvSink<W> {
     }
 
     fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError> {
-        let key = (meta.simulation, meta.subset, meta.run);
-        match &self.prefix_cache {
-            Some((k, prefix)) if *k == key => self.buf.extend_from_slice(prefix),
-            _ => {
-                let mut prefix = Vec::with_capacity(24);
-                for i in [meta.simulation, meta.subset, meta.run] {
-                    prefix.extend_from_slice(self.int.format(i).as_bytes());
-                    prefix.push(b',');
-                }
-                self.buf.extend_from_slice(&prefix);
-                self.prefix_cache = Some((key, prefix));
-            }
+        // A subset's parameter cells are formatted once, not once per record.
+        if self.param_cache.0 != params {
+            self.param_cache = (params.to_vec(), self.encoder.encode_params(params));
         }
-        self.buf
-            .extend_from_slice(self.int.format(meta.substep).as_bytes());
-        self.buf.push(b',');
-        self.buf
-            .extend_from_slice(self.int.format(meta.timestep).as_bytes());
-        for v in state {
-            self.buf.push(b',');
-            push_value(&mut self.buf, v, &mut self.float, &mut self.int);
-        }
-        if self.params {
-            if self.param_cache.0 != params {
-                let mut cells = Vec::new();
-                for v in params {
-                    cells.push(b',');
-                    push_value(&mut cells, v, &mut self.float, &mut self.int);
-                }
-                self.param_cache = (params.to_vec(), cells);
-            }
-            self.buf.extend_from_slice(&self.param_cache.1);
-        }
-        self.buf.push(b'\n');
+        self.encoder
+            .encode_row(meta, state, &self.param_cache.1, &mut self.buf);
         if self.buf.len() >= BUFFER {
             self.flush_buffer()?;
         }
@@ -228,9 +199,7 @@ impl<W: Write> Sink for CsvSink<W> {
     }
 
     fn encoder(&self) -> Option<Arc<dyn RowEncoder>> {
-        Some(Arc::new(CsvEncoder {
-            params: self.params,
-        }))
+        Some(Arc::new(self.encoder))
     }
 
     fn encoded_row(
