@@ -472,29 +472,10 @@ where
                     history: History::new(&states[..completed], n_blocks),
                     state,
                 };
-                let mut input = G::default();
-                for (i, (name, policy)) in block.policies.iter().enumerate() {
-                    match policy(params, &ctx, rng) {
-                        // The first policy's signals are the input so far: nothing to reduce.
-                        Ok(signal) if i == 0 => input = signal,
-                        Ok(signal) => {
-                            if let Err(key) = input.combine(signal, block.op) {
-                                failure = Some(fail(RunError::Reduction { key }));
-                                break 'run;
-                            }
-                        }
-                        Err(source) => {
-                            failure = Some(fail(RunError::Policy { name, source }));
-                            break 'run;
-                        }
-                    }
-                }
                 let mut next = state.clone();
-                for (name, update) in &block.updates {
-                    if let Err(source) = update(params, &ctx, &input, &mut next) {
-                        failure = Some(fail(RunError::Update { name, source }));
-                        break 'run;
-                    }
+                if let Err(error) = block.step(params, &ctx, rng, &mut next) {
+                    failure = Some(fail(error));
+                    break 'run;
                 }
                 if self.check_finite {
                     scratch.clear();

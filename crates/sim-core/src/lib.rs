@@ -33,7 +33,10 @@
 //! ## What is different from cadCAD
 //!
 //! - State and parameters are structs ([`vars!`]), signals a struct of `Option`s
-//!   ([`signals!`]); policies and SUFs are plain functions.
+//!   ([`signals!`]); policies and SUFs are plain functions or closures.
+//! - A [`Block`] keeps each function's own type, so its policies and updates are called
+//!   directly and inline into one [`Psub::step`]; the engine makes one dynamic call per
+//!   substep. A block can also be written as one function, by implementing [`Psub`].
 //! - Randomness is explicit: each policy gets its run's [`SimRng`], a stream derived from the
 //!   experiment seed and `(subset, run)` only (ChaCha8 by default, numpy's legacy MT19937 as an
 //!   option). The records are bit-identical on 1 or N threads.
@@ -94,7 +97,7 @@ mod sweep;
 mod value;
 mod vars;
 
-pub use block::{Block, Ctx, Model, Policy, Update};
+pub use block::{Block, Ctx, Model, Named, Policies, Policy, Psub, Update, Updates};
 pub use engine::{Experiment, Outcome, RunError, RunFailure, shard_pairs};
 pub use error::{BoxError, EngineError, SinkError};
 pub use history::History;

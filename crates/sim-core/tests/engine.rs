@@ -8,7 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sim_core::{
     Block, BoxError, CsvSink, Ctx, EngineError, Experiment, Hooks, MemorySink, Model, NoParams,
-    NullSink, RngKind, RunError, SimRng, Sweep, SweepRule, Value, VarError, Vars, need,
+    NullSink, Policies, Psub, RngKind, RunError, SimRng, Sweep, SweepRule, Value, VarError, Vars,
+    need,
 };
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -188,7 +189,7 @@ fn silent(_: &P, _: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
     Ok(G::default())
 }
 
-fn reduced(block: Block<S, P, G>) -> f64 {
+fn reduced<Ps: Policies<S, P, G> + 'static>(block: Block<S, P, G, Ps>) -> f64 {
     let model = Model::new(S::default()).block(block.update("x", add_dx));
     let mut rec = MemorySink::new();
     Experiment::new(&model, vec![P::default()])
@@ -248,6 +249,116 @@ fn a_missing_signal_is_named() {
         out.failures[0].error.to_string(),
         "state update `x` failed: no policy emitted the signal `dx`"
     );
+}
+
+// ---- blocks ----
+
+#[test]
+fn a_block_names_its_functions_in_order() {
+    fn set_y(_: &P, c: &Ctx<'_, S>, _: &G, n: &mut S) -> R<()> {
+        n.y = c.state.x;
+        Ok(())
+    }
+    let model = Model::new(S::default()).block(
+        Block::new()
+            .policy("a", three)
+            .policy("c", five)
+            .update("x", add_dx)
+            .update("y", set_y),
+    );
+    let block = &model.blocks()[0];
+    assert_eq!(block.policy_names(), ["a", "c"]);
+    assert_eq!(block.update_names(), ["x", "y"]);
+}
+
+#[test]
+fn closures_are_policies_and_updates() {
+    let step = 2.5;
+    let scale = 10.0;
+    let model = Model::new(S::default()).block(
+        Block::new()
+            .policy("step", move |_: &P, _: &Ctx<'_, S>, _: &mut SimRng| {
+                emit(step)
+            })
+            .update("x", add_dx)
+            .update("y", move |_: &P, c: &Ctx<'_, S>, _: &G, n: &mut S| {
+                n.y = c.state.x * scale;
+                Ok(())
+            }),
+    );
+    let mut rec = MemorySink::new();
+    Experiment::new(&model, vec![P::default()])
+        .timesteps(3)
+        .run(&mut rec)
+        .unwrap();
+    assert_eq!(rec.f64_column("x").unwrap(), vec![0.0, 2.5, 5.0, 7.5]);
+    // y reads the state before the block: 10·x of the previous row.
+    assert_eq!(rec.f64_column("y").unwrap(), vec![0.0, 0.0, 25.0, 50.0]);
+}
+
+/// A whole block written as one function: `x += k`, `y = x` (before the block), and a failure
+/// when `x` reaches `m`.
+struct Fused;
+
+impl Psub<S, P, G> for Fused {
+    fn policy_names(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+    fn update_names(&self) -> Vec<&'static str> {
+        vec!["x", "y"]
+    }
+    fn step(&self, p: &P, c: &Ctx<'_, S>, _: &mut SimRng, n: &mut S) -> Result<(), RunError> {
+        #[allow(clippy::cast_precision_loss)]
+        if c.state.x >= p.m as f64 {
+            return Err(RunError::Update {
+                name: "x",
+                source: "x reached m".into(),
+            });
+        }
+        n.x = c.state.x + p.k;
+        n.y = c.state.x;
+        Ok(())
+    }
+}
+
+#[test]
+fn a_fused_block_runs_like_the_block_it_replaces() {
+    fn add_k(p: &P, c: &Ctx<'_, S>, _: &G, n: &mut S) -> R<()> {
+        #[allow(clippy::cast_precision_loss)]
+        if c.state.x >= p.m as f64 {
+            return Err("x reached m".into());
+        }
+        n.x = c.state.x + p.k;
+        Ok(())
+    }
+    fn copy_x(_: &P, c: &Ctx<'_, S>, _: &G, n: &mut S) -> R<()> {
+        n.y = c.state.x;
+        Ok(())
+    }
+    let fused = Model::new(S::default()).block(Fused);
+    let built = Model::new(S::default()).block(Block::new().update("x", add_k).update("y", copy_x));
+    let params = vec![P { k: 1.5, m: 4 }];
+    let run = |model: &Model<S, P, G>| {
+        let mut rec = MemorySink::new();
+        let out = Experiment::new(model, params.clone())
+            .timesteps(5)
+            .run(&mut rec)
+            .unwrap();
+        (rec, out)
+    };
+    let (a, out_a) = run(&fused);
+    let (b, out_b) = run(&built);
+    // x: 0, 1.5, 3, 4.5, then the fourth step refuses (4.5 ≥ 4).
+    assert_eq!(a.f64_column("x").unwrap(), vec![0.0, 1.5, 3.0, 4.5]);
+    assert_eq!(a.f64_column("x"), b.f64_column("x"));
+    assert_eq!(a.f64_column("y"), b.f64_column("y"));
+    for out in [out_a, out_b] {
+        let f = &out.failures[0];
+        assert_eq!(
+            f.to_string(),
+            "subset 0 run 1 failed at timestep 4 substep 1: state update `x` failed: x reached m"
+        );
+    }
 }
 
 // ---- parallel updates ----
