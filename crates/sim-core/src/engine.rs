@@ -461,7 +461,15 @@ where
                     substep,
                     error,
                 };
-                let Some(state) = states.last() else {
+                // The next state starts as a copy of this one, in its own slot of `states`:
+                // the block writes it where it stays (no copy after, and no store-forwarding
+                // stall from reading back fields the block has just written).
+                let Some(last) = states.last().cloned() else {
+                    break 'run;
+                };
+                states.push(last);
+                let (done, next) = states.split_at_mut(completed + k);
+                let (Some(state), Some(next)) = (done.last(), next.first_mut()) else {
                     break 'run;
                 };
                 let ctx = Ctx {
@@ -469,26 +477,26 @@ where
                     timestep,
                     run,
                     subset,
-                    history: History::new(&states[..completed], n_blocks),
+                    history: History::new(&done[..completed], n_blocks),
                     state,
                 };
-                let mut next = state.clone();
-                if let Err(error) = block.step(params, &ctx, rng, &mut next) {
-                    failure = Some(fail(error));
-                    break 'run;
-                }
-                if self.check_finite {
+                let mut error = block.step(params, &ctx, rng, next).err();
+                if error.is_none() && self.check_finite {
                     scratch.clear();
                     next.write_values(&mut scratch);
                     if let Some((i, v)) = scratch.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-                        failure = Some(fail(RunError::NonFinite {
+                        error = Some(RunError::NonFinite {
                             variable: S::NAMES[i],
                             value: v.as_f64(),
-                        }));
-                        break 'run;
+                        });
                     }
                 }
-                states.push(next);
+                if let Some(error) = error {
+                    // The failed substep's state is not a record.
+                    states.pop();
+                    failure = Some(fail(error));
+                    break 'run;
+                }
             }
         }
         self.hooks.after_run(subset, run, failure.is_none());
@@ -501,29 +509,30 @@ where
         }
     }
 
-    /// The `(timestep, substep)` of a run's `i`-th state, or `None` when
-    /// [`drop_substeps`](Self::drop_substeps) leaves it out.
-    fn position(&self, i: usize) -> Option<(usize, usize)> {
-        let n_blocks = self.model.blocks.len();
-        if i == 0 {
-            return Some((0, 0));
-        }
-        let (timestep, substep) = (1 + (i - 1) / n_blocks, 1 + (i - 1) % n_blocks);
-        (!self.drop_substeps || substep == n_blocks).then_some((timestep, substep))
-    }
-
     /// A run's records: each kept state with its index, in record order.
     fn records<'o>(&'o self, out: &'o RunOutput<S>) -> impl Iterator<Item = (RowMeta, &'o S)> {
-        out.states.iter().enumerate().filter_map(move |(i, state)| {
-            let (timestep, substep) = self.position(i)?;
-            let meta = RowMeta {
-                simulation: self.simulation,
-                subset: out.subset,
-                run: out.run,
-                substep,
-                timestep,
+        let n_blocks = self.model.blocks.len();
+        // The `(timestep, substep)` of the next state: genesis is (0, 0), then (1, 1) ….
+        let mut next = (0, 0);
+        out.states.iter().filter_map(move |state| {
+            let (timestep, substep) = next;
+            next = if timestep == 0 || substep == n_blocks {
+                (timestep + 1, 1)
+            } else {
+                (timestep, substep + 1)
             };
-            Some((meta, state))
+            // With `drop_substeps`, only the genesis row and each timestep's last substep.
+            let kept = !self.drop_substeps || timestep == 0 || substep == n_blocks;
+            kept.then_some((
+                RowMeta {
+                    simulation: self.simulation,
+                    subset: out.subset,
+                    run: out.run,
+                    substep,
+                    timestep,
+                },
+                state,
+            ))
         })
     }
 
