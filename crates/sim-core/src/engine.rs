@@ -464,10 +464,10 @@ where
                 // The next state starts as a copy of this one, in its own slot of `states`:
                 // the block writes it where it stays (no copy after, and no store-forwarding
                 // stall from reading back fields the block has just written).
-                let Some(last) = states.last().cloned() else {
+                let Some(last) = states.len().checked_sub(1) else {
                     break 'run;
                 };
-                states.push(last);
+                states.extend_from_within(last..);
                 let (done, next) = states.split_at_mut(completed + k);
                 let (Some(state), Some(next)) = (done.last(), next.first_mut()) else {
                     break 'run;
