@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use sim_core::{Header, RowEncoder, RowMeta, RunFailure, Sink, SinkError, Value};
+use sim_core::{EncodedRun, Header, RowEncoder, RowMeta, RunFailure, Sink, SinkError, Value};
 
 /// Most runs per subset whose time series are kept for the plots' bands.
 pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
@@ -55,6 +55,8 @@ pub(crate) struct Collector<'a> {
     /// `series[subset][variable][run]` = the value at the end of each timestep.
     pub(crate) series: Vec<Vec<Vec<Vec<f64>>>>,
     current: Option<Current>,
+    /// Reused for the values of encoded runs.
+    scratch: Vec<Value>,
 }
 
 impl<'a> Collector<'a> {
@@ -68,6 +70,7 @@ impl<'a> Collector<'a> {
             last: Vec::new(),
             series: Vec::new(),
             current: None,
+            scratch: Vec::new(),
         }
     }
 
@@ -142,15 +145,22 @@ impl Sink for Collector<'_> {
         self.inner.encoder()
     }
 
-    fn encoded_row(
-        &mut self,
-        meta: &RowMeta,
-        state: &[Value],
-        params: &[Value],
-        bytes: &[u8],
-    ) -> Result<(), SinkError> {
-        self.observe(meta, state);
-        self.inner.encoded_row(meta, state, params, bytes)
+    fn encoded_run(&mut self, run: &EncodedRun<'_>) -> Result<(), SinkError> {
+        // Without plotted series, the summary needs the run's final state only.
+        let first = if self.plotted_ix.is_empty() {
+            run.len().saturating_sub(1)
+        } else {
+            0
+        };
+        let mut values = std::mem::take(&mut self.scratch);
+        for i in first..run.len() {
+            if let Some(meta) = run.meta(i) {
+                run.values(i, &mut values);
+                self.observe(&meta, &values);
+            }
+        }
+        self.scratch = values;
+        self.inner.encoded_run(run)
     }
 
     fn finish(&mut self) -> Result<(), SinkError> {

@@ -173,6 +173,16 @@ fn records_do_not_depend_on_threads_and_shards_partition_them() {
         std::fs::read(one.join("records.csv")).unwrap(),
         std::fs::read(two.join("records.csv")).unwrap()
     );
+    // The summary too: on 2 threads the collector reads only each run's final record.
+    let subsets = |dir: &std::path::Path| -> serde_json::Value {
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).unwrap())
+                .unwrap();
+        s["subsets"].clone()
+    };
+    let summary = subsets(&one);
+    assert_eq!(summary.as_array().map(Vec::len), Some(9));
+    assert_eq!(subsets(&two), summary);
     // Three shards: their rows together are the full run's rows.
     let full = records(&one);
     let mut joined = Vec::new();

@@ -13,7 +13,7 @@ use crate::history::History;
 use crate::hooks::{Hooks, NoHooks};
 use crate::rng::{RngKind, SimRng};
 use crate::signals::Signals;
-use crate::sink::{Header, RowEncoder, RowMeta, Sink};
+use crate::sink::{EncodedRun, Header, RowEncoder, RowMeta, Sink};
 use crate::value::Value;
 use crate::vars::Vars;
 
@@ -144,8 +144,17 @@ struct RunOutput<S> {
     run: usize,
     states: Vec<S>,
     failure: Option<RunFailure>,
-    /// The records' bytes from the sink's encoder, and where each record ends.
-    encoded: Option<(Vec<u8>, Vec<usize>)>,
+    /// The records as the sink's encoder formatted them on the worker.
+    encoded: Option<Encoded>,
+}
+
+/// One run's records, formatted: record `i` is `bytes[ends[i - 1]..ends[i]]`, with index
+/// `metas[i]`, of the run's state number `states[i]`.
+struct Encoded {
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    metas: Vec<RowMeta>,
+    states: Vec<usize>,
 }
 
 impl<'a, S, P, G> Experiment<'a, S, P, G>
@@ -509,12 +518,16 @@ where
         }
     }
 
-    /// A run's records: each kept state with its index, in record order.
-    fn records<'o>(&'o self, out: &'o RunOutput<S>) -> impl Iterator<Item = (RowMeta, &'o S)> {
+    /// A run's records: each kept state's position in the run, its index and the state, in
+    /// record order.
+    fn records<'o>(
+        &'o self,
+        out: &'o RunOutput<S>,
+    ) -> impl Iterator<Item = (usize, RowMeta, &'o S)> {
         let n_blocks = self.model.blocks.len();
         // The `(timestep, substep)` of the next state: genesis is (0, 0), then (1, 1) ….
         let mut next = (0, 0);
-        out.states.iter().filter_map(move |state| {
+        out.states.iter().enumerate().filter_map(move |(i, state)| {
             let (timestep, substep) = next;
             next = if timestep == 0 || substep == n_blocks {
                 (timestep + 1, 1)
@@ -524,6 +537,7 @@ where
             // With `drop_substeps`, only the genesis row and each timestep's last substep.
             let kept = !self.drop_substeps || timestep == 0 || substep == n_blocks;
             kept.then_some((
+                i,
                 RowMeta {
                     simulation: self.simulation,
                     subset: out.subset,
@@ -537,23 +551,25 @@ where
     }
 
     /// One run's records through the sink's encoder (on the worker that computed it).
-    fn encode(
-        &self,
-        out: &RunOutput<S>,
-        params: &[Value],
-        encoder: &dyn RowEncoder,
-    ) -> (Vec<u8>, Vec<usize>) {
+    fn encode(&self, out: &RunOutput<S>, params: &[Value], encoder: &dyn RowEncoder) -> Encoded {
         let param_bytes = encoder.encode_params(params);
-        let mut bytes = Vec::with_capacity(out.states.len() * 256);
-        let mut ends = Vec::with_capacity(out.states.len());
+        let n = out.states.len();
+        let mut enc = Encoded {
+            bytes: Vec::with_capacity(n * 256),
+            ends: Vec::with_capacity(n),
+            metas: Vec::with_capacity(n),
+            states: Vec::with_capacity(n),
+        };
         let mut scratch = Vec::with_capacity(S::NAMES.len());
-        for (meta, state) in self.records(out) {
+        for (i, meta, state) in self.records(out) {
             scratch.clear();
             state.write_values(&mut scratch);
-            encoder.encode_row(&meta, &scratch, &param_bytes, &mut bytes);
-            ends.push(bytes.len());
+            encoder.encode_row(&meta, &scratch, &param_bytes, &mut enc.bytes);
+            enc.ends.push(enc.bytes.len());
+            enc.metas.push(meta);
+            enc.states.push(i);
         }
-        (bytes, ends)
+        enc
     }
 
     /// Writes one run's records; returns how many.
@@ -564,21 +580,26 @@ where
         scratch: &mut Vec<Value>,
         sink: &mut dyn Sink,
     ) -> Result<u64, EngineError> {
-        let mut rows = 0;
-        let mut start = 0;
-        for (meta, state) in self.records(out) {
-            scratch.clear();
-            state.write_values(scratch);
-            match &out.encoded {
-                Some((bytes, ends)) => {
-                    let end = ends[rows];
-                    sink.encoded_row(&meta, scratch, params, &bytes[start..end])?;
-                    start = end;
+        let rows = if let Some(enc) = &out.encoded {
+            let values = |i: usize, v: &mut Vec<Value>| {
+                if let Some(state) = enc.states.get(i).and_then(|&k| out.states.get(k)) {
+                    state.write_values(v);
                 }
-                None => sink.row(&meta, scratch, params)?,
+            };
+            sink.encoded_run(&EncodedRun::new(
+                &enc.metas, &enc.ends, &enc.bytes, params, &values,
+            ))?;
+            enc.metas.len()
+        } else {
+            let mut rows = 0;
+            for (_, meta, state) in self.records(out) {
+                scratch.clear();
+                state.write_values(scratch);
+                sink.row(&meta, scratch, params)?;
+                rows += 1;
             }
-            rows += 1;
-        }
+            rows
+        };
         Ok(u64::try_from(rows).unwrap_or(u64::MAX))
     }
 }

@@ -104,7 +104,7 @@ pub use history::History;
 pub use hooks::{Hooks, NoHooks};
 pub use rng::{RngKind, SimRng};
 pub use signals::{MissingSignal, NoSignals, PolicyOp, SignalValue, Signals, need};
-pub use sink::{CsvSink, Header, MemorySink, NullSink, RowEncoder, RowMeta, Sink};
+pub use sink::{CsvSink, EncodedRun, Header, MemorySink, NullSink, RowEncoder, RowMeta, Sink};
 pub use sweep::{Sweep, SweepRule};
 pub use value::{Scalar, Value};
 pub use vars::{NoParams, VarError, Vars};

@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use sim_core::{
     Block, BoxError, CsvSink, Ctx, EngineError, Experiment, Hooks, MemorySink, Model, NoParams,
-    NullSink, Policies, Psub, RngKind, RunError, SimRng, Sweep, SweepRule, Value, VarError, Vars,
-    need,
+    NullSink, Policies, Psub, RngKind, RunError, SimRng, Sink, Sweep, SweepRule, Value, VarError,
+    Vars, need,
 };
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -686,6 +686,140 @@ fn csv_formatted_on_workers_is_the_sequential_csv() {
         assert_eq!(csv(2), one);
         assert_eq!(csv(3), one);
     }
+}
+
+/// Hands out the CSV encoder and keeps what arrives: rows through `row`, runs through
+/// `encoded_run`, checking each run's accessors against one another.
+struct EncodedRuns {
+    csv: CsvSink<Vec<u8>>,
+    /// The bytes of every run, in order.
+    bytes: Vec<u8>,
+    /// Each run's last record and its values.
+    finals: Vec<(sim_core::RowMeta, Vec<Value>)>,
+    rows_through_row: usize,
+}
+
+impl Sink for EncodedRuns {
+    fn begin(&mut self, header: &sim_core::Header) -> Result<(), sim_core::SinkError> {
+        self.csv.begin(header)
+    }
+    fn row(
+        &mut self,
+        _: &sim_core::RowMeta,
+        _: &[Value],
+        _: &[Value],
+    ) -> Result<(), sim_core::SinkError> {
+        self.rows_through_row += 1;
+        Ok(())
+    }
+    fn encoder(&self) -> Option<std::sync::Arc<dyn sim_core::RowEncoder>> {
+        self.csv.encoder()
+    }
+    fn encoded_run(&mut self, run: &sim_core::EncodedRun<'_>) -> Result<(), sim_core::SinkError> {
+        let n = run.len();
+        assert!(!run.is_empty());
+        let joined: Vec<u8> = (0..n)
+            .flat_map(|i| run.record_bytes(i).unwrap().to_vec())
+            .collect();
+        assert_eq!(joined, run.bytes());
+        assert!(run.meta(n).is_none() && run.record_bytes(n).is_none());
+        let mut values = vec![Value::F64(1.0)];
+        run.values(n, &mut values);
+        assert!(values.is_empty(), "past the end leaves the values empty");
+        run.values(n - 1, &mut values);
+        // Each record's bytes begin with its index, as the CSV does.
+        let meta = run.meta(n - 1).unwrap();
+        let line = String::from_utf8(run.record_bytes(n - 1).unwrap().to_vec()).unwrap();
+        assert!(line.starts_with(&format!(
+            "0,{},{},{},{},",
+            meta.subset, meta.run, meta.substep, meta.timestep
+        )));
+        assert_eq!(run.params(), &[Value::F64(0.25), Value::I64(3)]);
+        self.bytes.extend_from_slice(run.bytes());
+        self.finals.push((meta, values));
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<(), sim_core::SinkError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn encoded_runs_carry_bytes_indices_and_values() {
+    let model = history_model();
+    let mut sink = EncodedRuns {
+        csv: CsvSink::new(Vec::new()),
+        bytes: Vec::new(),
+        finals: Vec::new(),
+        rows_through_row: 0,
+    };
+    Experiment::new(&model, vec![P { k: 0.25, m: 3 }])
+        .runs(4)
+        .timesteps(3)
+        .threads(2)
+        .run(&mut sink)
+        .unwrap();
+    assert_eq!(sink.rows_through_row, 0);
+    let mut alone = CsvSink::new(Vec::new());
+    Experiment::new(&model, vec![P { k: 0.25, m: 3 }])
+        .runs(4)
+        .timesteps(3)
+        .threads(1)
+        .run(&mut alone)
+        .unwrap();
+    let text = String::from_utf8(alone.into_inner().unwrap()).unwrap();
+    let (_, records) = text.split_once('\n').unwrap();
+    assert_eq!(String::from_utf8(sink.bytes).unwrap(), records);
+    // history_model: x counts substeps (6 at timestep 3); y = 1000·len(sH) + sH[-2][-1].x.
+    assert_eq!(sink.finals.len(), 4);
+    for (run, (meta, values)) in (1..).zip(&sink.finals) {
+        assert_eq!((meta.run, meta.timestep, meta.substep), (run, 3, 2));
+        assert_eq!(values, &[Value::F64(6.0), Value::F64(3002.0)]);
+    }
+}
+
+#[test]
+fn a_sink_that_does_not_read_encoded_runs_gets_rows() {
+    // A sink that hands out an encoder but keeps `encoded_run`'s default receives every
+    // record through `row`, the same records as without a pool.
+    struct Rows(MemorySink, CsvSink<Vec<u8>>);
+    impl Sink for Rows {
+        fn begin(&mut self, h: &sim_core::Header) -> Result<(), sim_core::SinkError> {
+            self.1.begin(h)?;
+            self.0.begin(h)
+        }
+        fn row(
+            &mut self,
+            m: &sim_core::RowMeta,
+            s: &[Value],
+            p: &[Value],
+        ) -> Result<(), sim_core::SinkError> {
+            self.0.row(m, s, p)
+        }
+        fn encoder(&self) -> Option<std::sync::Arc<dyn sim_core::RowEncoder>> {
+            self.1.encoder()
+        }
+        fn finish(&mut self) -> Result<(), sim_core::SinkError> {
+            self.0.finish()
+        }
+    }
+    let model = history_model();
+    let run = |threads, sink: &mut dyn Sink| {
+        Experiment::new(&model, vec![P::default(), P { k: 2.0, m: 1 }])
+            .runs(3)
+            .timesteps(4)
+            .drop_substeps(true)
+            .threads(threads)
+            .run(sink)
+            .unwrap()
+    };
+    let mut pooled = Rows(MemorySink::new(), CsvSink::new(Vec::new()));
+    let mut alone = MemorySink::new();
+    assert_eq!(run(2, &mut pooled).rows, 2 * 3 * 5);
+    run(1, &mut alone);
+    assert_eq!(pooled.0.meta(), alone.meta());
+    assert_eq!(pooled.0.f64_column("y"), alone.f64_column("y"));
+    assert_eq!(pooled.0.column("m"), alone.column("m"));
 }
 
 // ---- hooks ----

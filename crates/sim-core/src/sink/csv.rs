@@ -21,7 +21,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use super::{Header, RowEncoder, RowMeta, Sink};
+use super::{EncodedRun, Header, RowEncoder, RowMeta, Sink};
 use crate::error::SinkError;
 use crate::value::Value;
 
@@ -202,16 +202,17 @@ impl<W: Write> Sink for CsvSink<W> {
         Some(Arc::new(self.encoder))
     }
 
-    fn encoded_row(
-        &mut self,
-        _: &RowMeta,
-        _: &[Value],
-        _: &[Value],
-        bytes: &[u8],
-    ) -> Result<(), SinkError> {
-        self.buf.extend_from_slice(bytes);
-        if self.buf.len() >= BUFFER {
+    fn encoded_run(&mut self, run: &EncodedRun<'_>) -> Result<(), SinkError> {
+        let bytes = run.bytes();
+        // Whole runs: the buffer is written before it would grow, and a run as large as the
+        // buffer goes straight out.
+        if self.buf.len() + bytes.len() > BUFFER {
             self.flush_buffer()?;
+        }
+        if bytes.len() >= BUFFER {
+            self.out.write_all(bytes)?;
+        } else {
+            self.buf.extend_from_slice(bytes);
         }
         Ok(())
     }

@@ -62,8 +62,8 @@ impl Header {
 ///
 /// A sink whose cost is formatting (CSV) hands one out through [`Sink::encoder`]; the engine
 /// then formats each run's records on the thread that computed the run, in parallel, and the
-/// sink only appends the bytes, in record order, in [`Sink::encoded_row`]. The bytes must be
-/// exactly what [`Sink::row`] would have written.
+/// sink only appends each run's bytes, in record order, in [`Sink::encoded_run`]. The bytes
+/// must be exactly what [`Sink::row`] would have written.
 pub trait RowEncoder: Send + Sync {
     /// The bytes of a subset's parameter cells; computed once per run and passed to every
     /// [`encode_row`](Self::encode_row) of the run.
@@ -71,6 +71,96 @@ pub trait RowEncoder: Send + Sync {
 
     /// Appends one record's bytes to `out`.
     fn encode_row(&self, meta: &RowMeta, state: &[Value], params: &[u8], out: &mut Vec<u8>);
+}
+
+/// One run's records as a sink's [`RowEncoder`] formatted them on a worker thread: their index,
+/// their bytes, and their state values on demand (reading them costs a conversion per value,
+/// so a sink that needs only the final state reads only the last record).
+pub struct EncodedRun<'a> {
+    metas: &'a [RowMeta],
+    ends: &'a [usize],
+    bytes: &'a [u8],
+    params: &'a [Value],
+    values: &'a dyn Fn(usize, &mut Vec<Value>),
+}
+
+impl std::fmt::Debug for EncodedRun<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EncodedRun")
+            .field("records", &self.metas.len())
+            .field("bytes", &self.bytes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> EncodedRun<'a> {
+    /// A run of `metas.len()` records; record `i` is `bytes[ends[i - 1]..ends[i]]` and
+    /// `values(i, out)` replaces `out` with its state values. The engine checks that `metas`
+    /// and `ends` have the same length and that `ends` rises to `bytes.len()`.
+    pub(crate) fn new(
+        metas: &'a [RowMeta],
+        ends: &'a [usize],
+        bytes: &'a [u8],
+        params: &'a [Value],
+        values: &'a dyn Fn(usize, &mut Vec<Value>),
+    ) -> Self {
+        debug_assert_eq!(metas.len(), ends.len());
+        debug_assert_eq!(ends.last().copied().unwrap_or(0), bytes.len());
+        Self {
+            metas,
+            ends,
+            bytes,
+            params,
+            values,
+        }
+    }
+
+    /// The number of records.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.metas.len()
+    }
+
+    /// Whether the run has no records (never, from the engine: a run writes its genesis row).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.metas.is_empty()
+    }
+
+    /// Record `i`'s index, or `None` past the end.
+    #[must_use]
+    pub fn meta(&self, i: usize) -> Option<RowMeta> {
+        self.metas.get(i).copied()
+    }
+
+    /// Every record's bytes, in record order.
+    #[must_use]
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Record `i`'s bytes, or `None` past the end.
+    #[must_use]
+    pub fn record_bytes(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)?;
+        let start = i.checked_sub(1).map_or(0, |k| self.ends[k]);
+        self.bytes.get(start..end)
+    }
+
+    /// The subset's parameter values, in the header's order.
+    #[must_use]
+    pub fn params(&self) -> &'a [Value] {
+        self.params
+    }
+
+    /// Replaces `out` with record `i`'s state values, in the header's order; leaves it empty
+    /// past the end.
+    pub fn values(&self, i: usize, out: &mut Vec<Value>) {
+        out.clear();
+        if i < self.metas.len() {
+            (self.values)(i, out);
+        }
+    }
 }
 
 /// A consumer of records.
@@ -96,23 +186,24 @@ pub trait Sink {
         None
     }
 
-    /// One record, with the bytes this sink's [`encoder`](Self::encoder) made of it. Called
-    /// instead of [`row`](Self::row) when the engine used the encoder; a sink in front of
-    /// another (a filter, a collector) looks at the values and passes the bytes on. The
-    /// default ignores the bytes and calls [`row`](Self::row).
+    /// One run's records, with the bytes this sink's [`encoder`](Self::encoder) made of them.
+    /// Called instead of [`row`](Self::row) when the engine used the encoder, once per run, in
+    /// record order; a sink in front of another (a filter, a collector) looks at the records it
+    /// needs and passes the run on. The default ignores the bytes and calls
+    /// [`row`](Self::row) for each record.
     ///
     /// # Errors
     ///
     /// Whatever the sink's output fails with; the engine then stops the experiment.
-    fn encoded_row(
-        &mut self,
-        meta: &RowMeta,
-        state: &[Value],
-        params: &[Value],
-        bytes: &[u8],
-    ) -> Result<(), SinkError> {
-        let _ = bytes;
-        self.row(meta, state, params)
+    fn encoded_run(&mut self, run: &EncodedRun<'_>) -> Result<(), SinkError> {
+        let mut values = Vec::new();
+        for i in 0..run.len() {
+            if let Some(meta) = run.meta(i) {
+                run.values(i, &mut values);
+                self.row(&meta, &values, run.params())?;
+            }
+        }
+        Ok(())
     }
 
     /// Called once after the last row: flush and close.
