@@ -12,23 +12,54 @@ pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
 /// The run being written: subset, run, and its plotted series.
 type Current = (usize, usize, Vec<Vec<f64>>);
 
+/// Runs per chunk of [`Finals`]: each chunk is allocated once, at its full size, so the finals
+/// never reallocate (a doubling `Vec` of 900,000 Honey runs would briefly hold 64 MB and
+/// 128 MB at once).
+const CHUNK_RUNS: usize = 1 << 16;
+
 /// Every run's final state, in record order, stored flat: a sweep of a million runs keeps
 /// 8 bytes per variable and 16 per run, not a vector per run.
 #[derive(Debug, Default)]
 pub(crate) struct Finals {
     width: usize,
+    chunks: Vec<FinalsChunk>,
+}
+
+/// Up to [`CHUNK_RUNS`] runs' keys and final states.
+#[derive(Debug)]
+struct FinalsChunk {
     keys: Vec<(usize, usize)>,
     values: Vec<f64>,
 }
 
 impl Finals {
+    /// Appends run `(subset, run)`'s final state (`width` values).
+    fn push(&mut self, subset: usize, run: usize, state: &[f64]) {
+        let full = self
+            .chunks
+            .last()
+            .is_none_or(|c| c.keys.len() >= CHUNK_RUNS);
+        if full {
+            self.chunks.push(FinalsChunk {
+                keys: Vec::with_capacity(CHUNK_RUNS),
+                values: Vec::with_capacity(CHUNK_RUNS * self.width),
+            });
+        }
+        if let Some(chunk) = self.chunks.last_mut() {
+            chunk.keys.push((subset, run));
+            chunk.values.extend_from_slice(state);
+        }
+    }
+
     /// `(subset, run, final state)` of every run, in record order.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (usize, usize, &[f64])> {
         let width = self.width.max(1);
-        self.keys
-            .iter()
-            .zip(self.values.chunks(width))
-            .map(|(&(s, r), v)| (s, r, v))
+        self.chunks.iter().flat_map(move |c| {
+            c.keys
+                .iter()
+                .zip(c.values.chunks(width))
+                .map(|(&(s, r), v)| (s, r, v))
+        })
     }
 
     /// `(subset, final state)` of every run that did not fail, in record order.
@@ -89,8 +120,7 @@ impl<'a> Collector<'a> {
                     self.series[subset][v].push(s);
                 }
             }
-            self.finals.keys.push((subset, run));
-            self.finals.values.extend_from_slice(&self.last);
+            self.finals.push(subset, run, &self.last);
         }
     }
 }
@@ -204,6 +234,37 @@ pub(crate) fn stats(values: &[f64]) -> Option<[f64; 4]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
+    fn finals_keep_record_order_across_chunks() {
+        let mut f = Finals {
+            width: 2,
+            ..Finals::default()
+        };
+        let n = CHUNK_RUNS + 3;
+        for k in 0..n {
+            f.push(k / 10, k % 10 + 1, &[k as f64, -(k as f64)]);
+        }
+        assert_eq!(f.chunks.len(), 2);
+        assert_eq!(f.iter().count(), n);
+        let (s, r, v) = f.iter().nth(CHUNK_RUNS).unwrap();
+        assert_eq!((s, r), (CHUNK_RUNS / 10, CHUNK_RUNS % 10 + 1));
+        assert_eq!(v, &[CHUNK_RUNS as f64, -(CHUNK_RUNS as f64)]);
+        // A failed run is left out of the completed ones, wherever its chunk.
+        let failures = vec![RunFailure {
+            subset: CHUNK_RUNS / 10,
+            run: CHUNK_RUNS % 10 + 1,
+            timestep: 1,
+            substep: 1,
+            error: sim_core::RunError::Reduction { key: "x" },
+        }];
+        assert_eq!(f.completed(&failures).count(), n - 1);
+        assert!(
+            f.completed(&failures)
+                .all(|(_, v)| v[0] != CHUNK_RUNS as f64)
+        );
+    }
 
     #[test]
     #[allow(clippy::float_cmp)]
