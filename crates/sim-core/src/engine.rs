@@ -477,8 +477,10 @@ where
                     break 'run;
                 };
                 states.extend_from_within(last..);
-                let (done, next) = states.split_at_mut(completed + k);
-                let (Some(state), Some(next)) = (done.last(), next.first_mut()) else {
+                let Some((next, done)) = states.split_last_mut() else {
+                    break 'run;
+                };
+                let Some(state) = done.last() else {
                     break 'run;
                 };
                 let ctx = Ctx {
