@@ -7,7 +7,8 @@ use std::hint::black_box;
 
 use carbon::rate::{decode_float, encode_float, encode_rate};
 use carbon::{
-    CarbonOrderUi, EncodedOrder, MatchMethod, Pair, SellOptions, TradeBy, U256, match_orders,
+    CarbonOrderUi, EncodedOrder, Fidelity, MatchMethod, Pair, SellOptions, TradeBy, U256,
+    match_orders,
 };
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
@@ -80,7 +81,14 @@ fn matching(c: &mut Criterion) {
         // About a third of the book's liquidity.
         let total: u128 = orders.iter().map(|o| o.y).sum();
         let amount = total / 3;
-        let used = match_orders(amount, &orders, TradeBy::SourceAmount, MatchMethod::Best).len();
+        let used = match_orders(
+            amount,
+            &orders,
+            TradeBy::SourceAmount,
+            MatchMethod::Best,
+            Fidelity::Corrected,
+        )
+        .len();
         assert!(
             used > 1,
             "the amount should need several orders, used {used}"
@@ -91,7 +99,15 @@ fn matching(c: &mut Criterion) {
             ("fast_by_source", TradeBy::SourceAmount, MatchMethod::Fast),
         ] {
             g.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
-                b.iter(|| match_orders(black_box(amount), black_box(&orders), by, method))
+                b.iter(|| {
+                    match_orders(
+                        black_box(amount),
+                        black_box(&orders),
+                        by,
+                        method,
+                        Fidelity::Corrected,
+                    )
+                })
             });
         }
     }

@@ -7,7 +7,8 @@
 //! * the contracts' integer math ([`EncodedOrder`], [`Strategy`], [`trade`]), bit-exact with
 //!   `Strategies.sol` and `MathEx.sol`;
 //! * carbon-sdk's matching of an amount across many orders ([`match_by_source_amount`],
-//!   [`match_by_target_amount`], [`match_orders`]), action for action;
+//!   [`match_by_target_amount`], [`match_orders`]), action for action with
+//!   [`Fidelity::Faithful`], and kept within the amount asked for by default;
 //! * carbon-simulator's float order `CarbonOrderUI` ([`CarbonOrderUi`], [`StrategyUi`],
 //!   [`Pair`]), in the reference's order of operations, bit-identical on the notebook's values.
 //!
@@ -89,8 +90,8 @@ mod ui;
 pub use decode::Ratio;
 pub use error::CarbonError;
 pub use matching::{
-    Amount, MatchAction, MatchMethod, MatchOptions, match_by_source_amount, match_by_target_amount,
-    match_orders,
+    Amount, Fidelity, MatchAction, MatchMethod, MatchOptions, match_by_source_amount,
+    match_by_target_amount, match_options, match_orders,
 };
 pub use order::{
     Convention, EncodedOrder, calculate_trade_source_amount, calculate_trade_target_amount,

@@ -13,12 +13,26 @@
 //! reproduce the SDK on them, including its answers for negative inputs. An action is kept
 //! when its input and output are both positive (the SDK's default filter).
 //!
-//! **A defect of the reference, reproduced.** Best by target can match more than the amount
-//! asked for. In the test `best_by_target_can_over_match` (four orders found by the property
+//! **Fidelity.** Fast follows carbon-sdk 0.0.99 (the version the vectors come from): an order
+//! whose quote is below what remains is taken whole, and the first whose quote covers the
+//! remainder takes it and ends the matching, even when that last action is filtered out (its
+//! output rounds to 0). Later SDKs go on to the next order instead.
+//!
+//! The SDK's Best can match more than the amount asked for, and for dust amounts can return
+//! actions the contract would refuse (an input of `2¹²⁸ − 1`, a trade for an amount of 0).
+//! [`Fidelity::Faithful`] reproduces every action the SDK returns; [`Fidelity::Corrected`], the
+//! default, then walks the actions in order and keeps the total input within the amount: an
+//! action that would pass it is re-quoted for what remains (by source, the largest input whose
+//! output the order can pay), one the contract would refuse is dropped, and nothing is matched
+//! once the amount is used up. Wherever the SDK's own answer stays within the amount and the
+//! contract accepts each action, both fidelities give the same actions (a property test checks
+//! it).
+//!
+//! **A defect of the reference, reproduced in [`Fidelity::Faithful`].** Best by target can match
+//! more than the amount asked for. In the test `best_by_target_can_over_match` (four orders found by the property
 //! tests), an amount of 1 007 256 441 734 594 212 705 756 994 079 gets actions whose inputs sum
 //! to 1 007 256 441 734 595 894 801 009 040 148, 1.68·10¹⁵ more (1 682 095 252 046 069); carbon-sdk 0.0.99 from npm
-//! returns the same actions. Fast never over-matches, and no action gives more than its order
-//! holds.
+//! returns the same actions; [`Fidelity::Corrected`] re-quotes the last one for what remains.
 
 use std::cmp::Ordering;
 
@@ -263,20 +277,29 @@ fn match_fast(
     quotes: &[(usize, Rate)],
     trade: TradeFn,
 ) -> Vec<MatchAction> {
+    // carbon-sdk 0.0.99: an order whose quote is smaller than what remains is taken whole (when
+    // the filter keeps it); the first whose quote covers the remainder takes the remainder and
+    // ends the matching, whether or not the filter keeps that last action.
     let mut amount = amount;
     let mut actions = Vec::new();
     for &(id, quote) in quotes {
-        let input = quote.input.min(amount);
-        let rate = Rate {
-            input,
-            output: trade(input, &orders[id]).output,
-        };
-        if keep(&rate) {
-            actions.extend(action(id, &rate));
-            amount = amount.sub(input);
-            if amount == Amount::ZERO {
-                break;
+        if amount <= quote.input {
+            let last = if amount == quote.input {
+                quote
+            } else {
+                Rate {
+                    input: amount,
+                    output: trade(amount, &orders[id]).output,
+                }
+            };
+            if keep(&last) {
+                actions.extend(action(id, &last));
             }
+            break;
+        }
+        if keep(&quote) {
+            actions.extend(action(id, &quote));
+            amount = amount.sub(quote.input);
         }
     }
     actions
@@ -350,6 +373,63 @@ fn match_best(
         .collect()
 }
 
+/// Whether matching reproduces carbon-sdk's answers exactly or keeps them within the amount
+/// (the module docs say where the two differ). The same words as `tokensim-models`'s fidelity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Fidelity {
+    /// Every action carbon-sdk 0.0.99 returns, including Best's over-matching (the
+    /// `carbon-match` conformance suite).
+    Faithful,
+    /// The SDK's actions, kept within the amount asked for and to what the contract accepts
+    /// (default).
+    #[default]
+    Corrected,
+}
+
+/// The corrected form of `actions` ([`Fidelity::Corrected`]): walked in order, each kept while
+/// the inputs stay within `amount`; one that would pass it is re-quoted for the remainder, and
+/// one the contract would refuse is dropped.
+fn within_amount(
+    amount: u128,
+    orders: &[EncodedOrder],
+    actions: Vec<MatchAction>,
+    by: TradeBy,
+) -> Vec<MatchAction> {
+    let mut remaining = amount;
+    let mut kept = Vec::with_capacity(actions.len());
+    for a in actions {
+        if remaining == 0 {
+            break;
+        }
+        let Some(order) = orders.get(a.id) else {
+            continue;
+        };
+        let wanted = Amount::from_u128(a.input.min(remaining));
+        let rate = match by {
+            TradeBy::SourceAmount => rate_by_source(wanted, order),
+            TradeBy::TargetAmount => rate_by_target(wanted, order),
+        };
+        let (Some(input), Some(output)) = (rate.input.to_u128(), rate.output.to_u128()) else {
+            continue;
+        };
+        // What the contract would do with this action.
+        let accepted = match by {
+            TradeBy::SourceAmount => order.target_amount(input) == Ok(output) && output <= order.y,
+            TradeBy::TargetAmount => input <= order.y && order.source_amount(input) == Ok(output),
+        };
+        if accepted && input > 0 && output > 0 && input <= remaining {
+            kept.push(MatchAction {
+                id: a.id,
+                input,
+                output,
+            });
+            remaining -= input;
+        }
+    }
+    kept
+}
+
 /// One of the SDK's two matching methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MatchMethod {
@@ -380,54 +460,72 @@ fn sorted_quotes(
     quotes
 }
 
-fn match_by(
-    amount: u128,
-    orders: &[EncodedOrder],
-    trade: TradeFn,
-    by_max: bool,
-    equalize: EqualizeFn,
-) -> MatchOptions {
-    let amount = Amount::from_u128(amount);
-    let quotes = sorted_quotes(amount, orders, trade, by_max);
-    MatchOptions {
-        fast: match_fast(amount, orders, &quotes, trade),
-        best: match_best(amount, orders, &quotes, trade, equalize),
+fn trade_fns(by: TradeBy) -> (TradeFn, bool, EqualizeFn) {
+    match by {
+        TradeBy::SourceAmount => (rate_by_source, false, equal_source),
+        TradeBy::TargetAmount => (rate_by_target, true, equal_target),
     }
 }
 
-/// Matches `amount` of source token across `orders` (carbon-sdk `matchBySourceAmount`): each
-/// action's `input` is source paid, `output` target received.
+/// Both matchings of `amount` by source or by target, at a [`Fidelity`].
+#[must_use]
+pub fn match_options(
+    amount: u128,
+    orders: &[EncodedOrder],
+    by: TradeBy,
+    fidelity: Fidelity,
+) -> MatchOptions {
+    let (trade, by_max, equalize) = trade_fns(by);
+    let wide = Amount::from_u128(amount);
+    let quotes = sorted_quotes(wide, orders, trade, by_max);
+    let fast = match_fast(wide, orders, &quotes, trade);
+    let best = match_best(wide, orders, &quotes, trade, equalize);
+    match fidelity {
+        Fidelity::Faithful => MatchOptions { fast, best },
+        Fidelity::Corrected => MatchOptions {
+            fast: within_amount(amount, orders, fast, by),
+            best: within_amount(amount, orders, best, by),
+        },
+    }
+}
+
+/// Matches `amount` of source token across `orders` (carbon-sdk `matchBySourceAmount`), kept
+/// within the amount ([`Fidelity::Corrected`]; [`match_options`] gives the SDK's own answer):
+/// each action's `input` is source paid, `output` target received.
 #[must_use]
 pub fn match_by_source_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOptions {
-    match_by(amount, orders, rate_by_source, false, equal_source)
+    match_options(amount, orders, TradeBy::SourceAmount, Fidelity::Corrected)
 }
 
-/// Matches `amount` of target token across `orders` (carbon-sdk `matchByTargetAmount`): each
-/// action's `input` is target received, `output` source paid.
+/// Matches `amount` of target token across `orders` (carbon-sdk `matchByTargetAmount`), kept
+/// within the amount ([`Fidelity::Corrected`]): each action's `input` is target received,
+/// `output` source paid.
 #[must_use]
 pub fn match_by_target_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOptions {
-    match_by(amount, orders, rate_by_target, true, equal_target)
+    match_options(amount, orders, TradeBy::TargetAmount, Fidelity::Corrected)
 }
 
-/// One matching only: `method` by source or by target amount, the same actions as the
-/// corresponding field of [`match_by_source_amount`] or [`match_by_target_amount`], without
-/// computing the other method's.
+/// One matching only: `method` by source or by target amount, at a [`Fidelity`]; the same
+/// actions as the corresponding field of [`match_options`], without computing the other
+/// method's.
 #[must_use]
 pub fn match_orders(
     amount: u128,
     orders: &[EncodedOrder],
     by: TradeBy,
     method: MatchMethod,
+    fidelity: Fidelity,
 ) -> Vec<MatchAction> {
-    let (trade, by_max, equalize): (TradeFn, bool, EqualizeFn) = match by {
-        TradeBy::SourceAmount => (rate_by_source, false, equal_source),
-        TradeBy::TargetAmount => (rate_by_target, true, equal_target),
+    let (trade, by_max, equalize) = trade_fns(by);
+    let wide = Amount::from_u128(amount);
+    let quotes = sorted_quotes(wide, orders, trade, by_max);
+    let actions = match method {
+        MatchMethod::Fast => match_fast(wide, orders, &quotes, trade),
+        MatchMethod::Best => match_best(wide, orders, &quotes, trade, equalize),
     };
-    let amount = Amount::from_u128(amount);
-    let quotes = sorted_quotes(amount, orders, trade, by_max);
-    match method {
-        MatchMethod::Fast => match_fast(amount, orders, &quotes, trade),
-        MatchMethod::Best => match_best(amount, orders, &quotes, trade, equalize),
+    match fidelity {
+        Fidelity::Faithful => actions,
+        Fidelity::Corrected => within_amount(amount, orders, actions, by),
     }
 }
 
@@ -498,7 +596,8 @@ mod tests {
                 2_724_305_340_610_682,
             ),
         ];
-        let m = match_by_target_amount(1_007_256_441_734_594_212_705_756_994_079, &orders);
+        let amount = 1_007_256_441_734_594_212_705_756_994_079;
+        let m = match_options(amount, &orders, TradeBy::TargetAmount, Fidelity::Faithful);
         // carbon-sdk 0.0.99's matchByTargetAmount on the same orders (run with node).
         let act = |id, input, output| MatchAction { id, input, output };
         assert_eq!(
@@ -537,10 +636,47 @@ mod tests {
             ]
         );
         let matched: u128 = m.best.iter().map(|a| a.input).sum();
+        assert_eq!(matched - amount, 1_682_095_252_046_069);
+
+        // Corrected: the first two actions stand, the third is re-quoted for what remains
+        // (105 077 842 256 593 372 591 438 089 785 − 1 682 095 252 046 069).
+        let c = match_by_target_amount(amount, &orders);
+        assert_eq!(c.fast, m.fast);
+        assert_eq!(c.best[..2], m.best[..2]);
+        assert_eq!(c.best[2].id, 3);
+        assert_eq!(c.best[2].input, 105_077_842_256_591_690_496_186_043_716);
         assert_eq!(
-            matched - 1_007_256_441_734_594_212_705_756_994_079,
-            1_682_095_252_046_069
+            Ok(c.best[2].output),
+            orders[3].source_amount(c.best[2].input)
         );
+        assert_eq!(c.best.iter().map(|a| a.input).sum::<u128>(), amount);
+    }
+
+    #[test]
+    fn dust_is_not_over_matched() {
+        // Fast (0.0.99) stops at the first order whose quote covers the remainder, even when
+        // that action rounds to 0: EdgeMatch case 0.
+        let orders = [
+            EncodedOrder::from_rates("1900000000000000000000", "2", "2", "2").unwrap(),
+            EncodedOrder::from_rates("10000000000000000000000", "0.9", "0.9", "0.9").unwrap(),
+            EncodedOrder::from_rates("100000000000000000000", "0.1", "1.5", "1.5").unwrap(),
+        ];
+        let m = match_options(
+            950_000_000_000_003_748_249,
+            &orders,
+            TradeBy::SourceAmount,
+            Fidelity::Faithful,
+        );
+        let first = MatchAction {
+            id: 0,
+            input: 950_000_000_000_003_748_248,
+            output: 1_899_999_999_999_999_999_999,
+        };
+        assert_eq!(m.fast, [first]);
+        assert_eq!(m.best, [first]);
+        // Nothing is matched for an amount of 0, at either fidelity's Fast, and Corrected's Best.
+        let zero = match_by_target_amount(0, &orders);
+        assert_eq!(zero, MatchOptions::default());
     }
 
     #[test]

@@ -106,7 +106,8 @@ pub type Constraint = u128;
 /// for none.
 ///
 /// # Errors
-/// A zero amount, an unknown strategy, an order without enough liquidity, an overflow, or a
+/// A `target` other than 0 or 1 ([`CarbonError::UnknownOrder`]), a zero amount, an unknown
+/// strategy, an order without enough liquidity, an overflow, or a
 /// total beyond the constraint. The strategies change only when the whole trade succeeds.
 pub fn trade(
     strategies: &mut [Strategy],
@@ -116,7 +117,9 @@ pub fn trade(
     fee: FeePpm,
     constraint: Constraint,
 ) -> Result<TradeTotals, CarbonError> {
-    let target = target.min(1);
+    if target > 1 {
+        return Err(CarbonError::UnknownOrder { index: target });
+    }
     let mut next = strategies.to_vec();
     let (mut source_total, mut target_total) = (0u128, 0u128);
     let overflow = |what| CarbonError::Overflow { what };
@@ -253,6 +256,20 @@ mod tests {
                 target_amount: 0,
                 min_return: 1
             })
+        );
+        assert_eq!(s, s0);
+        // An order index other than 0 or 1 is refused, not read as 1.
+        let mut s = s0;
+        assert_eq!(
+            trade(
+                &mut s,
+                7,
+                &action,
+                TradeBy::SourceAmount,
+                FeePpm::DEFAULT,
+                0
+            ),
+            Err(CarbonError::UnknownOrder { index: 7 })
         );
         assert_eq!(s, s0);
     }

@@ -4,8 +4,9 @@
 use carbon::math_ex::{min_factor, mul_div_c, mul_div_f};
 use carbon::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
 use carbon::{
-    Convention, EncodedOrder, FeePpm, MatchMethod, Strategy as CarbonStrategy, TradeAction,
-    TradeBy, U256, match_by_source_amount, match_by_target_amount, match_orders, trade,
+    Convention, EncodedOrder, FeePpm, Fidelity, MatchMethod, Strategy as CarbonStrategy,
+    TradeAction, TradeBy, U256, match_by_source_amount, match_by_target_amount, match_options,
+    match_orders, trade,
 };
 use proptest::prelude::*;
 use ruint::aliases::U512;
@@ -99,29 +100,53 @@ proptest! {
     #[test]
     fn matching_never_gives_out_more_than_held(
         orders in prop::collection::vec(order(), 1..6),
-        amount in 0u128..1 << 100,
+        amount in prop_oneof![0u128..16, 0u128..1 << 100, Just(u128::MAX)],
     ) {
-        for (by_source, m) in [
-            (true, match_by_source_amount(amount, &orders)),
-            (false, match_by_target_amount(amount, &orders)),
+        for (by, m) in [
+            (TradeBy::SourceAmount, match_by_source_amount(amount, &orders)),
+            (TradeBy::TargetAmount, match_by_target_amount(amount, &orders)),
         ] {
-            for (fast, actions) in [(true, &m.fast), (false, &m.best)] {
+            let sdk = match_options(amount, &orders, by, Fidelity::Faithful);
+            for (method, actions, faithful) in [
+                (MatchMethod::Fast, &m.fast, &sdk.fast),
+                (MatchMethod::Best, &m.best, &sdk.best),
+            ] {
                 // One method alone gives the same actions.
-                let by = if by_source { TradeBy::SourceAmount } else { TradeBy::TargetAmount };
-                let method = if fast { MatchMethod::Fast } else { MatchMethod::Best };
-                prop_assert_eq!(&match_orders(amount, &orders, by, method), actions);
+                prop_assert_eq!(
+                    &match_orders(amount, &orders, by, method, Fidelity::Corrected),
+                    actions
+                );
+                prop_assert_eq!(
+                    &match_orders(amount, &orders, by, method, Fidelity::Faithful),
+                    faithful
+                );
                 let mut used = 0u128;
                 for a in actions.iter() {
                     let o = &orders[a.id];
-                    // The target side of each action fits in its order's liquidity.
-                    let given = if by_source { a.output } else { a.input };
-                    prop_assert!(given <= o.y, "{a:?} from an order holding {}", o.y);
-                    used = used.saturating_add(a.input);
+                    // The target side of each action fits in its order's liquidity, and the
+                    // contract accepts the action as it stands.
+                    let (given, contract) = match by {
+                        TradeBy::SourceAmount => (a.output, o.target_amount(a.input)),
+                        TradeBy::TargetAmount => (a.input, o.source_amount(a.input)),
+                    };
+                                        prop_assert!(given <= o.y, "{a:?} from an order holding {}", o.y);
+                    prop_assert_eq!(contract, Ok(a.output), "{:?}", a);
+                    prop_assert!(a.input > 0 && a.output > 0);
+                    used = used.checked_add(a.input).unwrap_or(u128::MAX);
                 }
-                // Fast never matches more than the amount. Best can, by target: carbon-sdk
-                // 0.0.99 itself returns 1.68e15 over for the case in the matching module docs.
-                if fast || by_source {
-                    prop_assert!(used <= amount, "matched {used} of {amount}");
+                // Corrected never matches more than the amount.
+                prop_assert!(used <= amount, "matched {used} of {amount}");
+                // Where the SDK stays within the amount with actions the contract accepts,
+                // the corrected answer is the SDK's.
+                let sdk_used = faithful.iter().try_fold(0u128, |s, a| s.checked_add(a.input));
+                let sdk_ok = faithful.iter().all(|a| match by {
+                    TradeBy::SourceAmount => orders[a.id].target_amount(a.input) == Ok(a.output)
+                        && a.output <= orders[a.id].y,
+                    TradeBy::TargetAmount => a.input <= orders[a.id].y
+                        && orders[a.id].source_amount(a.input) == Ok(a.output),
+                });
+                if sdk_ok && sdk_used.is_some_and(|u| u <= amount) {
+                    prop_assert_eq!(actions, faithful);
                 }
             }
         }

@@ -96,7 +96,12 @@ proptest! {
                 let _ = (o.p_marg_f(a, false), o.p_eff_f(a, true), o.yfromp_f(a), o.dyfromp_f(a));
                 let _ = (o.dyfromdx_f(a), o.dxfromdy_f(a), o.xfromy_f(a), o.yfromx_f(a));
                 let opts = SellOptions { allow_neg: a > 0.0, expand_curve: a < 1.0 };
-                let _ = (o.selly(a, opts), o.buyx(a, opts), o.tradeto(a), o.addliqy(a, a > 1.0));
+                let _ = o.addliqy(a, a > 1.0);
+                // A trade that is returned has finite numbers throughout.
+                for t in [o.selly(a, opts), o.buyx(a, opts), o.tradeto(a)].into_iter().flatten() {
+                    let fields = [t.y_old, t.y, t.dy, t.yint, t.x, t.dx, t.pmarg_old, t.pmarg];
+                    prop_assert!(fields.iter().all(|f| f.is_finite()), "{t:?}");
+                }
             }
             let other = pair.other(o.tkn()).unwrap();
             let linked = CarbonOrderUi::from_prices(&pair, other, v[4].abs(), v[5].abs(), v[6], v[7]);

@@ -1,12 +1,12 @@
 //! The `carbon-match` suite: carbon-sdk's matching tests. Each case builds its orders with
 //! `EncodedOrder::from_rates` (ids are their positions), matches the amount by source or by
-//! target, and passes when both the `Fast` and the `Best` action lists equal the expected ones
+//! target with `Fidelity::Faithful` (the SDK's own answer), and passes when both the `Fast` and the `Best` action lists equal the expected ones
 //! exactly (ids, inputs, outputs, order).
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use carbon::{EncodedOrder, MatchAction, match_by_source_amount, match_by_target_amount};
+use carbon::{EncodedOrder, Fidelity, MatchAction, TradeBy, match_options};
 use serde::Deserialize;
 
 use super::{FileReport, Suite};
@@ -83,8 +83,12 @@ fn run_case(case: &Case) -> Result<(String, String)> {
         .collect::<Result<Vec<_>, _>>()?;
     let amount: u128 = case.amount.parse().context("amount")?;
     let options = match case.method.as_str() {
-        "matchBySourceAmount" => match_by_source_amount(amount, &orders),
-        "matchByTargetAmount" => match_by_target_amount(amount, &orders),
+        "matchBySourceAmount" => {
+            match_options(amount, &orders, TradeBy::SourceAmount, Fidelity::Faithful)
+        }
+        "matchByTargetAmount" => {
+            match_options(amount, &orders, TradeBy::TargetAmount, Fidelity::Faithful)
+        }
         other => bail!("unknown method `{other}`"),
     };
     let want = format!(

@@ -189,6 +189,12 @@ impl CarbonOrderUi {
         }
         after.y = y_new;
         let x = after.x_at(y_new);
+        // An extreme order can overflow f64 in its price or position: refused, not returned.
+        for (what, v) in [("x", x), ("pmarg_old", pmarg_old), ("pmarg", pmarg)] {
+            if !v.is_finite() {
+                return Err(CarbonError::NotFinite { what });
+            }
+        }
         Ok(UiTrade {
             kind: TradeKind::BySource,
             executed,
