@@ -19,7 +19,9 @@
 //!   the input `a` solves `(r + a)(r + γa) = c`; see [`math::arb_trade`].
 //! * **Liquidity**: the first deposit mints `√(x·y)` shares; later deposits mint
 //!   `amount · supply / reserve` of the binding side; burning `s` shares pays `reserve · s /
-//!   supply` of each token (Uniswap v2 `mint`/`burn`).
+//!   supply` of each token (Uniswap v2 `mint`/`burn`). A first deposit whose shares round to
+//!   zero is refused, so no pool holds reserves without shares (whose next depositor would
+//!   take them).
 //!
 //! ## Rounding
 //!
@@ -29,7 +31,8 @@
 //! at the 28th place. All 154 values of the 70 Flash V3 conformance cases equal Python's
 //! (`cargo xtask conformance --suite flash`), and so do 3 000 random operations checked against
 //! CPython in `tests/python_decimal.rs`. With a fee, swaps round in the pool's
-//! favour, so `k` never decreases; deposits round shares down, so a deposit can never be
+//! favour until the new reserves' product, compared exactly ([`Num::cmp_products`]), is at
+//! least the old, so `k` never decreases, not even below the 28th digit; deposits round shares down, so a deposit can never be
 //! withdrawn for more than was put in. Without a fee, swaps are the seed's formula as written.
 //!
 //! ## Errors

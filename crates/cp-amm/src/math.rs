@@ -4,6 +4,8 @@
 //! Each function validates its arguments first (amounts and reserves finite and strictly
 //! positive) and reports arithmetic failures as errors, so none of them panics.
 
+use std::cmp::Ordering;
+
 use crate::num::positive;
 use crate::{CpAmmError, Fee, Num, Result};
 
@@ -62,12 +64,20 @@ pub fn spot_price<N: Num>(reserve_in: N, reserve_out: N) -> Result<N> {
     y.try_div(x)
 }
 
+/// Whether the reserves `(new_x, new_y)` hold less than `k = x·y`, compared exactly.
+fn below_k<N: Num>(new_x: N, new_y: N, x: N, y: N) -> Result<bool> {
+    N::cmp_products(new_x, new_y, x, y)
+        .map(Ordering::is_lt)
+        .ok_or(CpAmmError::Overflow { op: "k" })
+}
+
 /// Sells exactly `amount_in` into the pool.
 ///
 /// `out = y − k / (x + in·(1 − fee))` with `k = x·y`, the seed's `swap` written the same way and
 /// in the same order of operations (so with [`Fee::ZERO`] and `Decimal` it is the Flash V3
 /// notebook's result to the last digit). With a fee, the output is then rounded in the pool's
-/// favour until `(x + in)·(y − out) ≥ x·y`, so `k` never decreases.
+/// favour until the new reserves' exact product is at least `x·y` (compared without rounding,
+/// [`Num::cmp_products`]), so `k` never decreases.
 ///
 /// # Errors
 /// Bad arguments, [`CpAmmError::RoundsToZero`] when the output vanishes at this precision,
@@ -89,7 +99,7 @@ pub fn swap_exact_in<N: Num>(
     if !fee.is_zero() {
         // Round against the trader: step the output down by growing units until k holds.
         let mut step = y.ulp()?;
-        while new_x.try_mul(new_y)? < k && out > N::ZERO {
+        while below_k(new_x, new_y, x, y)? && out > N::ZERO {
             out = out.try_sub(step)?;
             new_y = y.try_sub(out)?;
             step = step.try_add(step)?;
@@ -115,7 +125,7 @@ pub fn swap_exact_in<N: Num>(
 /// Buys exactly `amount_out` from the pool.
 ///
 /// `in = (k / (y − out) − x) / (1 − fee)`. With a fee the input is rounded up (in the pool's
-/// favour) until `(x + in)·(y − out) ≥ x·y`.
+/// favour) until the new reserves' exact product is at least `x·y`.
 ///
 /// # Errors
 /// Bad arguments, [`CpAmmError::InsufficientLiquidity`] when `amount_out ≥ reserve_out`,
@@ -146,7 +156,7 @@ pub fn swap_exact_out<N: Num>(
     let mut new_x = x.try_add(amount_in)?;
     if !fee.is_zero() {
         let mut step = if amount_in > x { amount_in } else { x }.ulp()?;
-        while new_x.try_mul(new_y)? < k {
+        while below_k(new_x, new_y, x, y)? {
             amount_in = amount_in.try_add(step)?;
             new_x = x.try_add(amount_in)?;
             step = step.try_add(step)?;
@@ -223,12 +233,26 @@ pub fn arb_trade<N: Num>(
 
 /// Liquidity shares minted by the first deposit: `√(x · y)` (Uniswap v2).
 ///
+/// A first deposit whose shares round to zero at the type's precision (`x·y` below `1e-28` in
+/// `Decimal`) is refused, so that no pool ever holds reserves with no shares outstanding:
+/// the next depositor would mint `√(x'·y')` shares, all of them, and withdraw the reserves
+/// too. Uniswap v2 guards the same case by locking `MINIMUM_LIQUIDITY` shares; here no share
+/// is locked, so a pool's first deposit and its seed results are unchanged.
+///
 /// # Errors
-/// Bad arguments and arithmetic errors.
+/// Bad arguments, [`CpAmmError::RoundsToZero`] when the shares round to zero, and arithmetic
+/// errors.
 pub fn initial_shares<N: Num>(amount_x: N, amount_y: N) -> Result<N> {
     let x = positive("amount_x", amount_x)?;
     let y = positive("amount_y", amount_y)?;
-    x.try_mul(y)?.try_sqrt()
+    let shares = x.try_mul(y)?.try_sqrt()?;
+    // A pool with reserves and no shares would go to its next depositor whole.
+    if shares <= N::ZERO {
+        return Err(CpAmmError::RoundsToZero {
+            what: "initial shares",
+        });
+    }
+    Ok(shares)
 }
 
 /// What a deposit into an existing pool takes and mints.

@@ -4,7 +4,10 @@
 //! Every operation is checked: it returns [`CpAmmError`] instead of producing NaN, infinity, a
 //! panic or a silently wrapped value.
 
+use std::cmp::Ordering;
 use std::fmt::{Debug, Display};
+
+use ruint::aliases::{U256, U512};
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -64,6 +67,41 @@ pub trait Num: Copy + PartialOrd + Debug + Display + Send + Sync + 'static {
     fn ulp(self) -> Result<Self>;
     /// The nearest `f64`, for reporting and plotting.
     fn to_f64(self) -> f64;
+    /// The exact order of `a·b` against `c·d`, with no rounding (a product rounded to the
+    /// type's precision can hide a decrease of `k`); `None` when a value is NaN or infinite.
+    fn cmp_products(a: Self, b: Self, c: Self, d: Self) -> Option<Ordering>;
+}
+
+/// The sign of a product (`-1`, `0` or `1`) of two values with signs `sa` and `sb`.
+fn product_sign(sa: i8, sb: i8) -> i8 {
+    sa * sb
+}
+
+/// Orders two exact products `(sign, magnitude)` with the sign first.
+fn cmp_signed(s1: i8, s2: i8, magnitudes: impl FnOnce() -> Ordering) -> Ordering {
+    match s1.cmp(&s2) {
+        Ordering::Equal if s1 == 0 => Ordering::Equal,
+        Ordering::Equal if s1 > 0 => magnitudes(),
+        Ordering::Equal => magnitudes().reverse(),
+        o => o,
+    }
+}
+
+/// `|v|` as `mantissa · 2^exp` (mantissa 0 for zero), with its sign.
+fn f64_parts(v: f64) -> (i8, u64, i32) {
+    if v == 0.0 {
+        return (0, 0, 0);
+    }
+    let bits = v.to_bits();
+    let sign = if v < 0.0 { -1 } else { 1 };
+    // The biased exponent is 11 bits, so it fits an i32.
+    let biased = i32::try_from((bits >> 52) & 0x7ff).unwrap_or(0);
+    let frac = bits & ((1 << 52) - 1);
+    if biased == 0 {
+        (sign, frac, -1074)
+    } else {
+        (sign, frac | (1 << 52), biased - 1075)
+    }
 }
 
 fn finite(x: f64, op: &'static str) -> Result<f64> {
@@ -121,6 +159,38 @@ impl Num for f64 {
     fn to_f64(self) -> f64 {
         self
     }
+    fn cmp_products(a: Self, b: Self, c: Self, d: Self) -> Option<Ordering> {
+        if ![a, b, c, d].iter().all(|v| v.is_finite()) {
+            return None;
+        }
+        let (sa, ma, ea) = f64_parts(a);
+        let (sb, mb, eb) = f64_parts(b);
+        let (sc, mc, ec) = f64_parts(c);
+        let (sd, md, ed) = f64_parts(d);
+        let (p1, e1) = (u128::from(ma) * u128::from(mb), ea + eb);
+        let (p2, e2) = (u128::from(mc) * u128::from(md), ec + ed);
+        let magnitudes = || {
+            // Both non-zero: compare the positions of the leading bits, then the aligned bits.
+            let l1 = i64::from(128 - p1.leading_zeros()) + i64::from(e1);
+            let l2 = i64::from(128 - p2.leading_zeros()) + i64::from(e2);
+            if l1 != l2 {
+                return l1.cmp(&l2);
+            }
+            // Same leading bit: the exponents differ by less than 128 bits.
+            let (w1, w2) = (U256::from(p1), U256::from(p2));
+            let shift = usize::try_from((e1 - e2).unsigned_abs()).unwrap_or(0);
+            if e1 >= e2 {
+                (w1 << shift).cmp(&w2)
+            } else {
+                w1.cmp(&(w2 << shift))
+            }
+        };
+        Some(cmp_signed(
+            product_sign(sa, sb),
+            product_sign(sc, sd),
+            magnitudes,
+        ))
+    }
 }
 
 const CTX: DecimalContext = DecimalContext::PYTHON_DEFAULT;
@@ -155,6 +225,40 @@ impl Num for Decimal {
     }
     fn to_f64(self) -> f64 {
         ToPrimitive::to_f64(&self).unwrap_or(f64::NAN)
+    }
+    fn cmp_products(a: Self, b: Self, c: Self, d: Self) -> Option<Ordering> {
+        let sign = |v: Decimal| -> i8 {
+            if v.is_zero() {
+                0
+            } else if v.is_sign_negative() {
+                -1
+            } else {
+                1
+            }
+        };
+        // |a·b| = ma·mb · 10^−(sa+sb): mantissas below 2^96, scales at most 28 each.
+        let part = |x: Decimal, y: Decimal| {
+            let m =
+                U512::from(x.mantissa().unsigned_abs()) * U512::from(y.mantissa().unsigned_abs());
+            (m, x.scale() + y.scale())
+        };
+        let (p1, s1) = part(a, b);
+        let (p2, s2) = part(c, d);
+        let magnitudes = || {
+            // Bring both to the larger scale (a factor of at most 10^56, within 512 bits).
+            let ten = U512::from(10u8);
+            let up = |p: U512, by: u32| p * ten.pow(U512::from(by));
+            if s1 >= s2 {
+                p1.cmp(&up(p2, s1 - s2))
+            } else {
+                up(p1, s2 - s1).cmp(&p2)
+            }
+        };
+        Some(cmp_signed(
+            product_sign(sign(a), sign(b)),
+            product_sign(sign(c), sign(d)),
+            magnitudes,
+        ))
     }
 }
 

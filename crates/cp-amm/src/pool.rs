@@ -172,6 +172,13 @@ impl<N: Num> Pool<N> {
                 self.reserve_y,
                 self.lp_supply,
             )?
+        } else if self.reserve_x != N::ZERO || self.reserve_y != N::ZERO {
+            // Unreachable through this type (shares and reserves reach zero together); a
+            // first deposit must never take reserves that belong to no one.
+            return Err(CpAmmError::NonPositive {
+                what: "lp_supply",
+                value: self.lp_supply.to_string(),
+            });
         } else {
             Deposit {
                 amount_x,

@@ -8,6 +8,7 @@
 
 use cp_amm::{CpAmmError, Decimal, DecimalContext, Fee, Num, Pool, Token, math};
 use proptest::prelude::*;
+use std::str::FromStr;
 
 /// Relative tolerances for "equal up to rounding" per number type.
 trait Tol: Num {
@@ -55,20 +56,19 @@ fn part<N: Num>(of: N, (n, d): (u64, u64)) -> N {
 // ---- the invariants, once for any number type ----
 
 fn k_never_decreases<N: Num>(x: N, y: N, s: (u64, u64), fee: Fee) -> Result<(), TestCaseError> {
-    let k = x.try_mul(y).unwrap();
-    let a = part(x, s);
+    k_holds(x, y, part(x, s), part(y, s), fee)
+}
+
+/// With a fee, a swap's new reserves hold at least `k`, compared exactly (not rounded).
+fn k_holds<N: Num>(x: N, y: N, a: N, b: N, fee: Fee) -> Result<(), TestCaseError> {
+    let holds = |sw: &cp_amm::Swap<N>| {
+        N::cmp_products(sw.reserve_in, sw.reserve_out, x, y).is_some_and(|o| o.is_ge())
+    };
     if let Ok(sw) = math::swap_exact_in(a, x, y, fee) {
-        prop_assert!(
-            sw.reserve_in.try_mul(sw.reserve_out).unwrap() >= k,
-            "exact-in {sw:?}"
-        );
+        prop_assert!(holds(&sw), "exact-in {sw:?} from {x} × {y}");
     }
-    let b = part(y, s);
     if let Ok(sw) = math::swap_exact_out(b, x, y, fee) {
-        prop_assert!(
-            sw.reserve_in.try_mul(sw.reserve_out).unwrap() >= k,
-            "exact-out {sw:?}"
-        );
+        prop_assert!(holds(&sw), "exact-out {sw:?} from {x} × {y}");
     }
     Ok(())
 }
@@ -304,6 +304,9 @@ fn pool_calls<N: Num>(pool: &mut Pool<N>, a: N, b: N) -> Result<(), TestCaseErro
         if op(pool).is_err() {
             prop_assert_eq!(*pool, before);
         }
+        // Reserves and shares are both zero or both positive: never reserves without shares.
+        let empty = pool.reserve_x() <= N::ZERO && pool.reserve_y() <= N::ZERO;
+        prop_assert_eq!(pool.lp_supply() <= N::ZERO, empty, "{:?}", pool);
     }
     let _ = (pool.k(), pool.price(), pool.arb_trade(b));
     Ok(())
@@ -359,4 +362,108 @@ proptest! {
             prop_assert_eq!(c.precision(), prec);
         }
     }
+}
+
+proptest! {
+    #[test]
+    fn f64_k_never_decreases_anywhere(x in any_f64(), y in any_f64(), a in any_f64(), b in any_f64(), fee in any_fee()) {
+        if !fee.is_zero() {
+            k_holds(x, y, a, b, fee)?;
+        }
+    }
+    #[test]
+    fn dec_k_never_decreases_anywhere(x in any_dec(), y in any_dec(), a in any_dec(), b in any_dec(), fee in any_fee()) {
+        if !fee.is_zero() {
+            k_holds(x, y, a, b, fee)?;
+        }
+    }
+    #[test]
+    fn a_first_deposit_never_takes_reserves(x in any_dec(), y in any_dec(), dx in any_dec(), dy in any_dec()) {
+        // Whatever pool exists, depositing and withdrawing at once never pays out more.
+        if let Ok(mut pool) = Pool::new(x, y, Fee::ZERO) {
+            prop_assert!(pool.lp_supply() > Decimal::ZERO);
+            if let Ok(dep) = pool.add_liquidity(dx, dy) {
+                let w = pool.remove_liquidity(dep.shares).unwrap();
+                prop_assert!(w.amount_x <= dep.amount_x && w.amount_y <= dep.amount_y, "{dep:?} {w:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn k_holds_exactly_on_the_found_counterexample() {
+    // Pool (9.6947029, 7922816251426433759354395033), fee 1 ppm, 1 Y in: the 28-digit product
+    // hid an exact k about 6 lower after the swap.
+    let x = Decimal::from_str("9.6947029").unwrap();
+    let y = Decimal::from_str("7922816251426433759354395033").unwrap();
+    let fee = Fee::ppm(1).unwrap();
+    let sw = math::swap_exact_in(Decimal::ONE, y, x, fee).unwrap();
+    assert!(
+        Decimal::cmp_products(sw.reserve_in, sw.reserve_out, y, x)
+            .unwrap()
+            .is_ge()
+    );
+    let mut pool = Pool::new(x, y, fee).unwrap();
+    let before = (pool.reserve_x(), pool.reserve_y());
+    pool.swap_exact_in(Token::Y, Decimal::ONE).unwrap();
+    assert!(
+        Decimal::cmp_products(pool.reserve_x(), pool.reserve_y(), before.0, before.1)
+            .unwrap()
+            .is_ge()
+    );
+}
+
+#[test]
+fn a_pool_without_shares_is_refused() {
+    // 1e-28 × 0.1 rounds to 0 in 28 places: no shares, so no pool (it could be drained by the
+    // next depositor: 2^64 X and 1e-28 Y in, 0.1 Y out).
+    let tiny = Decimal::from_str("1e-28").unwrap();
+    let tenth = Decimal::from_str("0.1").unwrap();
+    assert_eq!(
+        Pool::new(tiny, tenth, Fee::ZERO),
+        Err(CpAmmError::RoundsToZero {
+            what: "initial shares"
+        })
+    );
+    let mut pool = Pool::empty(Fee::ZERO);
+    assert_eq!(
+        pool.add_liquidity(tiny, tenth),
+        Err(CpAmmError::RoundsToZero {
+            what: "initial shares"
+        })
+    );
+    assert_eq!(pool, Pool::empty(Fee::ZERO));
+}
+
+#[test]
+fn products_are_compared_exactly() {
+    use std::cmp::Ordering;
+    // (1 + 2^-52)(1 - 2^-53) = 1 + 2^-53 - 2^-105 rounds to 1.0 in f64, but is above 1.
+    let (a, b) = (1.0 + f64::EPSILON, 1.0 - f64::EPSILON / 2.0);
+    assert_eq!((a * b).to_bits(), 1f64.to_bits());
+    assert_eq!(f64::cmp_products(a, b, 1.0, 1.0), Some(Ordering::Greater));
+    assert_eq!(
+        f64::cmp_products(3.0, 7.0, 21.0, 1.0),
+        Some(Ordering::Equal)
+    );
+    assert_eq!(f64::cmp_products(-3.0, 7.0, 0.0, 1.0), Some(Ordering::Less));
+    assert_eq!(f64::cmp_products(f64::NAN, 1.0, 1.0, 1.0), None);
+    assert_eq!(
+        f64::cmp_products(f64::MAX, f64::MAX, 5e-324, 5e-324),
+        Some(Ordering::Greater)
+    );
+    let d = |s: &str| Decimal::from_str(s).unwrap();
+    // 1e-28 · 1e-28 is 0 at 28 places, and still above 0.
+    assert_eq!(
+        Decimal::cmp_products(d("1e-28"), d("1e-28"), Decimal::ZERO, Decimal::ONE),
+        Some(Ordering::Greater)
+    );
+    assert_eq!(
+        Decimal::cmp_products(d("0.5"), d("0.4"), d("2"), d("0.1")),
+        Some(Ordering::Equal)
+    );
+    assert_eq!(
+        Decimal::cmp_products(Decimal::MAX, Decimal::MAX, Decimal::MIN, Decimal::MAX),
+        Some(Ordering::Greater)
+    );
 }
