@@ -174,7 +174,7 @@ fn run_into(
     }
     let pairs = sim_core::shard_pairs(subsets.len(), job.runs, job.shard.0, job.shard.1);
     for (i, params) in subsets.iter().enumerate() {
-        let ran = pairs.iter().filter(|(s, _)| *s == i).count();
+        let ran = pairs.in_subset(i);
         if ran == 0 {
             continue;
         }

@@ -11,7 +11,9 @@ use crate::block::{Ctx, Model};
 use crate::error::{BoxError, EngineError};
 use crate::history::History;
 use crate::hooks::{Hooks, NoHooks};
+use crate::panic::{PanicInfo, catch};
 use crate::rng::{RngKind, SimRng};
+use crate::shard::ShardPairs;
 use crate::signals::Signals;
 use crate::sink::{EncodedRun, Header, RowEncoder, RowMeta, Sink};
 use crate::value::Value;
@@ -43,19 +45,33 @@ pub struct Experiment<'a, S, P, G: Signals> {
     drop_substeps: bool,
     check_finite: bool,
     shard: (usize, usize),
+    memory_limit: Option<u64>,
     hooks: &'a dyn Hooks,
 }
 
 /// The `(subset, run)` pairs of shard `index` of `count` of an experiment with `subsets`
 /// subsets of `runs` runs, in record order ([`Experiment::shard`]); none for `count = 0`.
+/// Computed from their positions, so a huge experiment costs nothing to describe.
 #[must_use]
-pub fn shard_pairs(subsets: usize, runs: usize, index: usize, count: usize) -> Vec<(usize, usize)> {
-    (0..subsets)
-        .flat_map(|s| (1..=runs).map(move |r| (s, r)))
-        .enumerate()
-        .filter(|(k, _)| count > 0 && k % count == index)
-        .map(|(_, job)| job)
-        .collect()
+pub fn shard_pairs(subsets: usize, runs: usize, index: usize, count: usize) -> ShardPairs {
+    ShardPairs::new(subsets, runs, index, count)
+}
+
+/// Worker threads an experiment accepts at most ([`Experiment::threads`]).
+pub const MAX_THREADS: usize = 1024;
+
+/// The memory the engine may plan to hold at once, by default: the machine's physical memory
+/// (`MemTotal` of `/proc/meminfo`), or 8 GiB where that cannot be read.
+#[must_use]
+pub fn default_memory_limit() -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            kib.checked_mul(1024)
+        })
+        .unwrap_or(8 << 30)
 }
 
 /// A run that ended early. Its records up to the failure were written; the other runs are not
@@ -110,6 +126,15 @@ pub enum RunError {
         /// The signal.
         key: &'static str,
     },
+    /// A policy or state update panicked. The panic was caught ([`std::panic::catch_unwind`]):
+    /// it ends this run only, and the panic's message is not printed.
+    #[error("panicked at {location}: {message}")]
+    Panic {
+        /// The panic's message (its `&str` or `String` payload).
+        message: String,
+        /// Where it was raised, `file:line:column`, or `unknown`.
+        location: String,
+    },
     /// With [`Experiment::check_finite`]: a state variable became NaN or infinite.
     #[error("state variable `{variable}` is not finite: {value}")]
     NonFinite {
@@ -148,6 +173,34 @@ struct RunOutput<S> {
     encoded: Option<Encoded>,
 }
 
+/// The pairs in windows of `size` (at least 1), each collected on its own: only one window's
+/// pairs exist at a time.
+fn windows(jobs: ShardPairs, size: usize) -> impl Iterator<Item = Vec<(usize, usize)>> {
+    let mut jobs = jobs;
+    let size = size.max(1);
+    std::iter::from_fn(move || {
+        let chunk: Vec<_> = jobs.by_ref().take(size).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    })
+}
+
+/// A byte count for a message: `1.5 GiB`.
+fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    #[expect(clippy::cast_precision_loss, reason = "a size shown to one decimal")]
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1024.0 && unit + 1 < UNITS.len() {
+        v /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
 /// One run's records, formatted: record `i` is `bytes[ends[i - 1]..ends[i]]`, with index
 /// `metas[i]`, of the run's state number `states[i]`.
 struct Encoded {
@@ -179,6 +232,7 @@ where
             drop_substeps: false,
             check_finite: false,
             shard: (0, 1),
+            memory_limit: None,
             hooks: &NoHooks,
         }
     }
@@ -212,6 +266,8 @@ where
     }
 
     /// Worker threads; 0 (the default) means one per core. The records do not depend on it.
+    /// No more threads are started than there are `(subset, run)` pairs to run, and
+    /// [`run`](Self::run) refuses more than [`MAX_THREADS`].
     #[must_use]
     pub fn threads(mut self, n: usize) -> Self {
         self.threads = n;
@@ -240,6 +296,16 @@ where
         self
     }
 
+    /// The memory the experiment may plan to hold at once (default
+    /// [`default_memory_limit`]): [`run`](Self::run) refuses, before anything runs, an
+    /// experiment whose runs in flight would hold more states than that
+    /// ([`EngineError::TooLarge`]).
+    #[must_use]
+    pub fn memory_limit(mut self, bytes: u64) -> Self {
+        self.memory_limit = Some(bytes);
+        self
+    }
+
     /// Hooks and progress callbacks.
     #[must_use]
     pub fn hooks(mut self, hooks: &'a dyn Hooks) -> Self {
@@ -263,7 +329,7 @@ where
 
     /// The `(subset, run)` pairs this experiment (or its shard) runs, in record order.
     #[must_use]
-    pub fn jobs(&self) -> Vec<(usize, usize)> {
+    pub fn jobs(&self) -> ShardPairs {
         shard_pairs(self.subsets.len(), self.runs, self.shard.0, self.shard.1)
     }
 
@@ -274,9 +340,9 @@ where
     }
 
     /// The number of records the experiment writes when every run completes.
-    #[must_use]
     ///
-    /// Saturates at `u64::MAX` for settings too large to count.
+    /// Saturates at `u64::MAX` for settings too large to count; it allocates nothing.
+    #[must_use]
     pub fn expected_rows(&self) -> u64 {
         let per_run = if self.drop_substeps {
             self.timesteps.saturating_add(1)
@@ -285,6 +351,42 @@ where
         };
         let rows = self.jobs().len().saturating_mul(per_run);
         u64::try_from(rows).unwrap_or(u64::MAX)
+    }
+
+    /// Refuses an experiment whose size cannot be counted, or whose runs in flight would hold
+    /// more states than the memory limit.
+    fn check_size(&self, threads: usize) -> Result<(), EngineError> {
+        let subsets = self.subsets.len();
+        if subsets.checked_mul(self.runs).is_none() {
+            return Err(EngineError::TooLarge {
+                what: format!(
+                    "{subsets} subsets × {} runs is more (subset, run) pairs than can be counted",
+                    self.runs
+                ),
+            });
+        }
+        let limit = self.memory_limit.unwrap_or_else(default_memory_limit);
+        // A run keeps every state it computes (its history), and `threads` runs are computed
+        // at once.
+        let state = u64::try_from(std::mem::size_of::<S>().max(1)).unwrap_or(u64::MAX);
+        let per_run = u64::try_from(self.rows_per_run())
+            .unwrap_or(u64::MAX)
+            .saturating_mul(state);
+        let in_flight = per_run.saturating_mul(u64::try_from(threads).unwrap_or(u64::MAX));
+        if in_flight > limit {
+            return Err(EngineError::TooLarge {
+                what: format!(
+                    "{} timesteps × {} substeps of {} bytes a state is {} per run, {} on {threads} thread(s), above the memory limit of {}",
+                    self.timesteps,
+                    self.model.blocks.len(),
+                    state,
+                    bytes(per_run),
+                    bytes(in_flight),
+                    bytes(limit),
+                ),
+            });
+        }
+        Ok(())
     }
 
     /// States one run keeps: genesis plus one per substep (saturating).
@@ -324,9 +426,25 @@ where
         if count > 1 && self.rng == RngKind::NumpyShared {
             return Err(EngineError::ShardSharedStream);
         }
-        let params: Vec<Vec<Value>> = self.subsets.iter().map(Vars::values).collect();
+        if self.threads > MAX_THREADS {
+            return Err(EngineError::TooManyThreads {
+                got: self.threads,
+                max: MAX_THREADS,
+            });
+        }
         let jobs = self.jobs();
         let total = jobs.len();
+        // Never more threads than pairs to run.
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let threads = if self.threads == 0 {
+            cores
+        } else {
+            self.threads
+        }
+        .min(total)
+        .max(1);
+        self.check_size(threads)?;
+        let params: Vec<Vec<Value>> = self.subsets.iter().map(Vars::values).collect();
 
         self.hooks.before_experiment(self.subsets.len(), self.runs);
         sink.begin(&header)?;
@@ -337,13 +455,13 @@ where
         let mut scratch = Vec::with_capacity(S::NAMES.len());
         let mut done = 0;
 
-        let sequential = self.threads == 1 || self.rng == RngKind::NumpyShared;
+        let sequential = threads == 1 || self.rng == RngKind::NumpyShared;
         let pool = if sequential {
             None
         } else {
             Some(
                 rayon::ThreadPoolBuilder::new()
-                    .num_threads(self.threads)
+                    .num_threads(threads)
                     .build()
                     .map_err(|e| EngineError::ThreadPool(e.to_string()))?,
             )
@@ -370,7 +488,7 @@ where
                 done += 1;
                 self.hooks.progress(done, total);
                 // The subset's last run in this experiment (or shard).
-                if jobs.get(done).is_none_or(|&(s, _)| s != out.subset) {
+                if jobs.get(done).is_none_or(|(s, _)| s != out.subset) {
                     self.hooks.after_subset(out.subset);
                 }
             }
@@ -381,7 +499,8 @@ where
             for (k, &(subset, _)) in chunk.iter().enumerate() {
                 let first = (start + k)
                     .checked_sub(1)
-                    .is_none_or(|prev| jobs[prev].0 != subset);
+                    .and_then(|prev| jobs.get(prev))
+                    .is_none_or(|(s, _)| s != subset);
                 if first {
                     self.hooks.before_subset(subset);
                 }
@@ -391,8 +510,8 @@ where
         match &pool {
             None => {
                 let mut shared = SimRng::for_run(self.rng, self.seed, 0, 0);
-                for (i, chunk) in jobs.chunks(window).enumerate() {
-                    before_subsets(i * window, chunk);
+                for (i, chunk) in windows(jobs.clone(), window).enumerate() {
+                    before_subsets(i * window, &chunk);
                     let outputs = chunk
                         .iter()
                         .map(|&(s, r)| {
@@ -414,8 +533,8 @@ where
                 let jobs = &jobs;
                 let params = &params;
                 scope.spawn(move || {
-                    for (i, chunk) in jobs.chunks(window).enumerate() {
-                        before_subsets(i * window, chunk);
+                    for (i, chunk) in windows(jobs.clone(), window).enumerate() {
+                        before_subsets(i * window, &chunk);
                         let outputs = pool.install(|| {
                             chunk
                                 .par_iter()
@@ -491,7 +610,12 @@ where
                     history: History::new(&done[..completed], n_blocks),
                     state,
                 };
-                let mut error = block.step(params, &ctx, rng, next).err();
+                let mut error = match catch(|| block.step(params, &ctx, rng, next)) {
+                    Ok(result) => result.err(),
+                    Err(PanicInfo { message, location }) => {
+                        Some(RunError::Panic { message, location })
+                    }
+                };
                 if error.is_none() && self.check_finite {
                     scratch.clear();
                     next.write_values(&mut scratch);

@@ -69,6 +69,20 @@ pub enum EngineError {
         /// The value given.
         got: usize,
     },
+    /// More worker threads than [`MAX_THREADS`](crate::MAX_THREADS).
+    #[error("{got} threads is more than the {max} an experiment may use")]
+    TooManyThreads {
+        /// The number asked for.
+        got: usize,
+        /// The most accepted.
+        max: usize,
+    },
+    /// An experiment too large to run on this machine, refused before anything ran.
+    #[error("the experiment is too large: {what}")]
+    TooLarge {
+        /// What is too large, with its size and the limit.
+        what: String,
+    },
     /// The thread pool could not be built.
     #[error("cannot start the thread pool: {0}")]
     ThreadPool(String),

@@ -40,7 +40,15 @@
 //! - Randomness is explicit: each policy gets its run's [`SimRng`], a stream derived from the
 //!   experiment seed and `(subset, run)` only (ChaCha8 by default, numpy's legacy MT19937 as an
 //!   option). The records are bit-identical on 1 or N threads.
-//! - A run whose policy fails ends alone, and is listed in [`Outcome::failures`].
+//! - A run whose policy fails ends alone, and is listed in [`Outcome::failures`]. So does a run
+//!   whose policy or update panics: the panic is caught (`catch_unwind`) and recorded as
+//!   [`RunError::Panic`] with its message and location, and the other runs go on, on one
+//!   thread or many. A model's state must therefore be unwind-safe in `catch_unwind`'s sense;
+//!   the engine drops a panicked run's state without reading it again.
+//! - Nothing proportional to subsets × runs is built ([`ShardPairs`] computes the pairs from
+//!   their positions); a sweep above [`MAX_SUBSETS`], more than [`MAX_THREADS`] threads, and
+//!   runs whose histories would not fit in memory ([`Experiment::memory_limit`]) are refused
+//!   before anything runs. No more threads are started than there are runs.
 //!
 //! ## Example
 //!
@@ -90,7 +98,9 @@ mod engine;
 mod error;
 mod history;
 mod hooks;
+mod panic;
 mod rng;
+mod shard;
 mod signals;
 pub mod sink;
 mod sweep;
@@ -98,14 +108,17 @@ mod value;
 mod vars;
 
 pub use block::{Block, Ctx, Model, Named, Policies, Policy, Psub, Update, Updates};
-pub use engine::{Experiment, Outcome, RunError, RunFailure, shard_pairs};
+pub use engine::{
+    Experiment, MAX_THREADS, Outcome, RunError, RunFailure, default_memory_limit, shard_pairs,
+};
 pub use error::{BoxError, EngineError, SinkError};
 pub use history::History;
 pub use hooks::{Hooks, NoHooks};
 pub use rng::{RngKind, SimRng};
+pub use shard::ShardPairs;
 pub use signals::{MissingSignal, NoSignals, PolicyOp, SignalValue, Signals, need};
 pub use sink::{CsvSink, EncodedRun, Header, MemorySink, NullSink, RowEncoder, RowMeta, Sink};
-pub use sweep::{Sweep, SweepRule};
+pub use sweep::{MAX_SUBSETS, Sweep, SweepRule};
 pub use value::{Scalar, Value};
 pub use vars::{NoParams, VarError, Vars};
 

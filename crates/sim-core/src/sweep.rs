@@ -9,6 +9,10 @@ use crate::error::EngineError;
 use crate::value::{Scalar, Value};
 use crate::vars::Vars;
 
+/// Subsets a sweep may have at most ([`Sweep::count`]): each subset is a parameter struct held
+/// for the whole experiment.
+pub const MAX_SUBSETS: usize = 1 << 24;
+
 /// How the value lists of a sweep combine into subsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -64,37 +68,13 @@ impl Sweep {
     ///
     /// [`EngineError::EmptySweep`] for an empty list, [`EngineError::DuplicateParam`] for a name
     /// given twice, and under [`SweepRule::Zip`] [`EngineError::SweepLength`] naming the first
-    /// parameter whose length is neither 1 nor the others' length.
+    /// parameter whose length is neither 1 nor the others' length; [`EngineError::TooLarge`]
+    /// above [`MAX_SUBSETS`] subsets.
     pub fn assignments(&self, rule: SweepRule) -> Result<Vec<Vec<(&str, Value)>>, EngineError> {
-        for (i, (name, values)) in self.entries.iter().enumerate() {
-            if values.is_empty() {
-                return Err(EngineError::EmptySweep {
-                    param: name.clone(),
-                });
-            }
-            if self.entries[..i].iter().any(|(n, _)| n == name) {
-                return Err(EngineError::DuplicateParam {
-                    param: name.clone(),
-                });
-            }
-        }
+        self.count(rule)?;
         let longest = self.entries.iter().map(|(_, v)| v.len()).max().unwrap_or(1);
         match rule {
-            SweepRule::Zip => {
-                if let Some((name, values)) = self
-                    .entries
-                    .iter()
-                    .find(|(_, v)| v.len() != 1 && v.len() != longest)
-                {
-                    return Err(EngineError::SweepLength {
-                        param: name.clone(),
-                        len: values.len(),
-                        expected: longest,
-                    });
-                }
-                Ok(self.padded(longest))
-            }
-            SweepRule::PadLast => Ok(self.padded(longest)),
+            SweepRule::Zip | SweepRule::PadLast => Ok(self.padded(longest)),
             SweepRule::Product => {
                 let mut out: Vec<Vec<(&str, Value)>> = vec![Vec::new()];
                 for (name, values) in &self.entries {
@@ -110,6 +90,68 @@ impl Sweep {
                         .collect();
                 }
                 Ok(out)
+            }
+        }
+    }
+
+    /// The number of subsets the sweep gives under `rule`, without building them.
+    ///
+    /// # Errors
+    ///
+    /// As [`assignments`](Self::assignments), and [`EngineError::TooLarge`] above
+    /// [`MAX_SUBSETS`] (a product of long lists grows fast: 4 lists of 200 values are
+    /// 1.6·10⁹ subsets).
+    pub fn count(&self, rule: SweepRule) -> Result<usize, EngineError> {
+        for (i, (name, values)) in self.entries.iter().enumerate() {
+            if values.is_empty() {
+                return Err(EngineError::EmptySweep {
+                    param: name.clone(),
+                });
+            }
+            if self.entries[..i].iter().any(|(n, _)| n == name) {
+                return Err(EngineError::DuplicateParam {
+                    param: name.clone(),
+                });
+            }
+        }
+        let longest = self.entries.iter().map(|(_, v)| v.len()).max().unwrap_or(1);
+        let count = match rule {
+            SweepRule::Zip => {
+                if let Some((name, values)) = self
+                    .entries
+                    .iter()
+                    .find(|(_, v)| v.len() != 1 && v.len() != longest)
+                {
+                    return Err(EngineError::SweepLength {
+                        param: name.clone(),
+                        len: values.len(),
+                        expected: longest,
+                    });
+                }
+                Some(longest)
+            }
+            SweepRule::PadLast => Some(longest),
+            SweepRule::Product => self
+                .entries
+                .iter()
+                .try_fold(1usize, |n, (_, v)| n.checked_mul(v.len())),
+        };
+        match count {
+            Some(n) if n <= MAX_SUBSETS => Ok(n),
+            _ => {
+                // The true count, as a float, for the message.
+                #[expect(clippy::cast_precision_loss, reason = "a count shown in a message")]
+                let approx: f64 = match rule {
+                    SweepRule::Product => {
+                        self.entries.iter().map(|(_, v)| v.len() as f64).product()
+                    }
+                    _ => longest as f64,
+                };
+                Err(EngineError::TooLarge {
+                    what: format!(
+                        "the sweep has {approx:.3e} subsets, more than the {MAX_SUBSETS} a sweep may have"
+                    ),
+                })
             }
         }
     }

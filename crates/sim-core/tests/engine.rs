@@ -439,6 +439,127 @@ fn a_failing_run_leaves_the_others_intact() {
     }
 }
 
+fn panics_in_subset1_run2_t3(_: &P, c: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
+    let v: Vec<f64> = Vec::new();
+    if c.subset == 1 && c.run == 2 && c.timestep == 3 {
+        // An index out of bounds, as user code might do.
+        return emit(v[c.run]);
+    }
+    emit(run_number(c))
+}
+
+#[test]
+fn a_panicking_run_costs_only_itself() {
+    let model = Model::new(S::default()).block(
+        Block::new()
+            .policy("p", panics_in_subset1_run2_t3)
+            .update("x", add_dx),
+    );
+    let subsets = Sweep::new()
+        .param("k", [0.0, 1.0, 2.0])
+        .subsets(&P::default(), SweepRule::Zip)
+        .unwrap();
+    // The same model with the failure as an error instead of a panic gives the rows to expect.
+    let reference = Model::new(S::default()).block(
+        Block::new()
+            .policy("p", fails_in_subset1_run2_t3)
+            .update("x", add_dx),
+    );
+    let mut want = MemorySink::new();
+    Experiment::new(&reference, subsets.clone())
+        .runs(3)
+        .timesteps(5)
+        .threads(1)
+        .run(&mut want)
+        .unwrap();
+    for threads in [1, 2, 4] {
+        let mut rec = MemorySink::new();
+        let out = Experiment::new(&model, subsets.clone())
+            .runs(3)
+            .timesteps(5)
+            .threads(threads)
+            .run(&mut rec)
+            .unwrap();
+        assert_eq!(out.runs, 9);
+        assert_eq!(out.failures.len(), 1, "{threads} threads");
+        let f = &out.failures[0];
+        assert_eq!((f.subset, f.run, f.timestep, f.substep), (1, 2, 3, 1));
+        match &f.error {
+            RunError::Panic { message, location } => {
+                assert_eq!(
+                    message,
+                    "index out of bounds: the len is 0 but the index is 2"
+                );
+                assert!(
+                    location.starts_with("crates/sim-core/tests/engine.rs:"),
+                    "{location}"
+                );
+            }
+            other => panic!("expected a panic, got {other:?}"),
+        }
+        assert!(f.to_string().starts_with(
+            "subset 1 run 2 failed at timestep 3 substep 1: panicked at crates/sim-core/tests/engine.rs:"
+        ));
+        // Every other run's rows, and the failed run's rows before the panic.
+        assert_eq!(rec.meta(), want.meta());
+        assert_eq!(rec.f64_column("x"), want.f64_column("x"));
+    }
+}
+
+#[test]
+fn threads_are_capped_and_sizes_checked_before_running() {
+    let model = history_model();
+    assert!(matches!(
+        Experiment::new(&model, vec![P::default()])
+            .threads(sim_core::MAX_THREADS + 1)
+            .run(&mut NullSink::default()),
+        Err(EngineError::TooManyThreads {
+            got: 1025,
+            max: 1024
+        })
+    ));
+    // 1024 threads asked for one run: one thread is used, and the result is the same.
+    let mut one = MemorySink::new();
+    Experiment::new(&model, vec![P::default()])
+        .timesteps(3)
+        .threads(1024)
+        .run(&mut one)
+        .unwrap();
+    assert_eq!(one.len(), 7);
+    // A run whose history cannot fit is refused before any work, with its size.
+    let err = Experiment::new(&model, vec![P::default()])
+        .timesteps(1_000_000_000_000)
+        .threads(1)
+        .memory_limit(1 << 30)
+        .run(&mut NullSink::default())
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, EngineError::TooLarge { .. }));
+    assert!(
+        msg.contains(
+            "1000000000000 timesteps × 2 substeps of 16 bytes a state is 29.1 TiB per run"
+        ),
+        "{msg}"
+    );
+    // (subset, run) pairs past usize are refused too, and expected_rows saturates.
+    let huge = Experiment::new(&model, vec![P::default(), P::default()]).runs(usize::MAX);
+    assert_eq!(huge.expected_rows(), u64::MAX);
+    assert!(matches!(
+        huge.run(&mut NullSink::default()),
+        Err(EngineError::TooLarge { .. })
+    ));
+    let product = Sweep::new()
+        .param("a", 0..200i64)
+        .param("b", 0..200i64)
+        .param("c", 0..200i64)
+        .param("d", 0..200i64);
+    let err = product.count(SweepRule::Product).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the experiment is too large: the sweep has 1.600e9 subsets, more than the 16777216 a sweep may have"
+    );
+}
+
 #[test]
 fn check_finite_names_the_variable() {
     fn nan(_: &P, _: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
@@ -951,7 +1072,7 @@ fn shards_partition_the_full_experiment() {
             .filter(|k| k % 5 == i)
             .map(|k| (k / 4, k % 4 + 1))
             .collect();
-        assert_eq!(e.jobs(), pairs);
+        assert_eq!(e.jobs().collect::<Vec<_>>(), pairs);
         assert_eq!(e.expected_rows(), 6 * pairs.len() as u64);
         joined.extend(rows_of(&e));
     }
