@@ -300,7 +300,11 @@ pub struct Model<S, P, G> {
     /// The state at timestep 0.
     pub genesis: S,
     pub(crate) blocks: Vec<Box<dyn Psub<S, P, G>>>,
+    validators: Vec<Box<Validator<S, P>>>,
 }
+
+/// A model's check of its genesis state and one subset's parameters ([`Model::validate`]).
+pub type Validator<S, P> = dyn Fn(&S, &P) -> Result<(), BoxError> + Send + Sync;
 
 impl<S, P, G> Model<S, P, G> {
     /// A model with this genesis state and no blocks yet.
@@ -309,7 +313,31 @@ impl<S, P, G> Model<S, P, G> {
         Self {
             genesis,
             blocks: Vec::new(),
+            validators: Vec::new(),
         }
+    }
+
+    /// Adds a check of the genesis state and each subset's parameters, run for every subset
+    /// before the first run: an experiment with a subset it refuses does not start
+    /// ([`EngineError::Invalid`](crate::EngineError::Invalid)), and nothing is written. The
+    /// error should name the parameter or variable, its value and its valid range.
+    #[must_use]
+    pub fn validate(
+        mut self,
+        check: impl Fn(&S, &P) -> Result<(), BoxError> + Send + Sync + 'static,
+    ) -> Self {
+        self.validators.push(Box::new(check));
+        self
+    }
+
+    /// Runs the model's checks ([`validate`](Self::validate)) on its genesis state and `params`.
+    ///
+    /// # Errors
+    /// The first check's error.
+    pub fn check(&self, params: &P) -> Result<(), BoxError> {
+        self.validators
+            .iter()
+            .try_for_each(|check| check(&self.genesis, params))
     }
 
     /// Appends a block; each block is one substep of every timestep.

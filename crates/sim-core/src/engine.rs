@@ -444,6 +444,11 @@ where
         .min(total)
         .max(1);
         self.check_size(threads)?;
+        for (subset, p) in self.subsets.iter().enumerate() {
+            self.model
+                .check(p)
+                .map_err(|source| EngineError::Invalid { subset, source })?;
+        }
         let params: Vec<Vec<Value>> = self.subsets.iter().map(Vars::values).collect();
 
         self.hooks.before_experiment(self.subsets.len(), self.runs);
@@ -511,6 +516,9 @@ where
             None => {
                 let mut shared = SimRng::for_run(self.rng, self.seed, 0, 0);
                 for (i, chunk) in windows(jobs.clone(), window).enumerate() {
+                    if self.hooks.cancelled() {
+                        return Err(EngineError::Cancelled);
+                    }
                     before_subsets(i * window, &chunk);
                     let outputs = chunk
                         .iter()
@@ -534,6 +542,9 @@ where
                 let params = &params;
                 scope.spawn(move || {
                     for (i, chunk) in windows(jobs.clone(), window).enumerate() {
+                        if self.hooks.cancelled() {
+                            break;
+                        }
                         before_subsets(i * window, &chunk);
                         let outputs = pool.install(|| {
                             chunk
@@ -555,10 +566,16 @@ where
                     }
                 });
                 for outputs in rx {
+                    if self.hooks.cancelled() {
+                        return Err(EngineError::Cancelled);
+                    }
                     write(outputs)?;
                 }
                 Ok(())
             })?,
+        }
+        if self.hooks.cancelled() {
+            return Err(EngineError::Cancelled);
         }
         sink.finish()?;
         self.hooks.after_experiment(&outcome);
@@ -579,6 +596,9 @@ where
         let mut failure = None;
 
         'run: for timestep in 1..=self.timesteps {
+            if self.hooks.cancelled() {
+                break 'run;
+            }
             let completed = 1 + (timestep - 1) * n_blocks;
             for (k, block) in blocks.iter().enumerate() {
                 let substep = k + 1;

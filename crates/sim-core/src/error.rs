@@ -83,6 +83,18 @@ pub enum EngineError {
         /// What is too large, with its size and the limit.
         what: String,
     },
+    /// The model's checks ([`Model::validate`](crate::Model::validate)) refused a subset's
+    /// parameters or the genesis state.
+    #[error("subset {subset}: {source}")]
+    Invalid {
+        /// The subset refused, from 0.
+        subset: usize,
+        /// The check's error.
+        source: BoxError,
+    },
+    /// The experiment was cancelled ([`Hooks::cancelled`](crate::Hooks::cancelled)).
+    #[error("the experiment was cancelled")]
+    Cancelled,
     /// The thread pool could not be built.
     #[error("cannot start the thread pool: {0}")]
     ThreadPool(String),

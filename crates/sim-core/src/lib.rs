@@ -107,7 +107,7 @@ mod sweep;
 mod value;
 mod vars;
 
-pub use block::{Block, Ctx, Model, Named, Policies, Policy, Psub, Update, Updates};
+pub use block::{Block, Ctx, Model, Named, Policies, Policy, Psub, Update, Updates, Validator};
 pub use engine::{
     Experiment, MAX_THREADS, Outcome, RunError, RunFailure, default_memory_limit, shard_pairs,
 };

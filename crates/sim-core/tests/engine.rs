@@ -561,6 +561,59 @@ fn threads_are_capped_and_sizes_checked_before_running() {
 }
 
 #[test]
+fn a_model_refuses_bad_parameters_before_anything_runs() {
+    let model = history_model().validate(|genesis: &S, p: &P| {
+        if !p.k.is_finite() || p.k < 0.0 {
+            return Err(format!("parameter `k` = {}: it must be finite and ≥ 0", p.k).into());
+        }
+        if genesis.x < 0.0 {
+            return Err("genesis `x` is negative".into());
+        }
+        Ok(())
+    });
+    let subsets = Sweep::new()
+        .param("k", [1.0, f64::NAN])
+        .subsets(&P::default(), SweepRule::Zip)
+        .unwrap();
+    let mut rec = MemorySink::new();
+    let err = Experiment::new(&model, subsets).run(&mut rec).unwrap_err();
+    assert!(matches!(err, EngineError::Invalid { subset: 1, .. }));
+    assert_eq!(
+        err.to_string(),
+        "subset 1: parameter `k` = NaN: it must be finite and ≥ 0"
+    );
+    // Nothing reached the sink, not even the header.
+    assert!(rec.is_empty() && rec.header().is_none());
+    assert!(model.check(&P::default()).is_ok());
+}
+
+#[test]
+fn a_cancelled_experiment_stops() {
+    struct CancelAfter(AtomicUsize);
+    impl Hooks for CancelAfter {
+        fn progress(&self, done: usize, _: usize) {
+            self.0.store(done, Ordering::SeqCst);
+        }
+        fn cancelled(&self) -> bool {
+            self.0.load(Ordering::SeqCst) >= 3
+        }
+    }
+    let model = history_model();
+    for threads in [1, 2] {
+        let hooks = CancelAfter(AtomicUsize::new(0));
+        let err = Experiment::new(&model, vec![P::default()])
+            .runs(1000)
+            .timesteps(10)
+            .threads(threads)
+            .hooks(&hooks)
+            .run(&mut NullSink::default())
+            .unwrap_err();
+        assert!(matches!(err, EngineError::Cancelled), "{err}");
+        assert!(hooks.0.load(Ordering::SeqCst) < 1000);
+    }
+}
+
+#[test]
 fn check_finite_names_the_variable() {
     fn nan(_: &P, _: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
         emit(f64::NAN)
