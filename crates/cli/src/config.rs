@@ -194,6 +194,7 @@ impl ExperimentFile {
             seed: self.sim.seed,
             threads: 0,
             shard: (0, 1),
+            check_finite: true,
         })
     }
 }

@@ -32,6 +32,9 @@ pub struct Job {
     pub threads: usize,
     /// `(index, count)`: run only that shard of the `(subset, run)` pairs.
     pub shard: (usize, usize),
+    /// End a run whose state becomes NaN or infinite, naming the variable
+    /// ([`Experiment::check_finite`]); on by default.
+    pub check_finite: bool,
 }
 
 impl Default for Job {
@@ -46,6 +49,7 @@ impl Default for Job {
             seed: 0,
             threads: 0,
             shard: (0, 1),
+            check_finite: true,
         }
     }
 }
@@ -64,10 +68,12 @@ pub trait ModelEntry: Sync {
     fn genesis(&self) -> Vec<(&'static str, Value)>;
     /// The default parameters under `fidelity`, by name.
     fn params(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)>;
-    /// The parameters of every subset the job's sweep gives, by name.
+    /// The parameters of every subset the job's sweep gives, by name, each checked with the
+    /// genesis state (the job's overrides applied) by the model's validators.
     ///
     /// # Errors
-    /// An unknown parameter, a value of the wrong type, or lists the sweep rule refuses.
+    /// An unknown parameter or genesis variable, a value of the wrong type, lists the sweep
+    /// rule refuses, and [`EngineError::Invalid`] for a subset the model refuses.
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError>;
     /// Runs the job, writing every record to `sink`.
     ///
@@ -137,7 +143,12 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
     }
 
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError> {
-        let subsets = job.sweep.subsets(&(self.params)(job.fidelity), job.rule)?;
+        let (model, subsets) = self.experiment_parts(job)?;
+        for (subset, p) in subsets.iter().enumerate() {
+            model
+                .check(p)
+                .map_err(|source| EngineError::Invalid { subset, source })?;
+        }
         Ok(subsets.iter().map(named).collect())
     }
 
@@ -155,6 +166,7 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
             .rng(RngKind::default())
             .threads(job.threads)
             .shard(job.shard.0, job.shard.1)
+            .check_finite(job.check_finite)
             .hooks(hooks)
             .run(sink)
     }

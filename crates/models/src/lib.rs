@@ -36,6 +36,7 @@
 //! ```
 
 pub mod catalog;
+mod check;
 mod error;
 pub mod fei;
 pub mod flash;

@@ -149,7 +149,7 @@ proptest::proptest! {
 }
 
 #[test]
-fn a_bad_parameter_ends_the_run_with_its_name() {
+fn a_bad_parameter_is_refused_before_the_first_run() {
     let model = fei::model();
     for (p, name) in [
         (
@@ -174,13 +174,18 @@ fn a_bad_parameter_ends_the_run_with_its_name() {
             "`moving_average_window`",
         ),
     ] {
-        let out = Experiment::new(&model, vec![p])
+        let mut rec = MemorySink::new();
+        let err = Experiment::new(&model, vec![p])
             .runs(1)
             .timesteps(3)
             .seed(1)
-            .run(&mut MemorySink::new())
-            .unwrap();
-        let msg = out.failures[0].error.to_string();
-        assert!(msg.contains(name), "{msg}");
+            .run(&mut rec)
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("subset 0: parameter ") && msg.contains(name),
+            "{msg}"
+        );
+        assert!(rec.is_empty());
     }
 }

@@ -325,3 +325,47 @@ fn records_are_identical_on_one_and_two_threads() {
     }
     assert_eq!(cols[0], cols[1]);
 }
+
+#[test]
+fn bad_parameters_are_refused_with_their_range() {
+    let g = FlashState::GENESIS;
+    let p = FlashParams {
+        market_apy_low: i64::MIN,
+        market_apy_high: i64::MAX,
+        ..FlashParams::default()
+    };
+    // The range is not empty: its width overflows, and the message says so.
+    assert_eq!(
+        flash::validate(&g, &p).map_err(|e| e.to_string()),
+        Err(format!(
+            "parameter `market_apy_high` = {} (market_apy_low {}): market_apy_high − market_apy_low overflows a 64-bit integer",
+            i64::MAX,
+            i64::MIN
+        ))
+    );
+    let p = FlashParams {
+        market_apy_low: 5,
+        market_apy_high: 5,
+        ..FlashParams::default()
+    };
+    assert!(
+        flash::validate(&g, &p)
+            .unwrap_err()
+            .to_string()
+            .ends_with("the range [market_apy_low, market_apy_high) is empty")
+    );
+    let p = FlashParams {
+        ext_swap_rand_factor: f64::NAN,
+        ..FlashParams::default()
+    };
+    assert_eq!(
+        flash::validate(&g, &p).map_err(|e| e.to_string()),
+        Err("parameter `ext_swap_rand_factor` = NaN: it must be finite and ≥ 0".to_owned())
+    );
+    for fidelity in [Fidelity::Corrected, Fidelity::Faithful] {
+        assert_eq!(
+            flash::validate(&g, &FlashParams::with_fidelity(fidelity)),
+            Ok(())
+        );
+    }
+}

@@ -295,14 +295,63 @@ proptest! {
     fn arbitrary_runs_never_panic(p in any_params(), s in any_state(), seed in any::<u64>()) {
         let mut model = honey::model();
         model.genesis = s;
+        let valid = honey::validate(&s, &p);
         let out = Experiment::new(&model, vec![p])
             .runs(2)
             .timesteps(5)
             .seed(seed)
             .threads(1)
             .check_finite(true)
-            .run(&mut NullSink::default())
-            .unwrap();
-        prop_assert_eq!(out.runs, 2);
+            .run(&mut NullSink::default());
+        // Refused up front exactly when the validator refuses; otherwise every run is counted.
+        match (valid, out) {
+            (Ok(()), Ok(out)) => prop_assert_eq!(out.runs, 2),
+            (Err(e), Err(sim_core::EngineError::Invalid { subset: 0, source })) => {
+                prop_assert_eq!(e.to_string(), source.to_string());
+            }
+            (v, o) => prop_assert!(false, "validator {v:?}, run {o:?}"),
+        }
+    }
+}
+
+#[test]
+fn bad_parameters_are_refused_with_their_range() {
+    let g = HoneyState::GENESIS;
+    let with = |f: fn(&mut HoneyParams)| {
+        let mut p = HoneyParams::default();
+        f(&mut p);
+        honey::validate(&g, &p).map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        with(|p| p.throttle = f64::NAN),
+        Err("parameter `throttle` = NaN: it must be finite and in [0, 1]".to_owned())
+    );
+    assert_eq!(
+        with(|p| p.throttle = -1.0),
+        Err("parameter `throttle` = -1: it must be finite and in [0, 1]".to_owned())
+    );
+    assert_eq!(
+        with(|p| p.p_pull = 1.5),
+        Err("parameter `p_pull` = 1.5: it must be finite and in [0, 1]".to_owned())
+    );
+    assert_eq!(with(|_| ()), Ok(()));
+    let bad_genesis = HoneyState {
+        price: 0.0,
+        ..HoneyState::GENESIS
+    };
+    assert_eq!(
+        honey::validate(&bad_genesis, &HoneyParams::default()).map_err(|e| e.to_string()),
+        Err("parameter `price` = 0: it must be finite and > 0".to_owned())
+    );
+    // The seed's sweep, every subset of it, passes.
+    for throttle in [0.002, 0.004, 0.008] {
+        for target_reserve_ratio in [0.1, 0.2, 0.3] {
+            let p = HoneyParams {
+                throttle,
+                target_reserve_ratio,
+                ..HoneyParams::default()
+            };
+            assert_eq!(honey::validate(&g, &p), Ok(()));
+        }
     }
 }

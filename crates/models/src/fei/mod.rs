@@ -61,6 +61,7 @@
 //! ```
 
 mod policies;
+mod validate;
 
 use sim_core::{Block, Model, Sweep};
 
@@ -71,6 +72,7 @@ pub use policies::{
     p_money_market, p_rebalance, p_savings_rate, p_volatile_asset_price, price_slope,
     rebalance_rate, risk_metric, target_weights,
 };
+pub use validate::validate;
 
 /// The Fei model's state. The deposits' names are Fei's `fei_*_user_deposit` shortened.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -354,6 +356,7 @@ pub fn model() -> Model<FeiState, FeiParams, FeiSignals> {
     use policies as p;
     use policies::updates as u;
     Model::new(FeiState::GENESIS)
+        .validate(|s, p| validate(s, p).map_err(Into::into))
         .block(
             Block::new()
                 .policy("p_volatile_asset_price", p::p_volatile_asset_price)

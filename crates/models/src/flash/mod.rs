@@ -103,6 +103,7 @@
 
 mod math;
 mod policies;
+mod validate;
 
 use cp_amm::Decimal;
 use sim_core::{Block, Model, PolicyOp, Signals, Sweep};
@@ -115,6 +116,7 @@ pub use policies::{
     p_ext_swap_amount, p_ext_swap_input_token, p_flash_to_stake_policy, p_int_swap_amount,
     p_int_swap_input_token, p_market_apy, stake,
 };
+pub use validate::validate;
 
 /// The Flash V3 model's state (the seed's `initial_conditions`, flattened; see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,25 +359,27 @@ impl Signals for FlashSignals {
 pub fn model() -> Model<FlashState, FlashParams, FlashSignals> {
     use policies as p;
     use policies::updates as u;
-    Model::new(FlashState::GENESIS).block(
-        Block::new()
-            .policy("p_market_apy", p::p_market_apy)
-            .policy("p_ext_swap_amount", p::p_ext_swap_amount)
-            .policy("p_ext_swap_input_token", p::p_ext_swap_input_token)
-            .policy("p_int_swap_amount", p::p_int_swap_amount)
-            .policy("p_int_swap_input_token", p::p_int_swap_input_token)
-            .policy("p_flash_to_stake", p::p_flash_to_stake_policy)
-            .update("market_apy", u::s_ext_rr)
-            .update("ext_flash", u::ext_flash)
-            .update("ext_alt", u::ext_alt)
-            .update("int_flash", u::int_flash)
-            .update("int_alt", u::int_alt)
-            .update("staked", u::s_new_stakes)
-            .update("minted", u::minted)
-            .update("burned", u::burned)
-            .update("ext_price", u::ext_price)
-            .update("int_price", u::int_price),
-    )
+    Model::new(FlashState::GENESIS)
+        .validate(|s, p| validate(s, p).map_err(Into::into))
+        .block(
+            Block::new()
+                .policy("p_market_apy", p::p_market_apy)
+                .policy("p_ext_swap_amount", p::p_ext_swap_amount)
+                .policy("p_ext_swap_input_token", p::p_ext_swap_input_token)
+                .policy("p_int_swap_amount", p::p_int_swap_amount)
+                .policy("p_int_swap_input_token", p::p_int_swap_input_token)
+                .policy("p_flash_to_stake", p::p_flash_to_stake_policy)
+                .update("market_apy", u::s_ext_rr)
+                .update("ext_flash", u::ext_flash)
+                .update("ext_alt", u::ext_alt)
+                .update("int_flash", u::int_flash)
+                .update("int_alt", u::int_alt)
+                .update("staked", u::s_new_stakes)
+                .update("minted", u::minted)
+                .update("burned", u::burned)
+                .update("ext_price", u::ext_price)
+                .update("int_price", u::int_price),
+        )
 }
 
 /// The seed's Monte Carlo runs (`MONTE_CARLO_RUNS`).

@@ -30,6 +30,27 @@ fn fee(p: &FlashParams) -> Result<Fee, ModelError> {
     Fee::ppm(ppm).map_err(|_| bad("it must be in [0, 1)"))
 }
 
+/// `market_apy_high − market_apy_low`, the number of values the draw can take.
+///
+/// # Errors
+/// [`ModelError::InvalidParameter`] when the difference overflows an `i64` or the range is
+/// empty (`high ≤ low`, Python's `ValueError: empty range for randrange`).
+pub(crate) fn market_apy_width(p: &FlashParams) -> Result<i64, ModelError> {
+    let (lo, hi) = (p.market_apy_low, p.market_apy_high);
+    let bad = |reason| ModelError::InvalidParameter {
+        name: "market_apy_high",
+        value: format!("{hi} (market_apy_low {lo})"),
+        reason,
+    };
+    let width = hi
+        .checked_sub(lo)
+        .ok_or_else(|| bad("market_apy_high − market_apy_low overflows a 64-bit integer"))?;
+    if width <= 0 {
+        return Err(bad("the range [market_apy_low, market_apy_high) is empty"));
+    }
+    Ok(width)
+}
+
 /// The seed's `randrange(low, high) / 100`, given the uniform draw `u` in `[0, 1)`:
 /// `low + ⌊u·(high − low)⌋`, in percent.
 ///
@@ -37,15 +58,8 @@ fn fee(p: &FlashParams) -> Result<Fee, ModelError> {
 /// [`ModelError::InvalidParameter`] when `high ≤ low` (Python's `ValueError: empty range for
 /// randrange`).
 pub fn market_apy_draw(p: &FlashParams, u: f64) -> Result<Decimal, ModelError> {
-    let (lo, hi) = (p.market_apy_low, p.market_apy_high);
-    let width =
-        hi.checked_sub(lo)
-            .filter(|w| *w > 0)
-            .ok_or_else(|| ModelError::InvalidParameter {
-                name: "market_apy_high",
-                value: format!("{hi} (market_apy_low {lo})"),
-                reason: "the range [market_apy_low, market_apy_high) is empty",
-            })?;
+    let lo = p.market_apy_low;
+    let width = market_apy_width(p)?;
     #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
     let k = ((u.clamp(0.0, 1.0) * width as f64).floor() as i64).clamp(0, width - 1);
     // lo + k < hi, so no overflow.

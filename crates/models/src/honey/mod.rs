@@ -43,6 +43,7 @@
 //! `normal(0, p_variance)`. With [`sim_core::RngKind::NumpyShared`] they are numpy's own.
 
 mod policies;
+mod validate;
 
 use sim_core::{Block, Model, Sweep};
 
@@ -52,6 +53,7 @@ pub use policies::{
     Saturation, price_policy, price_step, saturation, saturation_process, supply, supply_policy,
     target_price, transition,
 };
+pub use validate::validate;
 
 /// The Honey model's state (the seed's `genesis_states`, same names).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -275,22 +277,24 @@ sim_core::signals!(HoneySignals: f64 {
 #[must_use]
 pub fn model() -> Model<HoneyState, HoneyParams, HoneySignals> {
     use policies::updates as u;
-    Model::new(HoneyState::GENESIS).block(
-        Block::new()
-            .policy("supply_policy", supply_policy)
-            .policy("saturation_process", saturation_process)
-            .policy("price_policy", price_policy)
-            .update("reserve", u::update_reserve)
-            .update("circulation", u::update_circulation)
-            .update("netflow", u::update_netflow)
-            .update("adjustment", u::update_adjustment)
-            .update("price", u::update_price)
-            .update("target_price", u::update_target_price)
-            .update("saturation", u::update_saturation)
-            .update("utility", u::update_utility)
-            .update("size", u::update_size)
-            .update("production", u::update_production),
-    )
+    Model::new(HoneyState::GENESIS)
+        .validate(|s, p| validate(s, p).map_err(Into::into))
+        .block(
+            Block::new()
+                .policy("supply_policy", supply_policy)
+                .policy("saturation_process", saturation_process)
+                .policy("price_policy", price_policy)
+                .update("reserve", u::update_reserve)
+                .update("circulation", u::update_circulation)
+                .update("netflow", u::update_netflow)
+                .update("adjustment", u::update_adjustment)
+                .update("price", u::update_price)
+                .update("target_price", u::update_target_price)
+                .update("saturation", u::update_saturation)
+                .update("utility", u::update_utility)
+                .update("size", u::update_size)
+                .update("production", u::update_production),
+        )
 }
 
 /// The seed's Monte Carlo runs per subset.
