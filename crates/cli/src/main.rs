@@ -13,8 +13,10 @@
 mod builtin;
 mod collect;
 mod config;
+mod output;
 mod plots;
 mod run;
+mod signals;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,10 +70,12 @@ struct RunArgs {
     /// The experiment's seed (overrides the experiment's).
     #[arg(long)]
     seed: Option<u64>,
-    /// Worker threads; 0 for all cores. The records do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads, at most 1024; 0 for all cores. No more are started than there are
+    /// runs. The records do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = parse_threads)]
     threads: usize,
-    /// The output directory (default `out/EXPERIMENT`).
+    /// The output directory (default `out/EXPERIMENT`): a new path, an empty directory, or a
+    /// previous tokensim output (it holds `.tokensim-output`), which is replaced whole.
     #[arg(long)]
     out: Option<PathBuf>,
     /// The records' format.
@@ -90,12 +94,30 @@ struct RunArgs {
     /// No progress bar and no report on stderr.
     #[arg(long)]
     quiet: bool,
+    /// Let a run's state become NaN or infinite. By default such a run fails, naming the
+    /// variable.
+    #[arg(long)]
+    allow_non_finite: bool,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum FormatArg {
     Csv,
     Parquet,
+}
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of threads"))?;
+    if n > sim_core::MAX_THREADS {
+        return Err(format!(
+            "{n} threads is more than the {} tokensim uses at most",
+            sim_core::MAX_THREADS
+        ));
+    }
+    Ok(n)
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -134,7 +156,15 @@ fn show(name: &str) -> Result<()> {
     Ok(())
 }
 
-fn run_cmd(args: RunArgs) -> Result<()> {
+/// How `tokensim run` ended, when it did not fail.
+enum RunEnd {
+    /// Every run completed, or some failed and others completed.
+    Done,
+    /// Every run failed: the outputs are written, and the exit code is non-zero.
+    AllFailed,
+}
+
+fn run_cmd(args: RunArgs) -> Result<RunEnd> {
     let path = PathBuf::from(&args.experiment);
     let (name, mut file, analysis) = if let Some(b) = builtin::find(&args.experiment) {
         (b.name.to_owned(), (b.file)(), b.analysis)
@@ -179,12 +209,23 @@ fn run_cmd(args: RunArgs) -> Result<()> {
         out,
         plots: !args.no_plots,
         quiet: args.quiet,
+        check_finite: !args.allow_non_finite,
     };
-    let dir = run::run(&req)?;
+    signals::install()?;
+    let report = run::run(&req)?;
     if !req.quiet {
-        eprintln!("results in {}", dir.display());
+        eprintln!("results in {}", report.dir.display());
     }
-    Ok(())
+    if report.runs > 0 && report.failed == report.runs {
+        eprintln!(
+            "error: every run failed ({} of {}); summary.json in {} lists why",
+            report.failed,
+            report.runs,
+            report.dir.display()
+        );
+        return Ok(RunEnd::AllFailed);
+    }
+    Ok(RunEnd::Done)
 }
 
 fn main() -> ExitCode {
@@ -192,16 +233,21 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::List => {
             list();
-            Ok(())
+            Ok(RunEnd::Done)
         }
-        Command::Show { experiment } => show(&experiment),
+        Command::Show { experiment } => show(&experiment).map(|()| RunEnd::Done),
         Command::Run(args) => run_cmd(args),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(RunEnd::Done) => ExitCode::SUCCESS,
+        Ok(RunEnd::AllFailed) => ExitCode::from(3),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            // Stopped by a signal: the shell's convention, 128 + the signal.
+            match signals::received().and_then(|sig| u8::try_from(128 + sig).ok()) {
+                Some(code) => ExitCode::from(code),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }

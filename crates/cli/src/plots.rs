@@ -1,5 +1,8 @@
 //! The pictures: each plotted variable over time per subset (median and 5–95 % band over
 //! runs), and a heatmap of final means for every two-parameter grid; PNG and SVG.
+//!
+//! A plot with nothing finite to draw (every run failed, NaN finals, values whose span
+//! overflows `f64`) is skipped, and [`draw_all`] returns a note saying so for the summary.
 
 use std::path::Path;
 
@@ -12,7 +15,7 @@ use crate::collect::percentile;
 use crate::run::RunRequest;
 
 /// More subsets than this get no time-series plot (it would be unreadable); grids get heatmaps.
-const MAX_SERIES: usize = 12;
+pub(crate) const MAX_SERIES: usize = 12;
 
 type Subsets<'a> = &'a [Vec<(&'static str, sim_core::Value)>];
 
@@ -23,14 +26,22 @@ pub(crate) fn draw_all(
     plotted: &[String],
     series: &[Vec<Vec<Vec<f64>>>],
     per_subset: &[Json],
-) -> Result<()> {
+) -> Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
+    let mut skipped = Vec::new();
     let varying = varying_params(subsets);
     if subsets.len() <= MAX_SERIES {
         for (v, name) in plotted.iter().enumerate() {
             let title = format!("{}: {name}", req.name);
             let labels: Vec<String> = subsets.iter().map(|p| label(p, &varying)).collect();
             let data: Vec<&Vec<Vec<f64>>> = series.iter().map(|s| &s[v]).collect();
+            let bands = bands(&data);
+            let Some(range) = value_range(&bands) else {
+                skipped.push(format!(
+                    "plot {name}: skipped, no run has a finite {name} to draw"
+                ));
+                continue;
+            };
             let png = dir.join(format!("{name}.png"));
             let svg = dir.join(format!("{name}.svg"));
             time_series(
@@ -38,14 +49,16 @@ pub(crate) fn draw_all(
                 &title,
                 name,
                 &labels,
-                &data,
+                &bands,
+                range,
             )?;
             time_series(
                 &SVGBackend::new(&svg, (1000, 600)).into_drawing_area(),
                 &title,
                 name,
                 &labels,
-                &data,
+                &bands,
+                range,
             )?;
         }
     }
@@ -61,6 +74,19 @@ pub(crate) fn draw_all(
                     Some((px, py, m))
                 })
                 .collect();
+            let finite: Vec<f64> = cells
+                .iter()
+                .map(|c| c.2)
+                .filter(|v| v.is_finite())
+                .collect();
+            let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            if finite.is_empty() || !(hi - lo).is_finite() {
+                skipped.push(format!(
+                    "heatmap_{name}: skipped, no subset has a finite mean final {name}"
+                ));
+                continue;
+            }
             let title = format!("{}: final {name} (mean over runs)", req.name);
             let base = dir.join(format!("heatmap_{name}"));
             let png = base.with_extension("png");
@@ -81,7 +107,7 @@ pub(crate) fn draw_all(
             )?;
         }
     }
-    Ok(())
+    Ok(skipped)
 }
 
 fn param(p: &[(&'static str, sim_core::Value)], name: &str) -> Option<f64> {
@@ -115,20 +141,9 @@ fn err<E: std::fmt::Display>(e: E) -> anyhow::Error {
     anyhow!("plotting failed: {e}")
 }
 
-fn time_series<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    title: &str,
-    variable: &str,
-    labels: &[String],
-    data: &[&Vec<Vec<f64>>],
-) -> Result<()>
-where
-    DB::ErrorType: 'static,
-{
-    area.fill(&WHITE).map_err(err)?;
-    // Median and band per subset per timestep.
-    let bands: Vec<Vec<(f64, f64, f64)>> = data
-        .iter()
+/// Median and 5–95 % band per subset per timestep, over the runs' finite values.
+fn bands(data: &[&Vec<Vec<f64>>]) -> Vec<Vec<(f64, f64, f64)>> {
+    data.iter()
         .map(|runs| {
             let t = runs.iter().map(Vec::len).max().unwrap_or(0);
             (0..t)
@@ -147,8 +162,11 @@ where
                 })
                 .collect()
         })
-        .collect();
-    let t_max = bands.iter().map(Vec::len).max().unwrap_or(1).max(2) - 1;
+        .collect()
+}
+
+/// The bands' finite range, `None` when there is nothing finite or its span overflows.
+fn value_range(bands: &[Vec<(f64, f64, f64)>]) -> Option<(f64, f64)> {
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
     for b in bands.iter().flatten() {
         for v in [b.0, b.2] {
@@ -158,13 +176,39 @@ where
             }
         }
     }
-    if !lo.is_finite() || !hi.is_finite() {
-        (lo, hi) = (0.0, 1.0);
+    if !lo.is_finite() || !hi.is_finite() || !(hi - lo).is_finite() {
+        return None;
     }
     if hi <= lo {
-        hi = lo + 1.0;
+        // A flat line: a unit (or a relative) span around it.
+        let half = (lo.abs() * 0.05).max(0.5);
+        if !(lo - half).is_finite() || !(hi + half).is_finite() {
+            return None;
+        }
+        return Some((lo - half, hi + half));
     }
+    Some((lo, hi))
+}
+
+fn time_series<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    variable: &str,
+    labels: &[String],
+    bands: &[Vec<(f64, f64, f64)>],
+    (lo, hi): (f64, f64),
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    area.fill(&WHITE).map_err(err)?;
+    let t_max = bands.iter().map(Vec::len).max().unwrap_or(1).max(2) - 1;
     let pad = (hi - lo) * 0.05;
+    let (lo, hi, pad) = if (lo - pad).is_finite() && (hi + pad).is_finite() {
+        (lo, hi, pad)
+    } else {
+        (lo, hi, 0.0)
+    };
     #[allow(clippy::cast_precision_loss)]
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 24))
@@ -201,6 +245,7 @@ where
             .iter()
             .copied()
             .chain(lower.iter().rev().copied())
+            .filter(|p| p.1.is_finite())
             .collect();
         chart
             .draw_series(std::iter::once(Polygon::new(
@@ -211,7 +256,10 @@ where
         #[allow(clippy::cast_precision_loss)]
         chart
             .draw_series(LineSeries::new(
-                band.iter().enumerate().map(|(t, b)| (t as f64, b.1)),
+                band.iter()
+                    .enumerate()
+                    .map(|(t, b)| (t as f64, b.1))
+                    .filter(|p| p.1.is_finite()),
                 color.stroke_width(2),
             ))
             .map_err(err)?
@@ -260,9 +308,11 @@ where
     xs.dedup();
     ys.sort_by(f64::total_cmp);
     ys.dedup();
+    // The caller draws only cells with a finite, non-overflowing range.
     let finite = cells.iter().map(|c| c.2).filter(|v| v.is_finite());
     let lo = finite.clone().fold(f64::INFINITY, f64::min);
     let hi = finite.fold(f64::NEG_INFINITY, f64::max);
+    let (scale_lo, scale_hi) = value_range(&[vec![(lo, lo, hi)]]).unwrap_or((0.0, 1.0));
     let span = if hi > lo { hi - lo } else { 1.0 };
     let (plot, bar) = area.split_horizontally(780);
     let (nx, ny) = (
@@ -329,7 +379,7 @@ where
         .margin_bottom(57)
         .margin_right(10)
         .y_label_area_size(70)
-        .build_cartesian_2d(0f64..1f64, lo.min(hi)..hi.max(lo + 1e-12))
+        .build_cartesian_2d(0f64..1f64, scale_lo..scale_hi)
         .map_err(err)?;
     scale
         .configure_mesh()
@@ -349,7 +399,10 @@ where
         );
         scale
             .draw_series(std::iter::once(Rectangle::new(
-                [(0.0, lo + a * span), (1.0, lo + b * span)],
+                [
+                    (0.0, scale_lo + a * (scale_hi - scale_lo)),
+                    (1.0, scale_lo + b * (scale_hi - scale_lo)),
+                ],
                 scale_color(a).filled(),
             )))
             .map_err(err)?;

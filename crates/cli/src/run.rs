@@ -1,5 +1,6 @@
-//! `tokensim run`: runs an experiment into a temporary directory beside the output directory
-//! (records, `summary.json`, plots) and renames it into place only when everything worked.
+//! `tokensim run`: checks everything it can first, runs an experiment into a temporary
+//! directory beside the output directory (records, `summary.json`, plots), and swaps it into
+//! place only when everything worked ([`crate::output`]).
 
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal};
@@ -13,9 +14,10 @@ use serde_json::{Map, Value as Json, json};
 use sim_core::{Hooks, Outcome, Sink};
 
 use crate::builtin::Analysis;
-use crate::collect::{Collector, Finals, stats};
+use crate::collect::{self, Collector, Finals, stats};
 use crate::config::{ExperimentFile, Format};
-use crate::plots;
+use crate::output::Output;
+use crate::{plots, signals};
 
 /// Everything `run` needs, resolved from the command line.
 pub(crate) struct RunRequest {
@@ -27,6 +29,8 @@ pub(crate) struct RunRequest {
     pub(crate) out: PathBuf,
     pub(crate) plots: bool,
     pub(crate) quiet: bool,
+    /// End a run whose state becomes NaN or infinite (`--allow-non-finite` turns it off).
+    pub(crate) check_finite: bool,
 }
 
 struct Progress(ProgressBar);
@@ -35,6 +39,9 @@ impl Hooks for Progress {
     fn progress(&self, done: usize, total: usize) {
         self.0.set_length(total as u64);
         self.0.set_position(done as u64);
+    }
+    fn cancelled(&self) -> bool {
+        signals::received().is_some()
     }
 }
 
@@ -57,8 +64,20 @@ pub(crate) fn key_variables(model: &str) -> Vec<String> {
     v.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// Runs the request; returns the output directory.
-pub(crate) fn run(req: &RunRequest) -> Result<PathBuf> {
+/// What a finished run reports to the command line.
+pub(crate) struct Report {
+    /// The output directory.
+    pub(crate) dir: PathBuf,
+    /// Runs executed.
+    pub(crate) runs: usize,
+    /// Runs that failed.
+    pub(crate) failed: usize,
+}
+
+/// Runs the request: everything is checked before the output directory is touched, the
+/// results are written into a temporary directory, and swapped into place whole
+/// ([`Output`]).
+pub(crate) fn run(req: &RunRequest) -> Result<Report> {
     let model = catalog::model(&req.file.model).with_context(|| {
         let known: Vec<&str> = catalog::models().iter().map(|m| m.name()).collect();
         format!(
@@ -70,59 +89,35 @@ pub(crate) fn run(req: &RunRequest) -> Result<PathBuf> {
     let mut job = req.file.job(model)?;
     job.threads = req.threads;
     job.shard = req.shard;
-    // Parameter errors before any directory is made.
+    job.check_finite = req.check_finite;
+    // Parameter errors, plot names and sizes before any directory is made.
     let subsets = model.subsets(&job)?;
-
-    let parent = match req.out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+    let plotted = plotted_variables(req, model)?;
+    // Series are kept only for the subsets a time-series plot draws.
+    let kept = if req.plots && subsets.len() <= plots::MAX_SERIES {
+        plotted.clone()
+    } else {
+        Vec::new()
     };
-    std::fs::create_dir_all(&parent)
-        .with_context(|| format!("cannot create the directory {}", parent.display()))?;
-    let leaf = req
-        .out
-        .file_name()
-        .with_context(|| format!("{} is not a directory name", req.out.display()))?;
-    let tmp = parent.join(format!(
-        ".{}.tmp-{}",
-        leaf.to_string_lossy(),
-        std::process::id()
-    ));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
-    std::fs::create_dir(&tmp).with_context(|| {
-        format!(
-            "cannot write to {}: cannot create {}",
-            req.out.display(),
-            tmp.display()
-        )
-    })?;
-    let result = run_into(req, model, &job, &subsets, &tmp);
-    match result {
-        Ok(()) => {
-            if req.out.exists() {
-                std::fs::remove_dir_all(&req.out)
-                    .with_context(|| format!("cannot replace {}", req.out.display()))?;
-            }
-            std::fs::rename(&tmp, &req.out)
-                .with_context(|| format!("cannot move the results to {}", req.out.display()))?;
-            Ok(req.out.clone())
-        }
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&tmp);
-            Err(e)
-        }
+    check_memory(model, &job, subsets.len(), kept.len())?;
+
+    let out = Output::prepare(&req.out)?;
+    let (runs, failed) = run_into(req, model, &job, &subsets, &plotted, kept, out.dir())?;
+    interrupted()?;
+    let dir = out.commit()?;
+    Ok(Report { dir, runs, failed })
+}
+
+/// Fails with the signal's name when a signal asked the run to stop.
+fn interrupted() -> Result<()> {
+    match signals::received() {
+        Some(sig) => bail!("interrupted by {}: nothing was written", signals::name(sig)),
+        None => Ok(()),
     }
 }
 
-fn run_into(
-    req: &RunRequest,
-    model: &dyn ModelEntry,
-    job: &Job,
-    subsets: &[Vec<(&'static str, sim_core::Value)>],
-    dir: &Path,
-) -> Result<()> {
+/// The variables to plot: the file's, or the model's key variables; each must exist.
+fn plotted_variables(req: &RunRequest, model: &dyn ModelEntry) -> Result<Vec<String>> {
     let mut plotted = req.file.output.plots.clone();
     if plotted.is_empty() {
         plotted = key_variables(model.name());
@@ -136,6 +131,54 @@ fn run_into(
             );
         }
     }
+    Ok(plotted)
+}
+
+/// Refuses a run whose summary data would not fit in memory: every run's final state (the
+/// summary's medians and percentiles need them all), and the plotted series.
+fn check_memory(model: &dyn ModelEntry, job: &Job, subsets: usize, kept: usize) -> Result<()> {
+    let limit = sim_core::default_memory_limit();
+    let pairs = sim_core::shard_pairs(subsets, job.runs, job.shard.0, job.shard.1);
+    let Some(total) = pairs.experiment_len() else {
+        bail!(
+            "the experiment is too large: {subsets} subsets × {} runs is more (subset, run) pairs than can be counted",
+            job.runs
+        );
+    };
+    let vars = model.state_names().len() as u128;
+    let finals = (pairs.len() as u128) * (16 + 8 * vars);
+    let series_subsets = subsets.min(plots::MAX_SERIES) as u128;
+    let series = series_subsets
+        * kept as u128
+        * (job.runs.min(collect::MAX_PLOTTED_RUNS) as u128)
+        * (job.timesteps as u128 + 1)
+        * 8;
+    let need = finals + series;
+    if need > u128::from(limit) {
+        #[expect(clippy::cast_precision_loss, reason = "sizes shown in a message")]
+        let gib = |b: u128| b as f64 / f64::from(1u32 << 30);
+        bail!(
+            "the experiment is too large: {subsets} subsets × {} runs ({total} runs, {} in this shard) of {} timesteps need {:.1} GiB for the summary's final states and {:.1} GiB for the plotted series, more than this machine's {:.1} GiB of memory",
+            job.runs,
+            pairs.len(),
+            job.timesteps,
+            gib(finals),
+            gib(series),
+            gib(u128::from(limit)),
+        );
+    }
+    Ok(())
+}
+
+fn run_into(
+    req: &RunRequest,
+    model: &dyn ModelEntry,
+    job: &Job,
+    subsets: &[Vec<(&'static str, sim_core::Value)>],
+    plotted: &[String],
+    kept: Vec<String>,
+    dir: &Path,
+) -> Result<(usize, usize)> {
     let bar = if req.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
@@ -147,8 +190,6 @@ fn run_into(
         b
     };
     let hooks = Progress(bar.clone());
-    // Without plots, no series are kept: memory is then the final states alone.
-    let kept = if req.plots { plotted } else { Vec::new() };
     let started = Instant::now();
     let (outcome, collector_parts) = match req.file.output.format {
         Format::Csv => {
@@ -164,7 +205,8 @@ fn run_into(
     };
     let elapsed = started.elapsed();
     bar.finish_and_clear();
-    let (state_names, finals, series, plotted) = collector_parts;
+    interrupted()?;
+    let (state_names, finals, series, _) = collector_parts;
 
     // The summary.
     let mut per_subset = Vec::new();
@@ -197,6 +239,19 @@ fn run_into(
             "final": fin,
         }));
     }
+    // The plots first, so that the summary can say which were skipped.
+    let skipped = if req.plots {
+        plots::draw_all(
+            &dir.join("plots"),
+            req,
+            subsets,
+            plotted,
+            &series,
+            &per_subset,
+        )?
+    } else {
+        Vec::new()
+    };
     let results = analysis(req.analysis, subsets, &per_subset);
     let summary = json!({
         "experiment": req.name,
@@ -207,6 +262,7 @@ fn run_into(
         "runs": job.runs,
         "timesteps": job.timesteps,
         "shard": {"index": job.shard.0, "count": job.shard.1},
+        "check_finite": job.check_finite,
         "experiment_file": req.file,
         "rows": outcome.rows,
         "runs_completed": outcome.runs - outcome.failures.len(),
@@ -217,21 +273,12 @@ fn run_into(
         })).collect::<Vec<_>>(),
         "subsets": per_subset,
         "results": results,
+        "plots_skipped": skipped,
         "elapsed_seconds": elapsed.as_secs_f64(),
     });
     let text = serde_json::to_string_pretty(&summary)?;
     std::fs::write(dir.join("summary.json"), text + "\n")?;
 
-    if req.plots {
-        plots::draw_all(
-            &dir.join("plots"),
-            req,
-            subsets,
-            &plotted,
-            &series,
-            &per_subset,
-        )?;
-    }
     if !req.quiet {
         eprintln!(
             "{} rows, {} runs ({} failed) in {:.2} s",
@@ -244,7 +291,10 @@ fn run_into(
             eprintln!("results: {r}");
         }
     }
-    Ok(())
+    for note in &skipped {
+        eprintln!("note: {note}");
+    }
+    Ok((outcome.runs, outcome.failures.len()))
 }
 
 type Parts = (

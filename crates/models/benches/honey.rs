@@ -26,6 +26,7 @@ fn hand_loop(subsets: &[HoneyParams], runs: usize, timesteps: usize, sink: &mut 
     let header = Header {
         state: HoneyState::NAMES,
         params: HoneyParams::NAMES,
+        example: Vec::new(),
     };
     sink.begin(&header).expect("null sink");
     let mut scratch = Vec::with_capacity(HoneyState::NAMES.len());

@@ -415,9 +415,12 @@ where
                 return Err(EngineError::Zero { what, got });
             }
         }
+        let mut example = self.model.genesis.values();
+        example.extend(self.subsets.first().map(Vars::values).unwrap_or_default());
         let header = Header {
             state: S::NAMES,
             params: P::NAMES,
+            example,
         };
         let (index, count) = self.shard;
         if count == 0 || index >= count {

@@ -118,6 +118,7 @@ fn a_column_keeps_its_type() {
     let header = sim_core::Header {
         state: &["x"],
         params: &[],
+        example: Vec::new(),
     };
     sink.begin(&header).unwrap();
     let meta = sim_core::RowMeta {
@@ -138,4 +139,46 @@ fn a_column_keeps_its_type() {
     let bytes = sink.into_inner().unwrap();
     let reader = SerializedFileReader::new(file_of(&bytes, line!())).unwrap();
     assert_eq!(reader.metadata().file_metadata().num_rows(), 2);
+}
+
+#[test]
+fn an_empty_shard_is_a_valid_file_with_the_schema() {
+    let model = Model::new(S::default()).block(Block::new().policy("half", half).update("x", step));
+    let mut sink = ParquetSink::new(Vec::new());
+    // 2 pairs, shard 999 of 1000: nothing to run.
+    let out = Experiment::new(&model, vec![P { k: 1.0 }])
+        .runs(2)
+        .shard(999, 1000)
+        .run(&mut sink)
+        .unwrap();
+    assert_eq!(out.rows, 0);
+    let bytes = sink.into_inner().unwrap();
+    assert!(!bytes.is_empty());
+    let reader = SerializedFileReader::new(file_of(&bytes, 99)).unwrap();
+    let meta = reader.metadata().file_metadata();
+    assert_eq!(meta.num_rows(), 0);
+    let columns: Vec<(String, String)> = meta
+        .schema_descr()
+        .columns()
+        .iter()
+        .map(|c| (c.name().to_owned(), format!("{:?}", c.physical_type())))
+        .collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "simulation",
+            "subset",
+            "run",
+            "substep",
+            "timestep",
+            "x",
+            "n",
+            "k"
+        ]
+    );
+    // The types come from the genesis state and the first subset, as a full file's would.
+    assert_eq!(columns[5].1, "DOUBLE");
+    assert_eq!(columns[6].1, "INT64");
+    assert_eq!(columns[7].1, "DOUBLE");
 }

@@ -39,12 +39,16 @@ pub struct RowMeta {
 }
 
 /// The columns of an experiment's records.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Header {
     /// The state variables' names, in order.
     pub state: &'static [&'static str],
     /// The parameters' names, in order.
     pub params: &'static [&'static str],
+    /// The genesis state's values, then the first subset's parameters: the columns' types,
+    /// for a sink that must declare them even when no row comes (an empty shard). Empty when
+    /// unknown.
+    pub example: Vec<Value>,
 }
 
 impl Header {

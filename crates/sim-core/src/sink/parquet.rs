@@ -106,6 +106,9 @@ pub struct ParquetSink<W: Write + Send> {
     rows: usize,
     row_group: usize,
     params: bool,
+    /// The header's example row (state, then parameters if written), for an empty file.
+    example: Vec<Value>,
+    began: bool,
 }
 
 impl<W: Write + Send> std::fmt::Debug for ParquetSink<W> {
@@ -128,6 +131,8 @@ impl<W: Write + Send> ParquetSink<W> {
             rows: 0,
             row_group: DEFAULT_ROW_GROUP,
             params: true,
+            example: Vec::new(),
+            began: false,
         }
     }
 
@@ -157,12 +162,25 @@ impl<W: Write + Send> ParquetSink<W> {
             .ok_or_else(|| SinkError::Io(std::io::Error::other("the parquet writer is gone")))
     }
 
-    /// Writes the last row group and the footer, and gets the writer back.
+    /// Writes the last row group and the footer, and gets the writer back. With no row
+    /// written, the file still gets its schema (from the header's example row, or `DOUBLE`
+    /// columns if it has none) and is a valid Parquet file of zero rows.
     fn close(&mut self) -> Result<(), SinkError> {
+        if self.writer.is_none() && self.began && self.out.is_some() {
+            let example = if self.example.len() == self.names.len() {
+                std::mem::take(&mut self.example)
+            } else {
+                vec![Value::F64(0.0); self.names.len()]
+            };
+            let first: Vec<&Value> = example.iter().collect();
+            self.open(&first)?;
+        }
         self.flush_group()?;
         if let Some(w) = self.writer.take() {
             self.out = Some(w.into_inner()?);
         }
+        // Closed: a second close (`finish`, then `into_inner`) writes nothing more.
+        self.began = false;
         Ok(())
     }
 
@@ -255,6 +273,11 @@ impl<W: Write + Send> Sink for ParquetSink<W> {
         if self.params {
             self.names.extend_from_slice(header.params);
         }
+        self.example = header.example.clone();
+        if !self.params {
+            self.example.truncate(header.state.len());
+        }
+        self.began = true;
         Ok(())
     }
 
