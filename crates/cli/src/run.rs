@@ -102,8 +102,10 @@ pub(crate) fn run(req: &RunRequest) -> Result<Report> {
     check_memory(model, &job, subsets.len(), kept.len())?;
 
     let out = Output::prepare(&req.out)?;
-    let (runs, failed) = run_into(req, model, &job, &subsets, &plotted, kept, out.dir())?;
+    let result = run_into(req, model, &job, &subsets, &plotted, kept, out.dir());
+    // A signal's cancellation says so, whatever the engine reported.
     interrupted()?;
+    let (runs, failed) = result?;
     let dir = out.commit()?;
     Ok(Report { dir, runs, failed })
 }
@@ -157,13 +159,16 @@ fn check_memory(model: &dyn ModelEntry, job: &Job, subsets: usize, kept: usize) 
     if need > u128::from(limit) {
         #[expect(clippy::cast_precision_loss, reason = "sizes shown in a message")]
         let gib = |b: u128| b as f64 / f64::from(1u32 << 30);
+        let series = if gib(series) >= 0.05 {
+            format!(" and {:.1} GiB for the plotted series", gib(series))
+        } else {
+            String::new()
+        };
         bail!(
-            "the experiment is too large: {subsets} subsets × {} runs ({total} runs, {} in this shard) of {} timesteps need {:.1} GiB for the summary's final states and {:.1} GiB for the plotted series, more than this machine's {:.1} GiB of memory",
+            "the experiment is too large: {subsets} subsets × {} runs ({} runs to run here, of {total}) need {:.1} GiB for the summary's final states{series}, more than this machine's {:.1} GiB of memory",
             job.runs,
             pairs.len(),
-            job.timesteps,
             gib(finals),
-            gib(series),
             gib(u128::from(limit)),
         );
     }

@@ -3,8 +3,8 @@
 //! without knowing their state types.
 
 use sim_core::{
-    EngineError, Experiment, Hooks, Model, Outcome, RngKind, Signals, Sink, Sweep, SweepRule,
-    Value, Vars,
+    EngineError, Experiment, Hooks, Model, NoHooks, Outcome, RngKind, Signals, Sink, Sweep,
+    SweepRule, Value, Vars,
 };
 
 use crate::Fidelity;
@@ -68,12 +68,13 @@ pub trait ModelEntry: Sync {
     fn genesis(&self) -> Vec<(&'static str, Value)>;
     /// The default parameters under `fidelity`, by name.
     fn params(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)>;
-    /// The parameters of every subset the job's sweep gives, by name, each checked with the
-    /// genesis state (the job's overrides applied) by the model's validators.
+    /// The parameters of every subset the job's sweep gives, by name, after every check the
+    /// run would make before it starts ([`Experiment::check`]: the model's validators on each
+    /// subset with the genesis state, the shard, the threads, the memory).
     ///
     /// # Errors
     /// An unknown parameter or genesis variable, a value of the wrong type, lists the sweep
-    /// rule refuses, and [`EngineError::Invalid`] for a subset the model refuses.
+    /// rule refuses, and [`Experiment::check`]'s errors.
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError>;
     /// Runs the job, writing every record to `sink`.
     ///
@@ -107,6 +108,24 @@ fn named<V: Vars>(v: &V) -> Vec<(&'static str, Value)> {
 type Parts<S, P, G> = (Model<S, P, G>, Vec<P>);
 
 impl<S: Vars, P: Vars, G: Signals> Entry<S, P, G> {
+    fn experiment<'a>(
+        &self,
+        job: &Job,
+        model: &'a Model<S, P, G>,
+        subsets: Vec<P>,
+        hooks: &'a dyn Hooks,
+    ) -> Experiment<'a, S, P, G> {
+        Experiment::new(model, subsets)
+            .runs(job.runs)
+            .timesteps(job.timesteps)
+            .seed(job.seed)
+            .rng(RngKind::default())
+            .threads(job.threads)
+            .shard(job.shard.0, job.shard.1)
+            .check_finite(job.check_finite)
+            .hooks(hooks)
+    }
+
     fn experiment_parts(&self, job: &Job) -> Result<Parts<S, P, G>, EngineError> {
         let mut model = (self.model)();
         for (name, value) in &job.genesis {
@@ -144,12 +163,9 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
 
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError> {
         let (model, subsets) = self.experiment_parts(job)?;
-        for (subset, p) in subsets.iter().enumerate() {
-            model
-                .check(p)
-                .map_err(|source| EngineError::Invalid { subset, source })?;
-        }
-        Ok(subsets.iter().map(named).collect())
+        let named_subsets = subsets.iter().map(named).collect();
+        self.experiment(job, &model, subsets, &NoHooks).check()?;
+        Ok(named_subsets)
     }
 
     fn run(
@@ -159,16 +175,7 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
         hooks: &dyn Hooks,
     ) -> Result<Outcome, EngineError> {
         let (model, subsets) = self.experiment_parts(job)?;
-        Experiment::new(&model, subsets)
-            .runs(job.runs)
-            .timesteps(job.timesteps)
-            .seed(job.seed)
-            .rng(RngKind::default())
-            .threads(job.threads)
-            .shard(job.shard.0, job.shard.1)
-            .check_finite(job.check_finite)
-            .hooks(hooks)
-            .run(sink)
+        self.experiment(job, &model, subsets, hooks).run(sink)
     }
 }
 

@@ -396,14 +396,14 @@ where
             .saturating_add(1)
     }
 
-    /// Runs the experiment, writing every record to `sink` in cadCAD's order.
+    /// Everything [`run`](Self::run) checks before it starts, without running anything: the
+    /// model has blocks, there are subsets, runs and timesteps, the shard exists, the threads
+    /// are within [`MAX_THREADS`], the experiment fits in memory, and the model's validators
+    /// accept every subset. Returns the number of threads the run would use.
     ///
     /// # Errors
-    ///
-    /// [`EngineError`] when the experiment cannot start (no blocks, no subsets, zero runs or
-    /// timesteps, no thread pool) or the sink fails. A failing run is not an error: see
-    /// [`Outcome::failures`].
-    pub fn run(&self, sink: &mut dyn Sink) -> Result<Outcome, EngineError> {
+    /// As [`run`](Self::run), for the reasons above.
+    pub fn check(&self) -> Result<usize, EngineError> {
         if self.model.blocks.is_empty() {
             return Err(EngineError::NoBlocks);
         }
@@ -415,13 +415,6 @@ where
                 return Err(EngineError::Zero { what, got });
             }
         }
-        let mut example = self.model.genesis.values();
-        example.extend(self.subsets.first().map(Vars::values).unwrap_or_default());
-        let header = Header {
-            state: S::NAMES,
-            params: P::NAMES,
-            example,
-        };
         let (index, count) = self.shard;
         if count == 0 || index >= count {
             return Err(EngineError::Shard { index, count });
@@ -435,8 +428,6 @@ where
                 max: MAX_THREADS,
             });
         }
-        let jobs = self.jobs();
-        let total = jobs.len();
         // Never more threads than pairs to run.
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let threads = if self.threads == 0 {
@@ -444,7 +435,7 @@ where
         } else {
             self.threads
         }
-        .min(total)
+        .min(self.jobs().len())
         .max(1);
         self.check_size(threads)?;
         for (subset, p) in self.subsets.iter().enumerate() {
@@ -452,6 +443,27 @@ where
                 .check(p)
                 .map_err(|source| EngineError::Invalid { subset, source })?;
         }
+        Ok(threads)
+    }
+
+    /// Runs the experiment, writing every record to `sink` in cadCAD's order.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError`] when the experiment cannot start (no blocks, no subsets, zero runs or
+    /// timesteps, no thread pool) or the sink fails. A failing run is not an error: see
+    /// [`Outcome::failures`].
+    pub fn run(&self, sink: &mut dyn Sink) -> Result<Outcome, EngineError> {
+        let threads = self.check()?;
+        let mut example = self.model.genesis.values();
+        example.extend(self.subsets.first().map(Vars::values).unwrap_or_default());
+        let header = Header {
+            state: S::NAMES,
+            params: P::NAMES,
+            example,
+        };
+        let jobs = self.jobs();
+        let total = jobs.len();
         let params: Vec<Vec<Value>> = self.subsets.iter().map(Vars::values).collect();
 
         self.hooks.before_experiment(self.subsets.len(), self.runs);
