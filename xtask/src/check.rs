@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::{cargo, conformance, run_cmd};
+use crate::{adversarial, cargo, conformance, run_cmd};
 
 /// Property tests run this many cases in `check`, whatever the environment says.
 const PROPTEST_CASES: &str = "256";
@@ -80,6 +80,7 @@ pub(crate) fn run() -> Result<()> {
             anyhow::bail!("conformance suites failed")
         }
     })?;
+    step("adversarial", adversarial::run)?;
     eprintln!("xtask check: all steps passed");
     Ok(())
 }

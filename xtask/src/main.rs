@@ -6,10 +6,12 @@
 //! cargo xtask conformance [--dir DIR] [--suite NAME]...   the golden-vector suites
 //! cargo xtask bench                                  the criterion benches in full
 //! cargo xtask compare [--runs N,N] [--rounds K]      tokensim against cadCAD and radCAD
+//! cargo xtask adversarial                            the command line under attack
 //! ```
 
 #![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
 
+mod adversarial;
 mod bench;
 mod check;
 mod compare;
@@ -29,6 +31,8 @@ commands:
                                           run golden-vector suites (DIR defaults to
                                           $TOKENSIM_CONFORMANCE_DIR or ../shared/conformance)
   bench                                   run the criterion benches in full
+  adversarial                             try tokensim's command line as an attacker would
+                                          (docs/RELIABILITY.md)
   compare [--runs N,N...] [--rounds K] [--python PATH]
                                           time tokensim against cadCAD and radCAD on the
                                           Honey seed's sweep (a venv under target/compare)
@@ -66,6 +70,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         "bench" => {
             no_more_args(rest)?;
             bench::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "adversarial" => {
+            no_more_args(rest)?;
+            adversarial::run()?;
             Ok(ExitCode::SUCCESS)
         }
         "compare" => {

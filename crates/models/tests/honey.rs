@@ -306,8 +306,8 @@ proptest! {
         // Refused up front exactly when the validator refuses; otherwise every run is counted.
         match (valid, out) {
             (Ok(()), Ok(out)) => prop_assert_eq!(out.runs, 2),
-            (Err(e), Err(sim_core::EngineError::Invalid { subset: 0, source })) => {
-                prop_assert_eq!(e.to_string(), source.to_string());
+            (Err(e), Err(sim_core::EngineError::Invalid { subset: 0, reason })) => {
+                prop_assert_eq!(e.to_string(), reason.to_string());
             }
             (v, o) => prop_assert!(false, "validator {v:?}, run {o:?}"),
         }

@@ -441,7 +441,7 @@ where
         for (subset, p) in self.subsets.iter().enumerate() {
             self.model
                 .check(p)
-                .map_err(|source| EngineError::Invalid { subset, source })?;
+                .map_err(|reason| EngineError::Invalid { subset, reason })?;
         }
         Ok(threads)
     }

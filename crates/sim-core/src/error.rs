@@ -85,12 +85,12 @@ pub enum EngineError {
     },
     /// The model's checks ([`Model::validate`](crate::Model::validate)) refused a subset's
     /// parameters or the genesis state.
-    #[error("subset {subset}: {source}")]
+    #[error("subset {subset}: {reason}")]
     Invalid {
         /// The subset refused, from 0.
         subset: usize,
-        /// The check's error.
-        source: BoxError,
+        /// The check's error (its message is this error's; it is not repeated as a source).
+        reason: BoxError,
     },
     /// The experiment was cancelled ([`Hooks::cancelled`](crate::Hooks::cancelled)).
     #[error("the experiment was cancelled")]
