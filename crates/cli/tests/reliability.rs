@@ -406,3 +406,40 @@ fn every_run_failing_exits_non_zero_and_keeps_the_outputs() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// docs/RELIABILITY.md names the test behind each promise: each name must be a test (or test
+/// helper) that exists, so the page cannot drift from the checks.
+#[test]
+fn the_reliability_page_names_tests_that_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let page = std::fs::read_to_string(root.join("docs/RELIABILITY.md")).unwrap();
+    let mut sources = String::new();
+    let mut stack = vec![root.join("crates")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                sources.push_str(&std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    let names: Vec<&str> = page
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|t| t.matches('_').count() >= 2)
+        .filter(|t| {
+            t.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+        .collect();
+    assert!(names.len() >= 15, "{names:?}");
+    for name in names {
+        assert!(
+            sources.contains(&format!("fn {name}(")),
+            "docs/RELIABILITY.md names `{name}`, which is no function in crates/"
+        );
+    }
+}
