@@ -1,7 +1,11 @@
 //! End-to-end tests of the `tokensim` binary: the built-in experiments at small sizes, bad
 //! input, shard equivalence and thread-count determinism.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
+
+use common::{scratch, stderr};
 use std::process::{Command, Output};
 
 fn tokensim(args: &[&str]) -> Output {
@@ -11,16 +15,6 @@ fn tokensim(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tokensim-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn run_ok(args: &[&str]) {
     let o = tokensim(args);

@@ -3,7 +3,11 @@
 //! failures leave nothing behind, one run at a time per output, bad and huge input refused up
 //! front, and a run in which every run failed exits non-zero.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
+
+use common::{scratch, stderr};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -19,16 +23,6 @@ fn run(args: &[&str], dir: &Path) -> Output {
         .expect("the binary runs")
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tokensim-rel-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 /// The names in `dir`, sorted, hidden ones included.
 fn names(dir: &Path) -> Vec<String> {

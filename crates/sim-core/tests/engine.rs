@@ -398,25 +398,37 @@ fn run_number(c: &Ctx<'_, S>) -> f64 {
     r
 }
 
-#[test]
-fn a_failing_run_leaves_the_others_intact() {
-    let model = Model::new(S::default()).block(
-        Block::new()
-            .policy("f", fails_in_subset1_run2_t3)
-            .update("x", add_dx),
-    );
+type PolicyFn = fn(&P, &Ctx<'_, S>, &mut SimRng) -> R<G>;
+
+/// One block: `policy` (named `f`) emits dx, the update adds it to x.
+fn one_policy_model(policy: PolicyFn) -> Model<S, P, G> {
+    Model::new(S::default()).block(Block::new().policy("f", policy).update("x", add_dx))
+}
+
+/// Three subsets × 3 runs × 5 timesteps of `model` on `threads` threads.
+fn three_by_three(
+    model: &Model<S, P, G>,
+    threads: usize,
+    rec: &mut MemorySink,
+) -> sim_core::Outcome {
     let subsets = Sweep::new()
         .param("k", [0.0, 1.0, 2.0])
         .subsets(&P::default(), SweepRule::Zip)
         .unwrap();
+    Experiment::new(model, subsets)
+        .runs(3)
+        .timesteps(5)
+        .threads(threads)
+        .run(rec)
+        .unwrap()
+}
+
+#[test]
+fn a_failing_run_leaves_the_others_intact() {
+    let model = one_policy_model(fails_in_subset1_run2_t3);
     for threads in [1, 2] {
         let mut rec = MemorySink::new();
-        let out = Experiment::new(&model, subsets.clone())
-            .runs(3)
-            .timesteps(5)
-            .threads(threads)
-            .run(&mut rec)
-            .unwrap();
+        let out = three_by_three(&model, threads, &mut rec);
         assert_eq!(out.runs, 9);
         assert_eq!(out.failures.len(), 1);
         let f = &out.failures[0];
@@ -450,36 +462,13 @@ fn panics_in_subset1_run2_t3(_: &P, c: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
 
 #[test]
 fn a_panicking_run_costs_only_itself() {
-    let model = Model::new(S::default()).block(
-        Block::new()
-            .policy("p", panics_in_subset1_run2_t3)
-            .update("x", add_dx),
-    );
-    let subsets = Sweep::new()
-        .param("k", [0.0, 1.0, 2.0])
-        .subsets(&P::default(), SweepRule::Zip)
-        .unwrap();
+    let model = one_policy_model(panics_in_subset1_run2_t3);
     // The same model with the failure as an error instead of a panic gives the rows to expect.
-    let reference = Model::new(S::default()).block(
-        Block::new()
-            .policy("p", fails_in_subset1_run2_t3)
-            .update("x", add_dx),
-    );
     let mut want = MemorySink::new();
-    Experiment::new(&reference, subsets.clone())
-        .runs(3)
-        .timesteps(5)
-        .threads(1)
-        .run(&mut want)
-        .unwrap();
+    three_by_three(&one_policy_model(fails_in_subset1_run2_t3), 1, &mut want);
     for threads in [1, 2, 4] {
         let mut rec = MemorySink::new();
-        let out = Experiment::new(&model, subsets.clone())
-            .runs(3)
-            .timesteps(5)
-            .threads(threads)
-            .run(&mut rec)
-            .unwrap();
+        let out = three_by_three(&model, threads, &mut rec);
         assert_eq!(out.runs, 9);
         assert_eq!(out.failures.len(), 1, "{threads} threads");
         let f = &out.failures[0];
