@@ -5,7 +5,9 @@
 //!   directory holding the marker file [`MARKER`], which lists every file tokensim wrote there.
 //!   Anything else (a file, a symbolic link, a directory tokensim did not write, or a tokensim
 //!   output to which someone added a file) is refused before any work starts. There is no
-//!   `--force`: tokensim never deletes a file it did not write.
+//!   `--force`: tokensim never deletes a file it did not write. An output of a tokensim from
+//!   before the marker is recognised by its files alone (records, a `summary.json` naming a
+//!   `tokensim_version`, PNG and SVG plots, nothing else).
 //! * One run at a time per output: an exclusive lock (`flock`) on `.NAME.lock` beside it, for
 //!   the whole run; a second run fails at once, naming the first one's process.
 //! * The results are written into `.NAME.tmp-PID` beside the output and swapped into place
@@ -242,19 +244,41 @@ fn check_replaceable(dest: &Path) -> Result<()> {
     if found.is_empty() {
         return Ok(());
     }
-    let Some(marker) = read_marker(dest) else {
+    let Some(written) = written_files(dest, &found) else {
         bail!(
             "--out {} exists and is not a tokensim output (it has no {MARKER}); tokensim never replaces a directory it did not write: choose another --out, or move it away",
             dest.display()
         );
     };
-    if let Some(foreign) = found.iter().find(|f| !marker.files.contains(f)) {
+    if let Some(foreign) = found.iter().find(|f| !written.contains(f)) {
         bail!(
             "--out {} holds {foreign}, which tokensim did not write; move it away, or choose another --out",
             dest.display()
         );
     }
     Ok(())
+}
+
+/// The files tokensim wrote in `dir` (whose files are `found`): its marker's list, or for an
+/// output of a tokensim from before the marker, every file when each is one such a tokensim
+/// writes (`records.csv` or `.parquet`, `summary.json` naming a `tokensim_version`, `plots/`
+/// with PNG and SVG files).
+fn written_files(dir: &Path, found: &[String]) -> Option<Vec<String>> {
+    if let Some(marker) = read_marker(dir) {
+        return Some(marker.files);
+    }
+    let summary: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("summary.json")).ok()?).ok()?;
+    summary.get("tokensim_version")?;
+    let ours = |f: &String| {
+        matches!(
+            f.as_str(),
+            "records.csv" | "records.parquet" | "summary.json" | "plots"
+        ) || f
+            .strip_prefix("plots/")
+            .is_some_and(|p| !p.contains('/') && (p.ends_with(".png") || p.ends_with(".svg")))
+    };
+    found.iter().all(ours).then(|| found.to_vec())
 }
 
 fn read_marker(dir: &Path) -> Option<Marker> {
@@ -289,10 +313,12 @@ fn list_files(dir: &Path, rel: &Path, out: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// Removes the files and directories `dir`'s marker lists, then `dir` if it is empty; leaves
-/// (and reports) anything else. A directory without a marker is removed only if empty.
+/// Removes the files and directories tokensim wrote in `dir` ([`written_files`]), then `dir`
+/// if it is empty; leaves (and reports) anything else.
 fn remove_written(dir: &Path) {
-    let listed = read_marker(dir).map(|m| m.files).unwrap_or_default();
+    let mut found = Vec::new();
+    let _ = list_files(dir, Path::new(""), &mut found);
+    let listed = written_files(dir, &found).unwrap_or_default();
     // Directories after their contents: the list is in that order; the marker last.
     for rel in listed.iter().filter(|f| f.as_str() != MARKER) {
         let path = dir.join(rel);

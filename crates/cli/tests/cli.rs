@@ -15,7 +15,6 @@ fn tokensim(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-
 fn run_ok(args: &[&str]) {
     let o = tokensim(args);
     assert!(

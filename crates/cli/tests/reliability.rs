@@ -23,7 +23,6 @@ fn run(args: &[&str], dir: &Path) -> Output {
         .expect("the binary runs")
 }
 
-
 /// The names in `dir`, sorted, hidden ones included.
 fn names(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -436,4 +435,41 @@ fn the_reliability_page_names_tests_that_exist() {
             "docs/RELIABILITY.md names `{name}`, which is no function in crates/"
         );
     }
+}
+
+/// An output of a tokensim from before the marker file is recognised by its files alone.
+#[test]
+fn an_output_from_before_the_marker_is_replaced_but_nothing_else() {
+    let dir = scratch("legacy");
+    let legacy = |extra: Option<&str>| {
+        let _ = std::fs::remove_dir_all(dir.join("o"));
+        std::fs::create_dir_all(dir.join("o/plots")).unwrap();
+        std::fs::write(dir.join("o/records.csv"), "x\n").unwrap();
+        std::fs::write(
+            dir.join("o/summary.json"),
+            "{\"tokensim_version\": \"0.1.0\"}",
+        )
+        .unwrap();
+        std::fs::write(dir.join("o/plots/price.png"), "png").unwrap();
+        if let Some(name) = extra {
+            std::fs::write(dir.join("o").join(name), "mine").unwrap();
+        }
+    };
+    legacy(None);
+    assert!(small(&dir, "o", &["--no-plots"]).status.success());
+    assert_eq!(
+        names(&dir.join("o")),
+        [".tokensim-output", "records.csv", "summary.json"]
+    );
+    legacy(Some("notes.txt"));
+    let o = small(&dir, "o", &[]);
+    assert!(
+        stderr(&o).contains("is not a tokensim output"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("o/notes.txt")).unwrap(),
+        "mine"
+    );
 }
