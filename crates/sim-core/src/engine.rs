@@ -5,6 +5,8 @@
 //! records are written in record order before the next window starts, so memory stays bounded
 //! and the output is the same for any thread count.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 
 use crate::block::{Ctx, Model};
@@ -61,17 +63,26 @@ pub fn shard_pairs(subsets: usize, runs: usize, index: usize, count: usize) -> S
 pub const MAX_THREADS: usize = 1024;
 
 /// The memory the engine may plan to hold at once, by default: the machine's physical memory
-/// (`MemTotal` of `/proc/meminfo`), or 8 GiB where that cannot be read.
+/// (`MemTotal` of `/proc/meminfo`, read once a process), or 8 GiB where that cannot be read.
 #[must_use]
 pub fn default_memory_limit() -> u64 {
-    std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|text| {
-            let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
-            let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-            kib.checked_mul(1024)
-        })
-        .unwrap_or(8 << 30)
+    static LIMIT: OnceLock<u64> = OnceLock::new();
+    *LIMIT.get_or_init(|| {
+        std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|text| {
+                let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
+                let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+                kib.checked_mul(1024)
+            })
+            .unwrap_or(8 << 30)
+    })
+}
+
+/// The cores available, asked once a process (it reads cgroup files).
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
 /// A run that ended early. Its records up to the failure were written; the other runs are not
@@ -429,9 +440,8 @@ where
             });
         }
         // Never more threads than pairs to run.
-        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let threads = if self.threads == 0 {
-            cores
+            cores()
         } else {
             self.threads
         }
@@ -609,66 +619,82 @@ where
         states.push(self.model.genesis.clone());
         let mut scratch = Vec::new();
         let mut failure = None;
+        // The (timestep, substep) being computed, for a panic's failure record.
+        let mut at = (0, 0);
 
-        'run: for timestep in 1..=self.timesteps {
-            if self.hooks.cancelled() {
-                break 'run;
-            }
-            let completed = 1 + (timestep - 1) * n_blocks;
-            for (k, block) in blocks.iter().enumerate() {
-                let substep = k + 1;
-                let fail = |error| RunFailure {
-                    subset,
-                    run,
-                    timestep,
-                    substep,
-                    error,
-                };
-                // The next state starts as a copy of this one, in its own slot of `states`:
-                // the block writes it where it stays (no copy after, and no store-forwarding
-                // stall from reading back fields the block has just written).
-                let Some(last) = states.len().checked_sub(1) else {
-                    break 'run;
-                };
-                states.extend_from_within(last..);
-                let Some((next, done)) = states.split_last_mut() else {
-                    break 'run;
-                };
-                let Some(state) = done.last() else {
-                    break 'run;
-                };
-                let ctx = Ctx {
-                    substep,
-                    timestep,
-                    run,
-                    subset,
-                    history: History::new(&done[..completed], n_blocks),
-                    state,
-                };
-                let mut error = match catch(|| block.step(params, &ctx, rng, next)) {
-                    Ok(result) => result.err(),
-                    Err(PanicInfo { message, location }) => {
-                        Some(RunError::Panic { message, location })
+        // One `catch_unwind` around the whole run (not one per substep, which cost 10 % of
+        // the Honey sweep): a panic leaves `states` as it was, plus the slot of the substep
+        // that panicked.
+        let caught = catch(|| {
+            for timestep in 1..=self.timesteps {
+                // Polled every 256 timesteps (and at the first): a dynamic call a substep
+                // would cost more than the rest of the loop's bookkeeping.
+                if timestep % 256 == 1 && self.hooks.cancelled() {
+                    return;
+                }
+                let completed = 1 + (timestep - 1) * n_blocks;
+                for (k, block) in blocks.iter().enumerate() {
+                    let substep = k + 1;
+                    at = (timestep, substep);
+                    // The next state starts as a copy of this one, in its own slot of
+                    // `states`: the block writes it where it stays (no copy after, and no
+                    // store-forwarding stall from reading back fields just written).
+                    let Some(last) = states.len().checked_sub(1) else {
+                        return;
+                    };
+                    states.extend_from_within(last..);
+                    let Some((next, done)) = states.split_last_mut() else {
+                        return;
+                    };
+                    let Some(state) = done.last() else {
+                        return;
+                    };
+                    let ctx = Ctx {
+                        substep,
+                        timestep,
+                        run,
+                        subset,
+                        history: History::new(&done[..completed], n_blocks),
+                        state,
+                    };
+                    let mut error = block.step(params, &ctx, rng, next).err();
+                    if error.is_none() && self.check_finite {
+                        scratch.clear();
+                        next.write_values(&mut scratch);
+                        if let Some((i, v)) =
+                            scratch.iter().enumerate().find(|(_, v)| !v.is_finite())
+                        {
+                            error = Some(RunError::NonFinite {
+                                variable: S::NAMES[i],
+                                value: v.as_f64(),
+                            });
+                        }
                     }
-                };
-                if error.is_none() && self.check_finite {
-                    scratch.clear();
-                    next.write_values(&mut scratch);
-                    if let Some((i, v)) = scratch.iter().enumerate().find(|(_, v)| !v.is_finite()) {
-                        error = Some(RunError::NonFinite {
-                            variable: S::NAMES[i],
-                            value: v.as_f64(),
-                        });
+                    if let Some(error) = error {
+                        // The failed substep's state is not a record.
+                        states.pop();
+                        failure = Some((timestep, substep, error));
+                        return;
                     }
                 }
-                if let Some(error) = error {
-                    // The failed substep's state is not a record.
-                    states.pop();
-                    failure = Some(fail(error));
-                    break 'run;
-                }
             }
+        });
+        if let Err(PanicInfo { message, location }) = caught {
+            // The panicked substep's slot, if it was pushed, is not a record.
+            let (timestep, substep) = at;
+            let pushed = 1 + (timestep.saturating_sub(1)) * n_blocks + substep;
+            if states.len() == pushed {
+                states.pop();
+            }
+            failure = Some((timestep, substep, RunError::Panic { message, location }));
         }
+        let failure = failure.map(|(timestep, substep, error)| RunFailure {
+            subset,
+            run,
+            timestep,
+            substep,
+            error,
+        });
         self.hooks.after_run(subset, run, failure.is_none());
         RunOutput {
             subset,

@@ -28,8 +28,8 @@ pub trait Hooks: Sync {
     fn after_run(&self, _subset: usize, _run: usize, _ok: bool) {}
     /// After each run's records were written: runs done out of the total.
     fn progress(&self, _done: usize, _total: usize) {}
-    /// Whether to stop (a Ctrl-C, a deadline). Polled before each window of runs and at each
-    /// timestep of a run, on any thread; once it returns `true` no run goes on, and
+    /// Whether to stop (a Ctrl-C, a deadline). Polled before each window of runs and every 256
+    /// timesteps of a run, on any thread; once it returns `true` no run goes on, and
     /// [`Experiment::run`](crate::Experiment::run) returns
     /// [`EngineError::Cancelled`](crate::EngineError::Cancelled) without finishing the sink.
     fn cancelled(&self) -> bool {
