@@ -100,6 +100,9 @@ pub(crate) fn run(req: &RunRequest) -> Result<Report> {
         Vec::new()
     };
     check_memory(model, &job, subsets.len(), kept.len())?;
+    if matches!(req.file.output.format, Format::Parquet) && !cfg!(feature = "parquet") {
+        bail!("this tokensim was built without Parquet; rebuild with `--features parquet`");
+    }
 
     let out = Output::prepare(&req.out)?;
     let result = run_into(req, model, &job, &subsets, &plotted, kept, out.dir());
