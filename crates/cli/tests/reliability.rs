@@ -317,7 +317,7 @@ fn huge_requests_are_refused_at_once_with_their_size() {
         ),
         (
             &["run", "fei", "--timesteps", "1000000000000"],
-            "1000000000000 timesteps × 3 substeps of 136 bytes a state is 371.1 TiB per run",
+            "1000000000000 timesteps × 3 substeps is 3000000000001 records of about",
         ),
         (&["run", "grid.toml"], "the sweep has 1.600e9 subsets"),
         (

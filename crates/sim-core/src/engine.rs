@@ -62,8 +62,9 @@ pub fn shard_pairs(subsets: usize, runs: usize, index: usize, count: usize) -> S
 /// Worker threads an experiment accepts at most ([`Experiment::threads`]).
 pub const MAX_THREADS: usize = 1024;
 
-/// The memory the engine may plan to hold at once, by default: the machine's physical memory
-/// (`MemTotal` of `/proc/meminfo`, read once a process), or 8 GiB where that cannot be read.
+/// The memory the engine may plan to hold at once, by default: three quarters of the
+/// machine's physical memory (`MemTotal` of `/proc/meminfo`, read once a process), or 6 GiB
+/// where that cannot be read.
 #[must_use]
 pub fn default_memory_limit() -> u64 {
     static LIMIT: OnceLock<u64> = OnceLock::new();
@@ -73,9 +74,9 @@ pub fn default_memory_limit() -> u64 {
             .and_then(|text| {
                 let line = text.lines().find(|l| l.starts_with("MemTotal:"))?;
                 let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-                kib.checked_mul(1024)
+                Some(kib.saturating_mul(768))
             })
-            .unwrap_or(8 << 30)
+            .unwrap_or(6 << 30)
     })
 }
 
@@ -377,27 +378,61 @@ where
             });
         }
         let limit = self.memory_limit.unwrap_or_else(default_memory_limit);
-        // A run keeps every state it computes (its history), and `threads` runs are computed
-        // at once.
-        let state = u64::try_from(std::mem::size_of::<S>().max(1)).unwrap_or(u64::MAX);
-        let per_run = u64::try_from(self.rows_per_run())
-            .unwrap_or(u64::MAX)
-            .saturating_mul(state);
-        let in_flight = per_run.saturating_mul(u64::try_from(threads).unwrap_or(u64::MAX));
-        if in_flight > limit {
+        // A run keeps every state it computes (its history); on a pool its records are also
+        // formatted there (about 24 bytes a cell, with their index), and up to three windows
+        // of runs are held at once: one being written, one handed over, one being computed.
+        let sequential = self.is_sequential(threads);
+        let state = std::mem::size_of::<S>().max(1);
+        let row = if sequential {
+            state
+        } else {
+            state + std::mem::size_of::<RowMeta>() + 16 + 24 * (S::NAMES.len() + P::NAMES.len())
+        };
+        let as_u64 = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        let rows = self.rows_per_run();
+        let per_run = as_u64(rows).saturating_mul(as_u64(row));
+        let runs_held = if sequential {
+            1
+        } else {
+            self.window(threads, self.jobs().len()).saturating_mul(3)
+        };
+        let held = per_run.saturating_mul(as_u64(runs_held));
+        if held > limit {
             return Err(EngineError::TooLarge {
                 what: format!(
-                    "{} timesteps × {} substeps of {} bytes a state is {} per run, {} on {threads} thread(s), above the memory limit of {}",
+                    "{} timesteps × {} substeps is {rows} records of about {row} bytes (the state{}), {} per run and {} for the {runs_held} run(s) held at once on {threads} thread(s), above the memory limit of {}",
                     self.timesteps,
                     self.model.blocks.len(),
-                    state,
+                    if sequential {
+                        ""
+                    } else {
+                        " and its formatted row"
+                    },
                     bytes(per_run),
-                    bytes(in_flight),
+                    bytes(held),
                     bytes(limit),
                 ),
             });
         }
         Ok(())
+    }
+
+    /// Whether runs execute on the calling thread, one at a time.
+    fn is_sequential(&self, threads: usize) -> bool {
+        threads == 1 || self.rng == RngKind::NumpyShared
+    }
+
+    /// Runs per window of parallel work, for `threads` threads and `total` runs: several
+    /// windows, so that writing one overlaps computing the next, each of at most
+    /// [`WINDOW_ROWS`] records but at least a run per thread.
+    fn window(&self, threads: usize, total: usize) -> usize {
+        if self.is_sequential(threads) {
+            return 1;
+        }
+        let overlap = total.div_ceil(WINDOWS_AT_LEAST);
+        (WINDOW_ROWS / self.rows_per_run())
+            .min(overlap)
+            .clamp(threads, threads * RUNS_PER_THREAD)
     }
 
     /// States one run keeps: genesis plus one per substep (saturating).
@@ -485,8 +520,7 @@ where
         let mut scratch = Vec::with_capacity(S::NAMES.len());
         let mut done = 0;
 
-        let sequential = threads == 1 || self.rng == RngKind::NumpyShared;
-        let pool = if sequential {
+        let pool = if self.is_sequential(threads) {
             None
         } else {
             Some(
@@ -499,15 +533,7 @@ where
         // With a pool, the sink's formatting (if it has an encoder) runs on the workers.
         let encoder = if pool.is_some() { sink.encoder() } else { None };
         let encoder = encoder.as_deref();
-        let rows_per_run = self.rows_per_run();
-        let window = pool.as_ref().map_or(1, |p| {
-            let threads = p.current_num_threads().max(1);
-            // Several windows, so that writing one overlaps computing the next.
-            let overlap = total.div_ceil(WINDOWS_AT_LEAST);
-            (WINDOW_ROWS / rows_per_run)
-                .min(overlap)
-                .clamp(threads, threads * RUNS_PER_THREAD)
-        });
+        let window = self.window(threads, total);
 
         let mut write = |outputs: Vec<RunOutput<S>>| -> Result<(), EngineError> {
             for out in outputs {

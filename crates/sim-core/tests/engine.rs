@@ -526,7 +526,7 @@ fn threads_are_capped_and_sizes_checked_before_running() {
     assert!(matches!(err, EngineError::TooLarge { .. }));
     assert!(
         msg.contains(
-            "1000000000000 timesteps × 2 substeps of 16 bytes a state is 29.1 TiB per run"
+            "1000000000000 timesteps × 2 substeps is 2000000000001 records of about 16 bytes (the state), 29.1 TiB per run and 29.1 TiB for the 1 run(s) held at once"
         ),
         "{msg}"
     );
