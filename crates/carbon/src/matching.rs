@@ -28,11 +28,12 @@
 //! contract accepts each action, both fidelities give the same actions (a property test checks
 //! it).
 //!
-//! **A defect of the reference, reproduced in [`Fidelity::Faithful`].** Best by target can match
-//! more than the amount asked for. In the test `best_by_target_can_over_match` (four orders found by the property
-//! tests), an amount of 1 007 256 441 734 594 212 705 756 994 079 gets actions whose inputs sum
-//! to 1 007 256 441 734 595 894 801 009 040 148, 1.68·10¹⁵ more (1 682 095 252 046 069); carbon-sdk 0.0.99 from npm
-//! returns the same actions; [`Fidelity::Corrected`] re-quotes the last one for what remains.
+//! **A defect of the reference, reproduced in [`Fidelity::Faithful`].** Best by target can
+//! match more than the amount asked for. In the test `best_by_target_can_over_match` (four
+//! orders found by the property tests), an amount of 1 007 256 441 734 594 212 705 756 994 079
+//! gets actions whose inputs sum to 1 007 256 441 734 595 894 801 009 040 148, 1.68·10¹⁵ more
+//! (1 682 095 252 046 069); carbon-sdk 0.0.99 from npm returns the same actions;
+//! [`Fidelity::Corrected`] re-quotes the last one for what remains.
 
 use std::cmp::Ordering;
 
@@ -460,10 +461,47 @@ fn sorted_quotes(
     quotes
 }
 
-fn trade_fns(by: TradeBy) -> (TradeFn, bool, EqualizeFn) {
-    match by {
-        TradeBy::SourceAmount => (rate_by_source, false, equal_source),
-        TradeBy::TargetAmount => (rate_by_target, true, equal_target),
+/// The orders' quotes for an amount, sorted best first, with the SDK's trade functions for
+/// matching by source or by target: what both methods start from.
+struct Quotes {
+    amount: u128,
+    by: TradeBy,
+    quotes: Vec<(usize, Rate)>,
+    trade: TradeFn,
+    equalize: EqualizeFn,
+}
+
+impl Quotes {
+    fn new(amount: u128, orders: &[EncodedOrder], by: TradeBy) -> Self {
+        let (trade, by_max, equalize): (TradeFn, bool, EqualizeFn) = match by {
+            TradeBy::SourceAmount => (rate_by_source, false, equal_source),
+            TradeBy::TargetAmount => (rate_by_target, true, equal_target),
+        };
+        Self {
+            amount,
+            by,
+            quotes: sorted_quotes(Amount::from_u128(amount), orders, trade, by_max),
+            trade,
+            equalize,
+        }
+    }
+
+    /// One method's actions at a fidelity.
+    fn matched(
+        &self,
+        orders: &[EncodedOrder],
+        method: MatchMethod,
+        fidelity: Fidelity,
+    ) -> Vec<MatchAction> {
+        let wide = Amount::from_u128(self.amount);
+        let actions = match method {
+            MatchMethod::Fast => match_fast(wide, orders, &self.quotes, self.trade),
+            MatchMethod::Best => match_best(wide, orders, &self.quotes, self.trade, self.equalize),
+        };
+        match fidelity {
+            Fidelity::Faithful => actions,
+            Fidelity::Corrected => within_amount(self.amount, orders, actions, self.by),
+        }
     }
 }
 
@@ -475,17 +513,10 @@ pub fn match_options(
     by: TradeBy,
     fidelity: Fidelity,
 ) -> MatchOptions {
-    let (trade, by_max, equalize) = trade_fns(by);
-    let wide = Amount::from_u128(amount);
-    let quotes = sorted_quotes(wide, orders, trade, by_max);
-    let fast = match_fast(wide, orders, &quotes, trade);
-    let best = match_best(wide, orders, &quotes, trade, equalize);
-    match fidelity {
-        Fidelity::Faithful => MatchOptions { fast, best },
-        Fidelity::Corrected => MatchOptions {
-            fast: within_amount(amount, orders, fast, by),
-            best: within_amount(amount, orders, best, by),
-        },
+    let quotes = Quotes::new(amount, orders, by);
+    MatchOptions {
+        fast: quotes.matched(orders, MatchMethod::Fast, fidelity),
+        best: quotes.matched(orders, MatchMethod::Best, fidelity),
     }
 }
 
@@ -516,17 +547,7 @@ pub fn match_orders(
     method: MatchMethod,
     fidelity: Fidelity,
 ) -> Vec<MatchAction> {
-    let (trade, by_max, equalize) = trade_fns(by);
-    let wide = Amount::from_u128(amount);
-    let quotes = sorted_quotes(wide, orders, trade, by_max);
-    let actions = match method {
-        MatchMethod::Fast => match_fast(wide, orders, &quotes, trade),
-        MatchMethod::Best => match_best(wide, orders, &quotes, trade, equalize),
-    };
-    match fidelity {
-        Fidelity::Faithful => actions,
-        Fidelity::Corrected => within_amount(amount, orders, actions, by),
-    }
+    Quotes::new(amount, orders, by).matched(orders, method, fidelity)
 }
 
 #[cfg(test)]

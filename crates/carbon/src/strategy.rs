@@ -221,16 +221,19 @@ mod tests {
             strategy: 0,
             amount: 1,
         }];
+        // Sells by source with the default fee, to order `target`, with minReturn `min`.
+        let sell = |s: &mut [Strategy; 1], target, min| {
+            trade(
+                s,
+                target,
+                &action,
+                TradeBy::SourceAmount,
+                FeePpm::DEFAULT,
+                min,
+            )
+        };
         let mut s = s0;
-        let t = trade(
-            &mut s,
-            1,
-            &action,
-            TradeBy::SourceAmount,
-            FeePpm::DEFAULT,
-            0,
-        )
-        .unwrap();
+        let t = sell(&mut s, 1, 0).unwrap();
         assert_eq!(
             (
                 t.source_amount,
@@ -244,14 +247,7 @@ mod tests {
         // With minReturn = 1 the trader is protected, and nothing changes.
         let mut s = s0;
         assert_eq!(
-            trade(
-                &mut s,
-                1,
-                &action,
-                TradeBy::SourceAmount,
-                FeePpm::DEFAULT,
-                1
-            ),
+            sell(&mut s, 1, 1),
             Err(CarbonError::LowerThanMinReturn {
                 target_amount: 0,
                 min_return: 1
@@ -261,14 +257,7 @@ mod tests {
         // An order index other than 0 or 1 is refused, not read as 1.
         let mut s = s0;
         assert_eq!(
-            trade(
-                &mut s,
-                7,
-                &action,
-                TradeBy::SourceAmount,
-                FeePpm::DEFAULT,
-                0
-            ),
+            sell(&mut s, 7, 0),
             Err(CarbonError::UnknownOrder { index: 7 })
         );
         assert_eq!(s, s0);

@@ -105,10 +105,6 @@ impl<'a> Collector<'a> {
         }
     }
 
-    pub(crate) fn plotted(&self) -> &[String] {
-        &self.plotted
-    }
-
     fn close_run(&mut self) {
         if let Some((subset, run, series)) = self.current.take() {
             if self.series.len() <= subset {

@@ -17,7 +17,6 @@
 //!   removed. A temporary directory left by a process that was killed (`SIGKILL` cannot be
 //!   caught) is removed by the next run into the same place, once its process is gone.
 
-use std::ffi::OsString;
 use std::fs::{self, File};
 use std::io::{ErrorKind, Read, Write};
 use std::os::unix::fs::MetadataExt;
@@ -71,9 +70,12 @@ fn unregister(path: &Path) {
 pub(crate) struct Output {
     dest: PathBuf,
     parent: PathBuf,
-    leaf: OsString,
+    /// The output's file name, which its lock and temporary directories are named after.
+    name: String,
     tmp: PathBuf,
-    lock: Option<Lock>,
+    /// Released (and its file removed) when the output is dropped, after the temporary
+    /// directory is gone: fields drop after [`Drop::drop`].
+    _lock: Lock,
     committed: bool,
 }
 
@@ -84,11 +86,12 @@ impl Output {
     /// # Errors
     /// `dest` is not replaceable, another run holds it, or a directory cannot be made.
     pub(crate) fn prepare(dest: &Path) -> Result<Self> {
-        let leaf = dest
+        let name = dest
             .file_name()
             .filter(|l| *l != "." && *l != "..")
             .with_context(|| format!("--out {} does not name a directory", dest.display()))?
-            .to_owned();
+            .to_string_lossy()
+            .into_owned();
         check_replaceable(dest)?;
         let parent = match dest.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -96,7 +99,6 @@ impl Output {
         };
         fs::create_dir_all(&parent)
             .with_context(|| format!("cannot create the directory {}", parent.display()))?;
-        let name = leaf.to_string_lossy().into_owned();
         let lock = Lock::take(&parent.join(format!(".{name}.lock")), dest)?;
         remove_stale(&parent, &name);
         let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
@@ -111,9 +113,9 @@ impl Output {
         let out = Self {
             dest: dest.to_path_buf(),
             parent,
-            leaf,
+            name,
             tmp,
-            lock: Some(lock),
+            _lock: lock,
             committed: false,
         };
         // A marker from the start, so that a temporary directory left by a killed process is
@@ -175,11 +177,9 @@ impl Output {
             // A file system without RENAME_EXCHANGE: move the old output aside first (it is
             // then briefly absent from its place, never lost).
             Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {
-                let aside = self.parent.join(format!(
-                    ".{}.old-{}",
-                    self.leaf.to_string_lossy(),
-                    std::process::id()
-                ));
+                let aside = self
+                    .parent
+                    .join(format!(".{}.old-{}", self.name, std::process::id()));
                 fs::rename(&self.dest, &aside)
                     .with_context(|| format!("cannot move {} aside", self.dest.display()))?;
                 if let Err(e) = fs::rename(&self.tmp, &self.dest) {
@@ -206,7 +206,6 @@ impl Drop for Output {
             let _ = fs::remove_dir_all(&self.tmp);
             unregister(&self.tmp);
         }
-        self.lock.take();
     }
 }
 

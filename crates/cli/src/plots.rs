@@ -74,19 +74,14 @@ pub(crate) fn draw_all(
                     Some((px, py, m))
                 })
                 .collect();
-            let finite: Vec<f64> = cells
-                .iter()
-                .map(|c| c.2)
-                .filter(|v| v.is_finite())
-                .collect();
-            let lo = finite.iter().copied().fold(f64::INFINITY, f64::min);
-            let hi = finite.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-            if finite.is_empty() || !(hi - lo).is_finite() {
+            let Some((extent, scale)) =
+                finite_extent(cells.iter().map(|c| c.2)).and_then(|e| Some((e, axis_range(e)?)))
+            else {
                 skipped.push(format!(
                     "heatmap_{name}: skipped, no subset has a finite mean final {name}"
                 ));
                 continue;
-            }
+            };
             let title = format!("{}: final {name} (mean over runs)", req.name);
             let base = dir.join(format!("heatmap_{name}"));
             let png = base.with_extension("png");
@@ -97,6 +92,8 @@ pub(crate) fn draw_all(
                 x,
                 y,
                 &cells,
+                extent,
+                scale,
             )?;
             heatmap(
                 &SVGBackend::new(&svg, (900, 700)).into_drawing_area(),
@@ -104,6 +101,8 @@ pub(crate) fn draw_all(
                 x,
                 y,
                 &cells,
+                extent,
+                scale,
             )?;
         }
     }
@@ -165,20 +164,25 @@ fn bands(data: &[&Vec<Vec<f64>>]) -> Vec<Vec<(f64, f64, f64)>> {
         .collect()
 }
 
-/// The bands' finite range, `None` when there is nothing finite or its span overflows.
+/// The axis range of the bands (their 5 % and 95 % lines), `None` when nothing is finite.
 fn value_range(bands: &[Vec<(f64, f64, f64)>]) -> Option<(f64, f64)> {
-    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for b in bands.iter().flatten() {
-        for v in [b.0, b.2] {
-            if v.is_finite() {
-                lo = lo.min(v);
-                hi = hi.max(v);
-            }
-        }
-    }
-    if !lo.is_finite() || !hi.is_finite() || !(hi - lo).is_finite() {
-        return None;
-    }
+    finite_extent(bands.iter().flatten().flat_map(|b| [b.0, b.2])).and_then(axis_range)
+}
+
+/// The smallest and largest finite values, `None` when there are none or their span
+/// overflows `f64`.
+fn finite_extent(values: impl Iterator<Item = f64>) -> Option<(f64, f64)> {
+    let (lo, hi) = values
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    (lo <= hi && (hi - lo).is_finite()).then_some((lo, hi))
+}
+
+/// An axis for an extent: the extent itself, or around a flat line a unit (or 5 %) span;
+/// `None` when that overflows.
+fn axis_range((lo, hi): (f64, f64)) -> Option<(f64, f64)> {
     if hi <= lo {
         // A flat line: a unit (or a relative) span around it.
         let half = (lo.abs() * 0.05).max(0.5);
@@ -204,10 +208,10 @@ where
     area.fill(&WHITE).map_err(err)?;
     let t_max = bands.iter().map(Vec::len).max().unwrap_or(1).max(2) - 1;
     let pad = (hi - lo) * 0.05;
-    let (lo, hi, pad) = if (lo - pad).is_finite() && (hi + pad).is_finite() {
-        (lo, hi, pad)
+    let pad = if (lo - pad).is_finite() && (hi + pad).is_finite() {
+        pad
     } else {
-        (lo, hi, 0.0)
+        0.0
     };
     #[allow(clippy::cast_precision_loss)]
     let mut chart = ChartBuilder::on(area)
@@ -297,6 +301,8 @@ fn heatmap<DB: DrawingBackend>(
     x_name: &str,
     y_name: &str,
     cells: &[(f64, f64, f64)],
+    (lo, hi): (f64, f64),
+    (scale_lo, scale_hi): (f64, f64),
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
@@ -308,11 +314,6 @@ where
     xs.dedup();
     ys.sort_by(f64::total_cmp);
     ys.dedup();
-    // The caller draws only cells with a finite, non-overflowing range.
-    let finite = cells.iter().map(|c| c.2).filter(|v| v.is_finite());
-    let lo = finite.clone().fold(f64::INFINITY, f64::min);
-    let hi = finite.fold(f64::NEG_INFINITY, f64::max);
-    let (scale_lo, scale_hi) = value_range(&[vec![(lo, lo, hi)]]).unwrap_or((0.0, 1.0));
     let span = if hi > lo { hi - lo } else { 1.0 };
     let (plot, bar) = area.split_horizontally(780);
     let (nx, ny) = (

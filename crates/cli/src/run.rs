@@ -143,13 +143,8 @@ fn plotted_variables(req: &RunRequest, model: &dyn ModelEntry) -> Result<Vec<Str
 /// summary's medians and percentiles need them all), and the plotted series.
 fn check_memory(model: &dyn ModelEntry, job: &Job, subsets: usize, kept: usize) -> Result<()> {
     let limit = sim_core::default_memory_limit();
+    // The engine's check (in `subsets`) has refused pair counts that overflow.
     let pairs = sim_core::shard_pairs(subsets, job.runs, job.shard.0, job.shard.1);
-    let Some(total) = pairs.experiment_len() else {
-        bail!(
-            "the experiment is too large: {subsets} subsets × {} runs is more (subset, run) pairs than can be counted",
-            job.runs
-        );
-    };
     let vars = model.state_names().len() as u128;
     let finals = (pairs.len() as u128) * (16 + 8 * vars);
     let series_subsets = subsets.min(plots::MAX_SERIES) as u128;
@@ -168,7 +163,7 @@ fn check_memory(model: &dyn ModelEntry, job: &Job, subsets: usize, kept: usize) 
             String::new()
         };
         bail!(
-            "the experiment is too large: {subsets} subsets × {} runs ({} runs to run here, of {total}) need {:.1} GiB for the summary's final states{series}, more than this machine's {:.1} GiB of memory",
+            "the experiment is too large: {subsets} subsets × {} runs ({} runs to run here) need {:.1} GiB for the summary's final states{series}, more than this machine's {:.1} GiB of memory",
             job.runs,
             pairs.len(),
             gib(finals),
@@ -214,7 +209,7 @@ fn run_into(
     let elapsed = started.elapsed();
     bar.finish_and_clear();
     interrupted()?;
-    let (state_names, finals, series, _) = collector_parts;
+    let (state_names, finals, series) = collector_parts;
 
     // The summary.
     let mut per_subset = Vec::new();
@@ -305,12 +300,8 @@ fn run_into(
     Ok((outcome.runs, outcome.failures.len()))
 }
 
-type Parts = (
-    Vec<&'static str>,
-    Finals,
-    Vec<Vec<Vec<Vec<f64>>>>,
-    Vec<String>,
-);
+/// What the collector kept: the state names, every run's final state, and the plotted series.
+type Parts = (Vec<&'static str>, Finals, Vec<Vec<Vec<Vec<f64>>>>);
 
 fn collect_run(
     model: &dyn ModelEntry,
@@ -321,8 +312,7 @@ fn collect_run(
 ) -> Result<(Outcome, Parts)> {
     let mut c = Collector::new(sink, plotted);
     let outcome = model.run(job, &mut c, hooks)?;
-    let plotted = c.plotted().to_vec();
-    Ok((outcome, (c.state_names, c.finals, c.series, plotted)))
+    Ok((outcome, (c.state_names, c.finals, c.series)))
 }
 
 #[cfg(feature = "parquet")]
@@ -359,7 +349,7 @@ pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Op
     let job = file.job(model).ok()?;
     let subsets = model.subsets(&job).ok()?;
     let mut null = sim_core::NullSink::default();
-    let (outcome, (names, finals, _, _)) =
+    let (outcome, (names, finals, _)) =
         collect_run(model, &job, &mut null, &sim_core::NoHooks, Vec::new()).ok()?;
     let k = names.iter().position(|n| *n == "saturation")?;
     let mut sums = vec![(0.0, 0usize); subsets.len()];

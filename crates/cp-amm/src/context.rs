@@ -16,6 +16,7 @@
 //! how often it shows. Results of 2^96 or more are [`CpAmmError::Overflow`] (Python would go on to
 //! `E+999999`).
 
+use std::cmp::Ordering;
 use std::sync::LazyLock;
 
 use ruint::Uint;
@@ -112,6 +113,25 @@ impl Parts {
 
     fn wide(self) -> Wide {
         Wide::from(self.coeff)
+    }
+}
+
+/// The exact order of `|a·b|` against `|c·d|` (no rounding): both products are formed in
+/// [`Wide`] (two 96-bit mantissas, 192 bits, times at most `10^56` to align the scales: under
+/// 2^378).
+pub(crate) fn cmp_product_magnitudes(a: Decimal, b: Decimal, c: Decimal, d: Decimal) -> Ordering {
+    let product = |x: Decimal, y: Decimal| {
+        let (x, y) = (Parts::of(x), Parts::of(y));
+        (x.wide() * y.wide(), x.exp + y.exp)
+    };
+    let (p1, e1) = product(a, b);
+    let (p2, e2) = product(c, d);
+    // Scale the one with the larger exponent up to the other's (exponents are −56..=0).
+    let up = |p: Wide, by: i32| pow10(by).map_or(p, |t| p * t);
+    if e1 >= e2 {
+        up(p1, e1 - e2).cmp(&p2)
+    } else {
+        p1.cmp(&up(p2, e2 - e1))
     }
 }
 

@@ -32,8 +32,9 @@
 //! (`cargo xtask conformance --suite flash`), and so do 3 000 random operations checked against
 //! CPython in `tests/python_decimal.rs`. With a fee, swaps round in the pool's
 //! favour until the new reserves' product, compared exactly ([`Num::cmp_products`]), is at
-//! least the old, so `k` never decreases, not even below the 28th digit; deposits round shares down, so a deposit can never be
-//! withdrawn for more than was put in. Without a fee, swaps are the seed's formula as written.
+//! least the old, so `k` never decreases, not even below the 28th digit; deposits round
+//! shares down, so a deposit can never be withdrawn for more than was put in. Without a fee,
+//! swaps are the seed's formula as written.
 //!
 //! ## Errors
 //!

@@ -7,7 +7,7 @@
 use std::cmp::Ordering;
 use std::fmt::{Debug, Display};
 
-use ruint::aliases::{U256, U512};
+use ruint::aliases::U256;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -70,11 +70,6 @@ pub trait Num: Copy + PartialOrd + Debug + Display + Send + Sync + 'static {
     /// The exact order of `a·b` against `c·d`, with no rounding (a product rounded to the
     /// type's precision can hide a decrease of `k`); `None` when a value is NaN or infinite.
     fn cmp_products(a: Self, b: Self, c: Self, d: Self) -> Option<Ordering>;
-}
-
-/// The sign of a product (`-1`, `0` or `1`) of two values with signs `sa` and `sb`.
-fn product_sign(sa: i8, sb: i8) -> i8 {
-    sa * sb
 }
 
 /// Orders two exact products `(sign, magnitude)` with the sign first.
@@ -185,11 +180,7 @@ impl Num for f64 {
                 w1.cmp(&(w2 << shift))
             }
         };
-        Some(cmp_signed(
-            product_sign(sa, sb),
-            product_sign(sc, sd),
-            magnitudes,
-        ))
+        Some(cmp_signed(sa * sb, sc * sd, magnitudes))
     }
 }
 
@@ -236,29 +227,8 @@ impl Num for Decimal {
                 1
             }
         };
-        // |a·b| = ma·mb · 10^−(sa+sb): mantissas below 2^96, scales at most 28 each.
-        let part = |x: Decimal, y: Decimal| {
-            let m =
-                U512::from(x.mantissa().unsigned_abs()) * U512::from(y.mantissa().unsigned_abs());
-            (m, x.scale() + y.scale())
-        };
-        let (p1, s1) = part(a, b);
-        let (p2, s2) = part(c, d);
-        let magnitudes = || {
-            // Bring both to the larger scale (a factor of at most 10^56, within 512 bits).
-            let ten = U512::from(10u8);
-            let up = |p: U512, by: u32| p * ten.pow(U512::from(by));
-            if s1 >= s2 {
-                p1.cmp(&up(p2, s1 - s2))
-            } else {
-                up(p1, s2 - s1).cmp(&p2)
-            }
-        };
-        Some(cmp_signed(
-            product_sign(sign(a), sign(b)),
-            product_sign(sign(c), sign(d)),
-            magnitudes,
-        ))
+        let magnitudes = || crate::context::cmp_product_magnitudes(a, b, c, d);
+        Some(cmp_signed(sign(a) * sign(b), sign(c) * sign(d), magnitudes))
     }
 }
 

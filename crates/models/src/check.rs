@@ -1,84 +1,66 @@
-//! Small checks the models' validators share: each refuses a value with its name, the value
-//! and the valid range ([`ModelError::InvalidParameter`]).
+//! The one check the models' validators share: a value within its range, or refused with its
+//! name, the value and the range in words ([`ModelError::InvalidParameter`]).
+
+use std::fmt::Display;
+use std::ops::{Bound, RangeBounds};
 
 use crate::ModelError;
 
-fn bad(name: &'static str, value: impl ToString, reason: &'static str) -> ModelError {
-    ModelError::InvalidParameter {
-        name,
-        value: value.to_string(),
-        reason,
-    }
-}
-
-/// `v` finite and in `[lo, hi]`; `range` says so in words.
-pub(crate) fn within(
+/// `v` within `range`; for floats, also finite (NaN is in no range, but infinity is in an
+/// unbounded one). `reason` says the range in words.
+pub(crate) fn in_range<T: PartialOrd + Display + Finite>(
     name: &'static str,
-    v: f64,
-    lo: f64,
-    hi: f64,
-    range: &'static str,
+    v: T,
+    range: impl RangeBounds<T>,
+    reason: &'static str,
 ) -> Result<(), ModelError> {
-    if v.is_finite() && (lo..=hi).contains(&v) {
+    if v.is_finite_value() && range.contains(&v) {
         Ok(())
     } else {
-        Err(bad(name, v, range))
+        Err(ModelError::InvalidParameter {
+            name,
+            value: v.to_string(),
+            reason,
+        })
     }
 }
 
-/// `v` finite and at least `lo`.
-pub(crate) fn at_least(
-    name: &'static str,
-    v: f64,
-    lo: f64,
-    range: &'static str,
-) -> Result<(), ModelError> {
-    within(name, v, lo, f64::MAX, range)
+/// Above zero: `(0, ∞)`.
+pub(crate) fn positive<T: Default>() -> Above<T> {
+    Above(T::default())
 }
 
-/// `v` finite and above zero.
-pub(crate) fn positive(name: &'static str, v: f64) -> Result<(), ModelError> {
-    if v.is_finite() && v > 0.0 {
-        Ok(())
-    } else {
-        Err(bad(name, v, "it must be finite and > 0"))
+/// The range `(bound, ∞)`, which `std::ops` has no literal for.
+pub(crate) struct Above<T>(T);
+
+impl<T> RangeBounds<T> for Above<T> {
+    fn start_bound(&self) -> Bound<&T> {
+        Bound::Excluded(&self.0)
+    }
+    fn end_bound(&self) -> Bound<&T> {
+        Bound::Unbounded
     }
 }
 
-/// `v` finite.
-pub(crate) fn finite(name: &'static str, v: f64) -> Result<(), ModelError> {
-    if v.is_finite() {
-        Ok(())
-    } else {
-        Err(bad(name, v, "it must be finite"))
+/// Whether a value is a finite number (always, but for floats).
+pub(crate) trait Finite {
+    fn is_finite_value(&self) -> bool;
+}
+
+impl Finite for f64 {
+    fn is_finite_value(&self) -> bool {
+        self.is_finite()
     }
 }
 
-/// An integer at least `lo`.
-pub(crate) fn int_at_least(
-    name: &'static str,
-    v: i64,
-    lo: i64,
-    range: &'static str,
-) -> Result<(), ModelError> {
-    if v >= lo {
-        Ok(())
-    } else {
-        Err(bad(name, v, range))
+impl Finite for i64 {
+    fn is_finite_value(&self) -> bool {
+        true
     }
 }
 
-/// A decimal in `[lo, hi)`.
-pub(crate) fn decimal_below(
-    name: &'static str,
-    v: rust_decimal::Decimal,
-    lo: rust_decimal::Decimal,
-    hi: rust_decimal::Decimal,
-    range: &'static str,
-) -> Result<(), ModelError> {
-    if (lo..hi).contains(&v) {
-        Ok(())
-    } else {
-        Err(bad(name, v, range))
+impl Finite for rust_decimal::Decimal {
+    fn is_finite_value(&self) -> bool {
+        true
     }
 }

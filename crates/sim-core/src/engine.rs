@@ -495,9 +495,9 @@ where
     ///
     /// # Errors
     ///
-    /// [`EngineError`] when the experiment cannot start (no blocks, no subsets, zero runs or
-    /// timesteps, no thread pool) or the sink fails. A failing run is not an error: see
-    /// [`Outcome::failures`].
+    /// [`EngineError`] when the experiment cannot start ([`check`](Self::check)'s reasons,
+    /// or no thread pool), when it is cancelled ([`Hooks::cancelled`]), or when the sink
+    /// fails. A failing run is not an error: see [`Outcome::failures`].
     pub fn run(&self, sink: &mut dyn Sink) -> Result<Outcome, EngineError> {
         let threads = self.check()?;
         let mut example = self.model.genesis.values();
@@ -648,9 +648,8 @@ where
         // The (timestep, substep) being computed, for a panic's failure record.
         let mut at = (0, 0);
 
-        // One `catch_unwind` around the whole run (not one per substep, which cost 10 % of
-        // the Honey sweep): a panic leaves `states` as it was, plus the slot of the substep
-        // that panicked.
+        // One `catch_unwind` around the whole run rather than one per substep: a panic leaves
+        // `states` as it was, plus the slot of the substep that panicked.
         let caught = catch(|| {
             for timestep in 1..=self.timesteps {
                 // Polled every 256 timesteps (and at the first): a dynamic call a substep

@@ -61,7 +61,7 @@ pub enum EngineError {
     /// The experiment has no subsets (an empty parameter list).
     #[error("the experiment has no subsets")]
     NoSubsets,
-    /// `runs`, `timesteps` or `threads` is out of range.
+    /// `runs` or `timesteps` is zero.
     #[error("{what} must be at least 1, got {got}")]
     Zero {
         /// Which setting.

@@ -3,7 +3,7 @@
 
 use super::{FeiParams, FeiState};
 use crate::ModelError;
-use crate::check::{at_least, finite, int_at_least, positive, within};
+use crate::check::{in_range, positive};
 
 /// Refuses parameters or a genesis state outside the model's domain.
 ///
@@ -20,58 +20,49 @@ use crate::check::{at_least, finite, int_at_least, positive, within};
 pub fn validate(s: &FeiState, p: &FeiParams) -> Result<(), ModelError> {
     const NON_NEGATIVE: &str = "it must be finite and ≥ 0";
     const SHARE: &str = "it must be finite and in [0, 1]";
-    positive("dt", p.dt)?;
-    positive("rebalance_duration", p.rebalance_duration)?;
-    int_at_least(
+    const POSITIVE: &str = "it must be finite and > 0";
+    const FINITE: &str = "it must be finite";
+    for (name, v) in [("dt", p.dt), ("rebalance_duration", p.rebalance_duration)] {
+        in_range(name, v, positive(), POSITIVE)?;
+    }
+    in_range(
         "moving_average_window",
         p.moving_average_window,
-        1,
+        1..,
         "it must be at least 1",
     )?;
-    at_least("savings_rate", p.savings_rate, 0.0, NON_NEGATIVE)?;
-    finite("eth_mu", p.eth_mu)?;
-    at_least("eth_sigma", p.eth_sigma, 0.0, NON_NEGATIVE)?;
-    int_at_least("risk_window", p.risk_window, 2, "it must be at least 2")?;
-    finite("utilization_mean", p.utilization_mean)?;
-    at_least("utilization_sd", p.utilization_sd, 0.0, NON_NEGATIVE)?;
-    at_least(
-        "base_rate_per_block",
-        p.base_rate_per_block,
-        0.0,
-        NON_NEGATIVE,
-    )?;
-    at_least(
-        "multiplier_per_block",
-        p.multiplier_per_block,
-        0.0,
-        NON_NEGATIVE,
-    )?;
-    at_least(
-        "jump_multiplier_per_block",
-        p.jump_multiplier_per_block,
-        0.0,
-        NON_NEGATIVE,
-    )?;
-    within("kink", p.kink, 0.0, 1.0, SHARE)?;
-    within("reserve_factor", p.reserve_factor, 0.0, 1.0, SHARE)?;
-    positive("blocks_per_year", p.blocks_per_year)?;
-    if !(p.lp_fee.is_finite() && (0.0..1.0).contains(&p.lp_fee)) {
-        return Err(ModelError::InvalidParameter {
-            name: "lp_fee",
-            value: p.lp_fee.to_string(),
-            reason: "it must be finite and in [0, 1)",
-        });
+    in_range("savings_rate", p.savings_rate, 0.0.., NON_NEGATIVE)?;
+    in_range("eth_mu", p.eth_mu, .., FINITE)?;
+    in_range("eth_sigma", p.eth_sigma, 0.0.., NON_NEGATIVE)?;
+    in_range("risk_window", p.risk_window, 2.., "it must be at least 2")?;
+    in_range("utilization_mean", p.utilization_mean, .., FINITE)?;
+    for (name, v) in [
+        ("utilization_sd", p.utilization_sd),
+        ("base_rate_per_block", p.base_rate_per_block),
+        ("multiplier_per_block", p.multiplier_per_block),
+        ("jump_multiplier_per_block", p.jump_multiplier_per_block),
+    ] {
+        in_range(name, v, 0.0.., NON_NEGATIVE)?;
     }
-    at_least("lp_turnover", p.lp_turnover, 0.0, NON_NEGATIVE)?;
-    positive("eth_price", s.eth_price)?;
-    positive("eth_price_mean", s.eth_price_mean)?;
+    in_range("kink", p.kink, 0.0..=1.0, SHARE)?;
+    in_range("reserve_factor", p.reserve_factor, 0.0..=1.0, SHARE)?;
+    in_range("blocks_per_year", p.blocks_per_year, positive(), POSITIVE)?;
+    in_range(
+        "lp_fee",
+        p.lp_fee,
+        0.0..1.0,
+        "it must be finite and in [0, 1)",
+    )?;
+    in_range("lp_turnover", p.lp_turnover, 0.0.., NON_NEGATIVE)?;
+    in_range("eth_price", s.eth_price, positive(), POSITIVE)?;
+    in_range("eth_price_mean", s.eth_price_mean, positive(), POSITIVE)?;
     for (name, v) in [
         ("liquidity_pool", s.liquidity_pool),
         ("money_market", s.money_market),
         ("savings", s.savings),
         ("idle", s.idle),
     ] {
-        at_least(name, v, 0.0, NON_NEGATIVE)?;
+        in_range(name, v, 0.0.., NON_NEGATIVE)?;
     }
     for (name, v) in [
         ("w_liquidity_pool", s.w_liquidity_pool),
@@ -80,7 +71,7 @@ pub fn validate(s: &FeiState, p: &FeiParams) -> Result<(), ModelError> {
         ("w_idle", s.w_idle),
         ("utilization", s.utilization),
     ] {
-        within(name, v, 0.0, 1.0, SHARE)?;
+        in_range(name, v, 0.0..=1.0, SHARE)?;
     }
     for (name, v) in [
         ("risk_metric", s.risk_metric),
@@ -90,7 +81,7 @@ pub fn validate(s: &FeiState, p: &FeiParams) -> Result<(), ModelError> {
         ("lp_rate", s.lp_rate),
         ("savings_rate", s.savings_rate),
     ] {
-        finite(name, v)?;
+        in_range(name, v, .., FINITE)?;
     }
     Ok(())
 }

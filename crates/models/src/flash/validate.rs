@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 
 use super::{FlashParams, FlashState};
 use crate::ModelError;
-use crate::check::{at_least, decimal_below};
+use crate::check::{in_range, positive};
 
 /// Refuses parameters or a genesis state outside the model's domain.
 ///
@@ -21,11 +21,10 @@ use crate::check::{at_least, decimal_below};
 /// [`ModelError::InvalidParameter`] for the first value out of range.
 pub fn validate(s: &FlashState, p: &FlashParams) -> Result<(), ModelError> {
     const BELOW_ONE: &str = "it must be in [0, 1)";
-    decimal_below(
+    in_range(
         "fee_rate",
         p.fee_rate,
-        Decimal::ZERO,
-        Decimal::ONE,
+        Decimal::ZERO..Decimal::ONE,
         BELOW_ONE,
     )?;
     let ppm = p.fee_rate.checked_mul(Decimal::from(1_000_000));
@@ -36,47 +35,33 @@ pub fn validate(s: &FlashState, p: &FlashParams) -> Result<(), ModelError> {
             reason: "it must be a whole number of parts per million",
         });
     }
-    decimal_below(
+    in_range(
         "burn_rate",
         p.burn_rate,
-        Decimal::ZERO,
-        Decimal::ONE,
+        Decimal::ZERO..Decimal::ONE,
         BELOW_ONE,
     )?;
-    decimal_below(
-        "mint_rate",
-        p.mint_rate,
-        Decimal::ZERO,
-        Decimal::MAX,
-        "it must be ≥ 0",
-    )?;
-    at_least(
+    in_range("mint_rate", p.mint_rate, Decimal::ZERO.., "it must be ≥ 0")?;
+    in_range(
         "ext_swap_rand_factor",
         p.ext_swap_rand_factor,
-        0.0,
+        0.0..,
         "it must be finite and ≥ 0",
     )?;
     super::policies::market_apy_width(p)?;
-    if p.steps_per_year < 1 {
-        return Err(ModelError::InvalidParameter {
-            name: "steps_per_year",
-            value: p.steps_per_year.to_string(),
-            reason: "it must be at least 1",
-        });
-    }
+    in_range(
+        "steps_per_year",
+        p.steps_per_year,
+        1..,
+        "it must be at least 1",
+    )?;
     for (name, v) in [
         ("ext_flash", s.ext_flash),
         ("ext_alt", s.ext_alt),
         ("int_flash", s.int_flash),
         ("int_alt", s.int_alt),
     ] {
-        if v <= Decimal::ZERO {
-            return Err(ModelError::InvalidParameter {
-                name,
-                value: v.to_string(),
-                reason: "a pool reserve must be > 0",
-            });
-        }
+        in_range(name, v, positive(), "a pool reserve must be > 0")?;
     }
     for (name, v) in [
         ("staked", s.staked),
@@ -84,13 +69,7 @@ pub fn validate(s: &FlashState, p: &FlashParams) -> Result<(), ModelError> {
         ("burned", s.burned),
         ("market_apy", s.market_apy),
     ] {
-        if v < Decimal::ZERO {
-            return Err(ModelError::InvalidParameter {
-                name,
-                value: v.to_string(),
-                reason: "it must be ≥ 0",
-            });
-        }
+        in_range(name, v, Decimal::ZERO.., "it must be ≥ 0")?;
     }
     Ok(())
 }

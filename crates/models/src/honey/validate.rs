@@ -3,7 +3,7 @@
 
 use super::{HoneyParams, HoneyState};
 use crate::ModelError;
-use crate::check::{at_least, finite, positive, within};
+use crate::check::{in_range, positive};
 
 /// Refuses parameters or a genesis state outside the model's domain.
 ///
@@ -21,28 +21,31 @@ use crate::check::{at_least, finite, positive, within};
 pub fn validate(s: &HoneyState, p: &HoneyParams) -> Result<(), ModelError> {
     const SHARE: &str = "it must be finite and in [0, 1]";
     const NON_NEGATIVE: &str = "it must be finite and ≥ 0";
-    within("throttle", p.throttle, 0.0, 1.0, SHARE)?;
-    within("outflow_rate", p.outflow_rate, 0.0, 1.0, SHARE)?;
-    within(
-        "target_reserve_ratio",
-        p.target_reserve_ratio,
-        0.0,
-        1.0,
-        SHARE,
-    )?;
-    positive("valuation_ratio", p.valuation_ratio)?;
-    at_least("productivity", p.productivity, 0.0, NON_NEGATIVE)?;
-    at_least("growth", p.growth, -1.0, "it must be finite and ≥ -1")?;
-    at_least("p_variance", p.p_variance, 0.0, NON_NEGATIVE)?;
-    within("p_pull", p.p_pull, 0.0, 1.0, SHARE)?;
-    at_least("reserve", s.reserve, 0.0, NON_NEGATIVE)?;
-    at_least("circulation", s.circulation, 0.0, NON_NEGATIVE)?;
-    at_least("size", s.size, 0.0, NON_NEGATIVE)?;
-    within("saturation", s.saturation, 0.0, 1.0, SHARE)?;
-    at_least("production", s.production, 0.0, NON_NEGATIVE)?;
-    at_least("utility", s.utility, 0.0, NON_NEGATIVE)?;
-    positive("price", s.price)?;
-    positive("target_price", s.target_price)?;
-    finite("netflow", s.netflow)?;
-    finite("adjustment", s.adjustment)
+    const POSITIVE: &str = "it must be finite and > 0";
+    for (name, v) in [
+        ("throttle", p.throttle),
+        ("outflow_rate", p.outflow_rate),
+        ("target_reserve_ratio", p.target_reserve_ratio),
+    ] {
+        in_range(name, v, 0.0..=1.0, SHARE)?;
+    }
+    in_range("valuation_ratio", p.valuation_ratio, positive(), POSITIVE)?;
+    in_range("productivity", p.productivity, 0.0.., NON_NEGATIVE)?;
+    in_range("growth", p.growth, -1.0.., "it must be finite and ≥ -1")?;
+    in_range("p_variance", p.p_variance, 0.0.., NON_NEGATIVE)?;
+    in_range("p_pull", p.p_pull, 0.0..=1.0, SHARE)?;
+    for (name, v) in [
+        ("reserve", s.reserve),
+        ("circulation", s.circulation),
+        ("size", s.size),
+    ] {
+        in_range(name, v, 0.0.., NON_NEGATIVE)?;
+    }
+    in_range("saturation", s.saturation, 0.0..=1.0, SHARE)?;
+    in_range("production", s.production, 0.0.., NON_NEGATIVE)?;
+    in_range("utility", s.utility, 0.0.., NON_NEGATIVE)?;
+    in_range("price", s.price, positive(), POSITIVE)?;
+    in_range("target_price", s.target_price, positive(), POSITIVE)?;
+    in_range("netflow", s.netflow, .., "it must be finite")?;
+    in_range("adjustment", s.adjustment, .., "it must be finite")
 }
