@@ -7,7 +7,6 @@
 use std::cmp::Ordering;
 use std::fmt::{Debug, Display};
 
-use ruint::aliases::U256;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -171,14 +170,9 @@ impl Num for f64 {
             if l1 != l2 {
                 return l1.cmp(&l2);
             }
-            // Same leading bit: the exponents differ by less than 128 bits.
-            let (w1, w2) = (U256::from(p1), U256::from(p2));
-            let shift = usize::try_from((e1 - e2).unsigned_abs()).unwrap_or(0);
-            if e1 >= e2 {
-                (w1 << shift).cmp(&w2)
-            } else {
-                w1.cmp(&(w2 << shift))
-            }
+            // Same leading bit: compare the products aligned to bit 127 (both are below
+            // 2^106, so shifting them left loses nothing).
+            (p1 << p1.leading_zeros()).cmp(&(p2 << p2.leading_zeros()))
         };
         Some(cmp_signed(sa * sb, sc * sd, magnitudes))
     }
