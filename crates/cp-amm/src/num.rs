@@ -7,7 +7,6 @@
 use std::cmp::Ordering;
 use std::fmt::{Debug, Display};
 
-
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
