@@ -66,6 +66,8 @@
 //! # Ok::<(), cp_amm::CpAmmError>(())
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod context;
 mod error;
 mod fee;

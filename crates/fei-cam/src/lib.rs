@@ -75,10 +75,13 @@
 //! # Ok::<(), fei_cam::CamError>(())
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 /// nalgebra, whose `DMatrix` the matrix functions take and return.
 pub use nalgebra;
 
 mod deposit;
+#[cfg(feature = "dirichlet")]
 mod dirichlet;
 mod error;
 mod incidence;
@@ -88,6 +91,8 @@ mod step;
 mod weights;
 
 pub use deposit::{Deposit, DepositKind, transfer_between};
+#[cfg(feature = "dirichlet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dirichlet")))]
 pub use dirichlet::{Dirichlet, LegacyRandomState, numpy_dirichlet};
 pub use error::CamError;
 pub use incidence::{
@@ -101,9 +106,11 @@ pub use rebalance::{
     seed_transfer_loop, total,
 };
 pub use step::{CamParams, rebalance_deposits};
+#[cfg(feature = "dirichlet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dirichlet")))]
+pub use weights::ExogenousWeights;
 pub use weights::{
-    ExogenousWeights, YIELD_FLOOR, endogenous_weights, exogenous_target_weights, numpy_mean,
-    numpy_std, numpy_sum,
+    YIELD_FLOOR, endogenous_weights, exogenous_target_weights, numpy_mean, numpy_std, numpy_sum,
 };
 
 /// Seed-compatible or corrected: every function whose result differs between the two takes

@@ -24,9 +24,11 @@
 //! [`Mode::Corrected`] draws `p` from the run's own stream and sets
 //! `target = normalise(p + current)`, leaving the rate to the rebalance alone.
 
+#[cfg(feature = "dirichlet")]
 use rand::Rng;
 
 use crate::Mode;
+#[cfg(feature = "dirichlet")]
 use crate::dirichlet::{Dirichlet, numpy_dirichlet};
 use crate::error::{CamError, finite, non_negative, same_len};
 use crate::rebalance::total;
@@ -179,12 +181,28 @@ pub fn exogenous_target_weights(
 }
 
 /// The exogenous weight policy with its noise source chosen by the mode.
+///
+/// ```
+/// use fei_cam::{ExogenousWeights, Mode};
+/// use rand::SeedableRng;
+///
+/// let exo = ExogenousWeights::new(vec![1.0; 4], 4)?;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+/// let current = [0.0, 30.0 / 225.0, 0.0, 195.0 / 225.0];
+/// let w = exo.target_weights(&current, 0.2, 1, &mut rng, Mode::Corrected)?;
+/// assert_eq!(w.len(), 4);
+/// assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
+#[cfg(feature = "dirichlet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dirichlet")))]
 #[derive(Debug, Clone)]
 pub struct ExogenousWeights {
     alpha: Vec<f64>,
     dirichlet: Dirichlet,
 }
 
+#[cfg(feature = "dirichlet")]
 impl ExogenousWeights {
     /// Dirichlet concentration `alpha` over `deposits` deposits (Fei's default is all ones).
     ///
@@ -310,6 +328,7 @@ mod tests {
         assert!(endogenous_weights::<Vec<f64>>(&[], &[0.0, 0.0], 3, Mode::Corrected).is_err());
         assert!(endogenous_weights(&h, &[0.0], 3, Mode::Corrected).is_err());
         assert!(endogenous_weights(&[vec![-0.1, 0.2]], &[0.0, 0.0], 3, Mode::Corrected).is_err());
+        #[cfg(feature = "dirichlet")]
         assert!(ExogenousWeights::new(vec![1.0; 3], 4).is_err());
         assert!(exogenous_target_weights(&[0.0, 0.0], &[0.0, 0.0], 1.0, Mode::Corrected).is_err());
     }

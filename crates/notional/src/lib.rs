@@ -86,6 +86,8 @@
 //! Every fallible call returns [`NotionalError`]; nothing panics on any input, and nothing
 //! loops for ever. [`NotionalError::kind`] names the kind as the conformance vectors do.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod abdk;
 mod error;
 pub mod gist;

@@ -112,6 +112,7 @@ pub enum SinkError {
     Io(#[from] std::io::Error),
     /// The Parquet writer failed.
     #[cfg(feature = "parquet")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
     #[error(transparent)]
     Parquet(#[from] parquet::errors::ParquetError),
     /// A column changed type within a file (Parquet columns have one type).

@@ -93,6 +93,8 @@
 //! # Ok::<(), sim_core::EngineError>(())
 //! ```
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod block;
 mod engine;
 mod error;

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use carbon::{EncodedOrder, Fidelity, MatchAction, TradeBy, match_options};
+use carbon_orders::{EncodedOrder, Fidelity, MatchAction, TradeBy, match_options};
 use serde::Deserialize;
 
 use super::{FileReport, Suite};

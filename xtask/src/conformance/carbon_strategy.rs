@@ -13,7 +13,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use carbon::{EncodedOrder, FeePpm, Strategy, TradeAction, TradeBy, trade};
+use carbon_orders::{EncodedOrder, FeePpm, Strategy, TradeAction, TradeBy, trade};
 use serde_json::{Map, Value};
 
 use super::{FileReport, Suite};

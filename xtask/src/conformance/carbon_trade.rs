@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use carbon::EncodedOrder;
+use carbon_orders::EncodedOrder;
 use serde::Deserialize;
 
 use super::{FileReport, Suite};

@@ -11,7 +11,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use carbon::{CarbonOrderUi, Pair, SellOptions, StrategyUi};
+use carbon_orders::{CarbonOrderUi, Pair, SellOptions, StrategyUi};
 use serde_json::{Map, Value};
 
 use super::{FileReport, Suite};

@@ -4,14 +4,14 @@
 //! The model is built from the JSON's genesis state and swept by its `M` under cadCAD's zip
 //! rule, run for `N` runs of `T` timesteps, once on one thread and once on two; each must give
 //! the CSV's rows in the CSV's order, index columns equal and values to a relative 1e-12.
-//! `toy_model.py` is the Python definition of the `toy` model, which `models::toy` implements.
+//! `toy_model.py` is the Python definition of the `toy` model, which `tokensim_models::toy` implements.
 
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use models::{honey, toy};
 use serde_json::Value as Json;
 use sim_core::{Experiment, MemorySink, Model, Signals, Sweep, SweepRule, Value, Vars};
+use tokensim_models::{honey, toy};
 
 use super::records::{Table, close};
 use super::{FileReport, Suite};
@@ -47,9 +47,9 @@ fn run_file(path: &Path) -> Result<FileReport> {
             ));
         }
         Some("py") if MODELS.iter().any(|(_, py)| *py == Some(name.as_ref())) => {
-            report
-                .notes
-                .push("the Python definition of a model implemented in crates/models".into());
+            report.notes.push(
+                "the Python definition of a model implemented in crates/tokensim-models".into(),
+            );
         }
         _ => bail!("not a file of this suite: {name}"),
     }

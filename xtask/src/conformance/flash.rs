@@ -10,10 +10,10 @@ use std::str::FromStr;
 
 use anyhow::{Context, Result, bail};
 use cp_amm::CpAmmError;
-use models::flash::{self, Liquidity};
-use models::{Fidelity, ModelError};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
+use tokensim_models::flash::{self, Liquidity};
+use tokensim_models::{Fidelity, ModelError};
 
 use super::decimal::{Dec, ulps};
 use super::{FileReport, Suite};

@@ -4,15 +4,15 @@
 //! For every pair of consecutive rows of one `(simulation, subset, run)`, the later row's
 //! `reserve, circulation, netflow, adjustment, target_price, saturation, utility, size,
 //! production` are recomputed from the earlier row and the row's parameters by the seed's
-//! policies ([`models::honey::transition`], faithful options), and must agree to a relative
+//! policies ([`tokensim_models::honey::transition`], faithful options), and must agree to a relative
 //! 1e-12 (absolute 1e-9 near zero). `price` is random and is taken from the file.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{Result, bail};
-use models::honey::{self, HoneyOptions, HoneyParams, HoneyState};
 use sim_core::{Value, Vars};
+use tokensim_models::honey::{self, HoneyOptions, HoneyParams, HoneyState};
 
 use super::records::{Table, close};
 use super::{FileReport, Suite};

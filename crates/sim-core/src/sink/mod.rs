@@ -13,6 +13,7 @@ mod parquet;
 pub use self::csv::CsvSink;
 pub use self::memory::MemorySink;
 #[cfg(feature = "parquet")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
 pub use self::parquet::ParquetSink;
 
 use std::sync::Arc;
