@@ -56,19 +56,46 @@ impl Ratio {
         })
     }
 
-    /// The nearest `f64` (to within an ulp or two; for display and float comparisons).
+    /// The value as an `f64`, within one ulp (for display and float comparisons): the
+    /// quotient is taken to 66 bits in integers, then rounded once to `f64`. Beyond `f64`'s
+    /// range it is `inf` or 0.
     #[must_use]
     pub fn to_f64(&self) -> f64 {
-        let shift = self
-            .num
-            .bit_len()
-            .max(self.den.bit_len())
-            .saturating_sub(60);
-        let (n, d) = (self.num >> shift, self.den >> shift);
-        let n: u64 = n.saturating_to();
-        let d: u64 = d.saturating_to();
-        #[allow(clippy::cast_precision_loss)]
-        let v = n as f64 / d as f64;
+        type U1024 = ruint::Uint<1024, 16>;
+        let widen = |v: U512| {
+            let mut limbs = [0u64; 16];
+            limbs[..8].copy_from_slice(v.as_limbs());
+            U1024::from_limbs(limbs)
+        };
+        let (num, den) = (widen(self.num), widen(self.den));
+        if num.is_zero() || den.is_zero() {
+            return 0.0;
+        }
+        // num·2^s / den has 66 or 67 bits; both shifts stay below 600 bits.
+        // bit lengths are at most 512: no wrap.
+        let bits = |v: U1024| i64::try_from(v.bit_len()).unwrap_or(0);
+        let s = 66 + bits(den) - bits(num);
+        let q = if s >= 0 {
+            (num << s.unsigned_abs() as usize) / den
+        } else {
+            num / (den << s.unsigned_abs() as usize)
+        };
+        let q: u128 = q.saturating_to();
+        #[expect(clippy::cast_precision_loss, reason = "the one rounding to f64")]
+        let q = q as f64;
+        // q · 2^-s, in steps that stay normal until the last.
+        let mut v = q;
+        let mut e = -s;
+        while e > 0 {
+            let step = e.min(1000);
+            v *= 2f64.powi(i32::try_from(step).unwrap_or(1000));
+            e -= step;
+        }
+        while e < 0 {
+            let step = (-e).min(1000);
+            v /= 2f64.powi(i32::try_from(step).unwrap_or(1000));
+            e += step;
+        }
         v
     }
 }
@@ -128,6 +155,7 @@ fn one_squared() -> U512 {
 mod tests {
     use super::*;
 
+    #[expect(clippy::float_cmp, reason = "to_f64 rounds once: the values are exact")]
     #[test]
     fn decimal_strings_by_hand() {
         let r = |n: u64, d: u64| Ratio {
@@ -141,7 +169,18 @@ mod tests {
             r(95, 100_000_000_000).to_decimal_string(12).unwrap(),
             "0.00000000095"
         );
-        assert!((r(1, 3).to_f64() - 1.0 / 3.0).abs() < 1e-15);
+        assert_eq!(r(1, 3).to_f64(), 1.0 / 3.0);
+        // A numerator far wider than the denominator keeps full precision.
+        let wide = Ratio {
+            num: U512::from(93_658_229_700_000_001u128) << 300usize,
+            den: U512::from(1_000_000_000_000u64) << 300usize,
+        };
+        assert_eq!(wide.to_f64(), 93_658.229_7);
+        let big = Ratio {
+            num: U512::from(3u8) << 400usize,
+            den: U512::from(7u8),
+        };
+        assert_eq!(big.to_f64(), 3.0 * 2f64.powi(400) / 7.0);
     }
 
     #[test]

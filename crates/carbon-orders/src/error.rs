@@ -82,6 +82,13 @@ pub enum CarbonError {
         /// The text given.
         text: String,
     },
+    /// An order whose prices or rates cannot make a curve: prices out of order, a zero price
+    /// where its inverse is needed, or rates carbon-sdk's `encodeOrder` refuses.
+    #[error("invalid order: {reason}")]
+    InvalidOrder {
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// An order index other than 0 or 1 in a two-order strategy.
     #[error("a strategy has orders 0 and 1, not {index}")]
     UnknownOrder {

@@ -1,4 +1,4 @@
-//! # carbon: Bancor Carbon's concentrated orders
+//! # carbon-orders: Bancor Carbon's concentrated orders
 //!
 //! Carbon (the CarbonOrderUI notebook, seed `004_ab0d54064f1f8efe`, Bancor's carbon-contracts,
 //! carbon-sdk and carbon-simulator) lets a maker sell one token for another along a curve
@@ -79,12 +79,18 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The README's example, run as a doctest so that the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 mod decode;
 mod error;
 mod matching;
 pub mod math_ex;
 mod order;
 mod pair;
+pub mod prices;
 pub mod rate;
 mod strategy;
 mod ui;
@@ -99,6 +105,7 @@ pub use order::{
     Convention, EncodedOrder, calculate_trade_source_amount, calculate_trade_target_amount,
 };
 pub use pair::Pair;
+pub use prices::{Decimals, OrderPrices, PriceRange, Side};
 pub use ruint::aliases::U256;
 pub use strategy::{
     Constraint, FeePpm, PPM_RESOLUTION, Strategy, TradeAction, TradeBy, TradeTotals, trade,

@@ -58,7 +58,8 @@ impl EncodedOrder {
     /// contract cannot store it).
     ///
     /// # Errors
-    /// An invalid decimal; rates out of order (`L ≤ M ≤ H` is needed when `H ≠ M`); a
+    /// An invalid decimal; rates that make no curve ([`CarbonError::InvalidOrder`], see
+    /// [`from_prices`](Self::from_prices)); a
     /// liquidity or capacity above `2¹²⁸ − 1`; a rate too large to compress.
     pub fn from_rates(
         liquidity: &str,
@@ -77,19 +78,35 @@ impl EncodedOrder {
             return Err(CarbonError::Overflow { what: "liquidity" });
         }
         let y: u128 = y.to();
-        let l = encode_rate(lowest_rate)?;
-        let h = encode_rate(highest_rate)?;
-        let m = encode_rate(marginal_rate)?;
-        let order_err = || CarbonError::InvalidDecimal {
-            text: format!("rates {lowest_rate} ≤ {marginal_rate} ≤ {highest_rate}"),
-        };
-        let width = h.checked_sub(l).ok_or_else(order_err)?;
-        // The SDK's encodeOrder also takes z = y = 0 for an empty order, whatever its rates.
+        Self::from_exact_rates(
+            y,
+            encode_rate(lowest_rate)?,
+            encode_rate(highest_rate)?,
+            encode_rate(marginal_rate)?,
+        )
+    }
+
+    /// The order from its liquidity and three encoded rates (`encodeOrder` after
+    /// `encodeRate`), with carbon-sdk's check that `H ≥ M > L`, or `H = M = L`, or
+    /// `H > M = L` with `y = 0`.
+    pub(crate) fn from_exact_rates(
+        y: u128,
+        l: U256,
+        h: U256,
+        m: U256,
+    ) -> Result<Self, CarbonError> {
+        let valid = (h >= m && m > l) || (h == m && m == l) || (h > m && m == l && y == 0);
+        if !valid {
+            return Err(CarbonError::InvalidOrder {
+                reason: "the encoded rates must be H ≥ M > L, or H = M = L, or H > M = L with no liquidity",
+            });
+        }
+        let width = h - l;
+        // The SDK's encodeOrder takes z = y for an empty order, whatever its rates.
         let z = if h == m || y == 0 {
             U256::from(y)
         } else {
-            let below = m.checked_sub(l).ok_or_else(order_err)?;
-            mul_div_f(U256::from(y), width, below)?
+            mul_div_f(U256::from(y), width, m - l)?
         };
         if z.bit_len() > 128 {
             return Err(CarbonError::Overflow {

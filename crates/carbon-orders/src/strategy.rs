@@ -102,8 +102,37 @@ pub type Constraint = u128;
 /// Trades `actions` against `strategies`, where `target` is the index (0 or 1) of the order
 /// that sells the target token in every strategy, and updates the strategies.
 ///
+/// A strategy on a pair holds two orders, `orders[0]` selling the pair's first token and
+/// `orders[1]` the second (carbon-sdk's `order0` and `order1`; with [`Side`](crate::Side),
+/// `orders[0]` is the [`Side::Sell`](crate::Side::Sell) order of the base token). A trader
+/// who wants the token that `orders[t]` sells passes `target = t`: that order pays out, and
+/// the other order, `orders[1 − t]`, receives what the trader pays (the contract's
+/// `_tradeOrders` with `targetToken` as the order's index).
+///
 /// `constraint` is `minReturn` (by source) or `maxInput` (by target); pass 0 or `u128::MAX`
 /// for none.
+///
+/// ```
+/// use carbon_orders::{Decimals, EncodedOrder, FeePpm, PriceRange, Side, Strategy, TradeAction, TradeBy, trade};
+///
+/// // An ETH/USDC strategy: order 0 sells 1 ETH from 2000 to 2500, order 1 buys ETH with
+/// // 1000 USDC from 1800 down to 1500.
+/// let d = Decimals { base: 18, quote: 6 };
+/// let sell = PriceRange { low: "2000", marginal: "2000", high: "2500", budget: "1" };
+/// let buy = PriceRange { low: "1500", marginal: "1800", high: "1800", budget: "1000" };
+/// let mut strategies = [Strategy {
+///     orders: [EncodedOrder::from_prices(Side::Sell, d, &sell)?, EncodedOrder::from_prices(Side::Buy, d, &buy)?],
+/// }];
+///
+/// // A trader pays 500 USDC for ETH: the target token is ETH, which order 0 sells.
+/// let pay = TradeAction { strategy: 0, amount: 500_000_000 };
+/// let t = trade(&mut strategies, 0, &[pay], TradeBy::SourceAmount, FeePpm::new(2000)?, 0)?;
+/// assert!(t.target_amount > 0 && t.target_amount < 250_000_000_000_000_000); // < 0.25 ETH
+/// // Order 0 paid the ETH out; order 1 now holds the 500 USDC on top of its 1000.
+/// assert_eq!(strategies[0].orders[0].y, 1_000_000_000_000_000_000 - t.target_before_fee);
+/// assert_eq!(strategies[0].orders[1].y, 1_500_000_000);
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 ///
 /// # Errors
 /// A `target` other than 0 or 1 ([`CarbonError::UnknownOrder`]), a zero amount, an unknown

@@ -4,9 +4,9 @@
 use carbon_orders::math_ex::{min_factor, mul_div_c, mul_div_f};
 use carbon_orders::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
 use carbon_orders::{
-    Convention, EncodedOrder, FeePpm, Fidelity, MatchMethod, Strategy as CarbonStrategy,
-    TradeAction, TradeBy, U256, match_by_source_amount, match_by_target_amount, match_options,
-    match_orders, trade,
+    CarbonError, Convention, Decimals, EncodedOrder, FeePpm, Fidelity, MatchMethod, PriceRange,
+    Side, Strategy as CarbonStrategy, TradeAction, TradeBy, U256, match_by_source_amount,
+    match_by_target_amount, match_options, match_orders, trade,
 };
 use proptest::prelude::*;
 use ruint::aliases::U512;
@@ -197,6 +197,51 @@ proptest! {
         let actions = [TradeAction { strategy: usize::from(a % 3 == 0), amount: x }];
         for by in [TradeBy::SourceAmount, TradeBy::TargetAmount] {
             let _ = trade(&mut strategies, usize::from(b % 2 == 0), &actions, by, fee, y);
+        }
+        // The price bridge, on any decimals and any strings.
+        let decimals = Decimals { base: (a % 256) as u8, quote: (b % 256) as u8 };
+        for side in [Side::Sell, Side::Buy] {
+            let range = PriceRange { low: &text, marginal: "1", high: &text, budget: &text };
+            let _ = EncodedOrder::from_prices(side, decimals, &range);
+            let _ = o.prices(side, decimals).map(|p| p.marginal.to_decimal_string(30));
+        }
+    }
+
+    /// An order built from prices decodes to those prices, to the contract's resolution, and
+    /// to exactly its budget cut to the token's decimals.
+    #[test]
+    fn prices_round_trip(
+        low in 1u64..1_000_000_000, width in 0u64..1_000_000_000, at in 0u64..=100,
+        budget in 1u64..u64::MAX, base in 0u8..=18, quote in 0u8..=18, sell in any::<bool>(),
+    ) {
+        let side = if sell { Side::Sell } else { Side::Buy };
+        let decimals = Decimals { base, quote };
+        // Prices with 4 decimals, the marginal one `at` percent of the way from its start.
+        let high = low + width;
+        let start_end = if sell { (low, high) } else { (high, low) };
+        let marginal = i128::from(start_end.0) + (i128::from(start_end.1) - i128::from(start_end.0)) * i128::from(at) / 100;
+        let p = |v: i128| format!("{}.{:04}", v / 10_000, v % 10_000);
+        let (low_s, high_s, marg_s) = (p(i128::from(low)), p(i128::from(high)), p(marginal));
+        let budget_s = format!("{}.{:03}", budget / 1000, budget % 1000);
+        let range = PriceRange { low: &low_s, marginal: &marg_s, high: &high_s, budget: &budget_s };
+        let order = match EncodedOrder::from_prices(side, decimals, &range) {
+            Ok(order) => order,
+            // Refused as the SDK refuses it: the marginal price at the order's far end, so its
+            // rate equals the lowest (M = L with y > 0), or a range narrower than the encoding
+            // can tell apart.
+            Err(CarbonError::InvalidOrder { .. }) if at == 100 || width * 1000 < low => return Ok(()),
+            Err(e) => return Err(TestCaseError::fail(format!("{range:?}: {e}"))),
+        };
+        let back = order.prices(side, decimals).unwrap();
+        let sold = if sell { base } else { quote };
+        let wei = u128::from(budget) * 10u128.pow(u32::from(sold)) / 1000;
+        prop_assert_eq!(order.y, wei);
+        prop_assert!(back.budget.to_f64() > 0.0 || wei == 0);
+        let shift = 10f64.powi(i32::from(quote) - i32::from(base));
+        for (got, asked) in [(back.low.to_f64(), low as f64 / 1e4), (back.high.to_f64(), high as f64 / 1e4)] {
+            let rate = if sell { 1.0 / (asked * shift) } else { asked * shift };
+            let tol = 2.0 * (2f64.powi(-48) / rate.sqrt() + 2f64.powi(-47)) * 1.01 + 1e-13;
+            prop_assert!((got / asked - 1.0).abs() < tol, "{} vs {} (tol {})", got, asked, tol);
         }
     }
 }

@@ -1,4 +1,4 @@
-//! # models: the seed models of tokensim
+//! # tokensim-models: the seed models of tokensim
 //!
 //! Each module re-creates one seed document on the workspace's math crates:
 //!
