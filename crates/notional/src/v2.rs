@@ -19,6 +19,66 @@
 //! ABDK's `ln` here is bit-exact; its `exp` is computed exactly instead of by ABDK's table of
 //! truncated constants, so `e^(r·t)` can differ from the contract's by one unit of 2^−64 (one
 //! unit at 1e9 in the rare case that unit crosses an integer).
+//!
+//! ## Units
+//!
+//! Every number is an integer in the contract's units:
+//!
+//! | quantity | unit | example |
+//! |---|---|---|
+//! | cash, fCash, liquidity tokens (`total_cash`, `fcash_to_account`, `max_delta` …) | 1e8 per token ([`INTERNAL_TOKEN_PRECISION`]), signed: positive to the account | `1000 · 1e8` = 1000 fCash |
+//! | rates, proportions, exchange rates (`last_implied_rate`, `oracle_rate`, scalar, anchor) | 1e9 = 1 ([`RATE_PRECISION`]) | `50_000_000` = 5 % a year |
+//! | interest rates | annual, continuously compounded, on a 360-day year ([`IMPLIED_RATE_TIME`]) | |
+//! | exchange rate | fCash per unit of cash at 1e9: `e^(r·t/T)` | `1_012_578_451` |
+//! | `time_to_maturity`, `block_time`, windows | seconds | `90 · 86_400` |
+//! | [`CashGroupV2::total_fee`] | units of five basis points (0.05 % a year) | `6` = 0.30 % a year |
+//! | [`CashGroupV2::reserve_fee_share`] | percent of the fee | `30` |
+//! | [`CashGroupV2::rate_scalar`] | the byte `s`; the scalar is `s · 1e9 · T / t` | `30` |
+//!
+//! [`annualised_rate`] turns a quote (fCash and cash) back into the rate a user reads.
+//!
+//! ## Lending and borrowing
+//!
+//! ```
+//! use notional::v2::{CashGroupV2, MarketV2, annualised_rate};
+//!
+//! const E8: i128 = 100_000_000; // one token
+//! let cash_group = CashGroupV2 {
+//!     rate_scalar: 30,
+//!     total_fee: 6, // 6 × 5 bp = 0.30 % a year
+//!     reserve_fee_share: 30, // percent of the fee to the reserve
+//!     rate_oracle_time_window: 3_600, // seconds
+//! };
+//! let market = MarketV2 {
+//!     total_fcash: 1_000_000 * E8,
+//!     total_cash: 950_000 * E8,
+//!     total_liquidity: 1_000_000 * E8,
+//!     last_implied_rate: 50_000_000, // 5 % a year at 1e9
+//!     oracle_rate: 50_000_000,
+//!     previous_trade_time: 0,
+//! };
+//! let t = 90 * 86_400; // 90 days to maturity
+//!
+//! // Lend: buy 1000 fCash (positive fCash to the account) for cash now.
+//! let mut lent = market;
+//! let lend = lent.calculate_trade(&cash_group, 1_000 * E8, t, 1_000)?;
+//! assert_eq!(lend.net_cash_to_account, -98_833_545_734); // pays 988.33545734
+//! let rate = annualised_rate(1_000 * E8, lend.net_cash_to_account, t)?;
+//! assert!((rate - 0.0469).abs() < 1e-4); // 5 % less the fee: 4.69 % a year
+//! assert!(lent.last_implied_rate < market.last_implied_rate); // lending lowers rates
+//!
+//! // Borrow: sell 1000 fCash (negative to the account), owing 1000 at maturity.
+//! let mut borrowed = market;
+//! let borrow = borrowed.calculate_trade(&cash_group, -1_000 * E8, t, 1_000)?;
+//! assert_eq!(borrow.net_cash_to_account, 98_682_072_578); // receives 986.82072578
+//! let rate = annualised_rate(-1_000 * E8, borrow.net_cash_to_account, t)?;
+//! assert!((rate - 0.0531).abs() < 1e-4); // 5 % plus the fee
+//!
+//! // Or fix the cash: borrow exactly 500 by Newton's method, to within 0.00001 fCash.
+//! let quote = market.fcash_given_cash(&cash_group, 500 * E8, t, 1_000)?;
+//! assert_eq!(quote.fcash, -50_667_341_550); // owes 506.6734155 at maturity
+//! # Ok::<(), notional::NotionalError>(())
+//! ```
 
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
@@ -48,16 +108,17 @@ pub const NEWTON_ITERATIONS: u32 = 250;
 pub struct CashGroupV2 {
     /// The market's rate scalar byte `s` (the scalar is `s · 1e9 · T / t`).
     pub rate_scalar: u8,
-    /// The total fee, in units of five basis points.
+    /// The total fee, an annual rate in units of five basis points (`6` = 0.30 % a year).
     pub total_fee: u8,
-    /// The reserve's share of the fee, in percent.
+    /// The reserve's share of the fee, in percent (0–100).
     pub reserve_fee_share: u8,
     /// The oracle's time window, seconds.
     pub rate_oracle_time_window: u32,
 }
 
 impl CashGroupV2 {
-    /// `getRateScalar`: `s · 1e9 · T / t`, required positive.
+    /// `getRateScalar`: `s · 1e9 · T / t`, required positive (`t` in seconds; the result at
+    /// 1e9).
     ///
     /// # Errors
     /// [`NotionalError::MaturedMarket`] for `t = 0`, [`NotionalError::DivisionByZero`] for a
@@ -78,31 +139,32 @@ impl CashGroupV2 {
         Ok(s)
     }
 
-    /// `getTotalFee`: the fee as an annual rate at 1e9.
+    /// `getTotalFee`: the fee as an annual rate at 1e9 (`total_fee · 500_000`).
     #[must_use]
     pub fn total_fee(&self) -> i128 {
         i128::from(self.total_fee) * FIVE_BASIS_POINTS
     }
 }
 
-/// One v2 market, in underlying cash.
+/// One v2 market, in underlying cash (see the [units](self#units)).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MarketV2 {
-    /// `totalfCash`.
+    /// `totalfCash`, at 1e8 per fCash.
     pub total_fcash: i128,
-    /// `totalAssetCash`, here in underlying terms.
+    /// `totalAssetCash`, here in underlying terms, at 1e8 per token.
     pub total_cash: i128,
-    /// `totalLiquidity`.
+    /// `totalLiquidity`, liquidity tokens at 1e8.
     pub total_liquidity: i128,
-    /// `lastImpliedRate`, annual and continuously compounded, at 1e9.
+    /// `lastImpliedRate`, annual and continuously compounded, at 1e9 (`50_000_000` = 5 %).
     pub last_implied_rate: u32,
-    /// `oracleRate`.
+    /// `oracleRate`, as the last implied rate.
     pub oracle_rate: u32,
-    /// `previousTradeTime`.
+    /// `previousTradeTime`, seconds (a block timestamp).
     pub previous_trade_time: u32,
 }
 
-/// A v2 trade's cash flows (`calculateTrade`'s return, with the market's share).
+/// A v2 trade's cash flows (`calculateTrade`'s return, with the market's share), at 1e8 per
+/// token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TradeV2 {
     /// Cash to the account: negative when lending, positive when borrowing.
@@ -116,10 +178,63 @@ pub struct TradeV2 {
 /// The result of [`MarketV2::fcash_given_cash`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NewtonQuote {
-    /// fCash to the account.
+    /// fCash to the account, at 1e8 (positive lends, negative borrows).
     pub fcash: i128,
     /// Exchange-rate evaluations made.
     pub iterations: u32,
+}
+
+/// The annual, continuously compounded interest rate of a quote, as a fraction (`0.05` is
+/// 5 % a year): `ln(|fCash| / |cash|) · T / t` on the 360-day year `T`, the convention of
+/// [`implied_rate`] and `lastImpliedRate`. `fcash_to_account` and `net_cash_to_account` are
+/// a trade's two legs at 1e8 (opposite signs: lending pays cash for positive fCash, borrowing
+/// receives cash for negative fCash); `time_to_maturity` is in seconds. A lender's rate is
+/// after the fee, a borrower's includes it.
+///
+/// ```
+/// use notional::v2::annualised_rate;
+///
+/// // Pay 990 for 1000 fCash a quarter (90 days) from maturity: ln(1000/990) · 4 ≈ 4.02 %.
+/// const E8: i128 = 100_000_000;
+/// let r = annualised_rate(1_000 * E8, -990 * E8, 90 * 86_400)?;
+/// assert!((r - 4.0 * (1000.0f64 / 990.0).ln()).abs() < 1e-15);
+/// # Ok::<(), notional::NotionalError>(())
+/// ```
+///
+/// # Errors
+/// [`NotionalError::MaturedMarket`] for `t = 0`; [`NotionalError::InvalidArgument`] for a
+/// zero leg or two legs of the same sign (not a trade).
+pub fn annualised_rate(
+    fcash_to_account: i128,
+    net_cash_to_account: i128,
+    time_to_maturity: u32,
+) -> Result<f64> {
+    if time_to_maturity == 0 {
+        return Err(NotionalError::MaturedMarket {
+            time_to_maturity: "0".into(),
+        });
+    }
+    if fcash_to_account == 0
+        || net_cash_to_account == 0
+        || fcash_to_account.signum() == net_cash_to_account.signum()
+    {
+        return Err(NotionalError::InvalidArgument {
+            name: "net_cash_to_account",
+            value: format!("{net_cash_to_account} for {fcash_to_account} fCash"),
+            reason: "a trade's fCash and cash legs are non-zero and of opposite signs",
+        });
+    }
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a rate for people to read: f64's 53 bits are ample"
+    )]
+    let ratio = fcash_to_account.unsigned_abs() as f64 / net_cash_to_account.unsigned_abs() as f64;
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "a 360-day year in seconds is exact"
+    )]
+    let year = IMPLIED_RATE_TIME as f64;
+    Ok(ratio.ln() * year / f64::from(time_to_maturity))
 }
 
 fn overflow(op: &'static str) -> NotionalError {
@@ -155,7 +270,8 @@ fn small(x: &BigInt, op: &'static str) -> Result<i128> {
     x.to_i128().ok_or_else(|| overflow(op))
 }
 
-/// `_logProportion(p)`: `ln(p / (1 − p))` at 1e9, through ABDK with `ln(1e9)` subtracted.
+/// `_logProportion(p)`: `ln(p / (1 − p))` at 1e9, through ABDK with `ln(1e9)` subtracted
+/// (`proportion` at 1e9).
 ///
 /// # Errors
 /// [`NotionalError::RatioOverflow`] at `p = 1` or for a logit above `2^63`,
@@ -179,7 +295,9 @@ pub fn log_proportion(proportion: i128) -> Result<i128> {
     Ok(abdk::to_int(abdk::mul(l, RATE_PRECISION_64X64)?))
 }
 
-/// `_getExchangeRate(F, C, scalar, anchor, f)`: `ln(p/(1 − p)) / scalar + anchor` at 1e9.
+/// `_getExchangeRate(F, C, scalar, anchor, f)`: `ln(p/(1 − p)) / scalar + anchor` at 1e9,
+/// with `p = (F − f)/(F + C)`. `F`, `C`, `f` at 1e8; `scalar`, `anchor` and the result at 1e9
+/// (fCash per unit of cash).
 ///
 /// # Errors
 /// [`NotionalError::TradeTooLarge`] for `f > F`, [`NotionalError::ProportionOutOfBounds`] above
@@ -221,7 +339,8 @@ pub fn exchange_rate(
     Ok(rate)
 }
 
-/// `getExchangeRateFromImpliedRate(r, t)`: `e^(r·t/T)` at 1e9.
+/// `getExchangeRateFromImpliedRate(r, t)`: `e^(r·t/T)` at 1e9, for `r` an annual rate at 1e9
+/// and `t` seconds.
 ///
 /// # Errors
 /// [`NotionalError::Overflow`] for an exponent out of ABDK's range.
@@ -240,7 +359,8 @@ pub fn exchange_rate_from_implied_rate(implied_rate: i128, time_to_maturity: u32
     )?))
 }
 
-/// `_getRateAnchor(F, r, C, scalar, t)`: `e^(r·t/T) − ln(p/(1 − p)) / scalar` with `p = F/(F+C)`.
+/// `_getRateAnchor(F, r, C, scalar, t)`: `e^(r·t/T) − ln(p/(1 − p)) / scalar` with
+/// `p = F/(F+C)`; `F`, `C` at 1e8, `r`, `scalar` and the anchor at 1e9, `t` seconds.
 ///
 /// # Errors
 /// [`NotionalError::NegativeInterestRate`] if `e^(r·t)` is below 1, and those of
@@ -268,7 +388,8 @@ pub fn rate_anchor(
         .ok_or_else(|| overflow("rate anchor"))
 }
 
-/// `getImpliedRate(F, C, scalar, anchor, t)`: `ln(rate) · T / t`, continuously compounded.
+/// `getImpliedRate(F, C, scalar, anchor, t)`: `ln(rate) · T / t`, continuously compounded,
+/// annual, at 1e9; `F`, `C` at 1e8, `scalar`, `anchor` at 1e9, `t` seconds.
 ///
 /// # Errors
 /// Those of [`exchange_rate`], and [`NotionalError::Overflow`] above `uint32` (429 %).
@@ -292,6 +413,7 @@ pub fn implied_rate(
 
 /// `_updateRateOracle`: the last implied rate weighted by the time since the last trade over the
 /// window, and the previous oracle rate by the rest; past the window, the last implied rate.
+/// Rates at 1e9, times and the window in seconds.
 ///
 /// # Errors
 /// [`NotionalError::InvalidArgument`] for a zero window (the contract's `require`).
@@ -369,7 +491,8 @@ fn net_cash_amounts(
 }
 
 impl MarketV2 {
-    /// The scalar and anchor of a trade at `t` (`getExchangeRateFactors`).
+    /// The scalar and anchor of a trade at `t` seconds to maturity (`getExchangeRateFactors`),
+    /// both at 1e9.
     ///
     /// # Errors
     /// [`NotionalError::DivisionByZero`] for an empty side, and the anchor's errors.
@@ -393,8 +516,10 @@ impl MarketV2 {
     }
 
     /// `calculateTrade(market, cashGroup, fCashToAccount, timeToMaturity)`: trades
-    /// `fcash_to_account` fCash (positive lends, negative borrows) and updates the market,
-    /// its implied rate and its trade time; a failed trade leaves it unchanged.
+    /// `fcash_to_account` fCash at 1e8 (positive lends, negative borrows) at `time_to_maturity`
+    /// seconds before maturity and `block_time` (seconds), and updates the market, its implied
+    /// rate and its trade time; a failed trade leaves it unchanged. The cash flows are at 1e8;
+    /// see the [module example](self#lending-and-borrowing).
     ///
     /// # Errors
     /// [`NotionalError::TradeTooLarge`] for `f ≥ F`, the factors' and the exchange rate's
@@ -455,7 +580,8 @@ impl MarketV2 {
     /// `getfCashGivenCashAmount`: the fCash to the account for `net_cash_to_account` cash
     /// (negative lends), by Newton's method on `f(x) = cash · rate(x) · fee + x` with
     /// `f'(x) = 1 − cash · fee · (F + C) / (scalar · (F − x)(C + x))`, stopping when a step is at
-    /// most `max_delta`.
+    /// most `max_delta`. Cash, fCash and `max_delta` at 1e8 (`1_000` is 0.00001 fCash),
+    /// `time_to_maturity` in seconds.
     ///
     /// # Errors
     /// [`NotionalError::NoConvergence`] after 250 iterations, and the exchange rate's errors at
@@ -497,7 +623,7 @@ impl MarketV2 {
     }
 
     /// `addLiquidity(market, cash)`: mints `L · cash / C` tokens and adds `F · cash / C` fCash;
-    /// returns `(tokens, −fCash)` as the contract does.
+    /// returns `(tokens, −fCash)` as the contract does, all at 1e8.
     ///
     /// # Errors
     /// [`NotionalError::InvalidArgument`] for an uninitialised market or negative cash,
@@ -534,7 +660,7 @@ impl MarketV2 {
     }
 
     /// `removeLiquidity(market, tokens)`: burns `tokens` for `C · tokens / L` cash and
-    /// `F · tokens / L` fCash.
+    /// `F · tokens / L` fCash, all at 1e8; returns `(cash, fCash)`.
     ///
     /// # Errors
     /// [`NotionalError::InvalidArgument`] for negative tokens, [`NotionalError::TradeTooLarge`]
@@ -569,7 +695,7 @@ impl MarketV2 {
         Ok((cash, fcash))
     }
 
-    /// `getOracleRate` for this market at `block_time`.
+    /// `getOracleRate` for this market at `block_time` (seconds), at 1e9.
     ///
     /// # Errors
     /// As [`oracle_rate`].

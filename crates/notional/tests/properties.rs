@@ -351,6 +351,7 @@ proptest! {
         let cg = CashGroupV2 { rate_scalar: s, total_fee: fee, reserve_fee_share: share, rate_oracle_time_window: w };
         let mut m = MarketV2 { total_fcash: f, total_cash: c, total_liquidity: l, last_implied_rate: r, oracle_rate: o, previous_trade_time: prev };
         let _ = v2::log_proportion(amount);
+        let _ = v2::annualised_rate(f, amount, t);
         let _ = v2::exchange_rate(f, c, amount, amount, amount);
         let _ = v2::exchange_rate_from_implied_rate(amount, t);
         let _ = v2::rate_anchor(f, r, c, amount, t);

@@ -182,3 +182,19 @@ fn liquidity_is_pro_rata() {
         "InvalidArgument"
     );
 }
+
+#[test]
+fn annualised_rate_by_hand() {
+    // 1000 fCash for 990 cash, 90 days: ln(1000/990) · 360/90.
+    let r = notional::v2::annualised_rate(1_000 * UNIT, -990 * UNIT, 90 * 86_400).unwrap();
+    assert!((r - 0.040_201_343_414_006_02).abs() < 1e-15, "{r}");
+    // A borrower's quote: receive 990 now, owe 1000 in a year (360 days): ln(1000/990).
+    let r = notional::v2::annualised_rate(-1_000 * UNIT, 990 * UNIT, 360 * 86_400).unwrap();
+    assert!((r - 0.010_050_335_853_501_4).abs() < 1e-15, "{r}");
+    for (f, c, t) in [(1, 1, 1), (-1, -1, 1), (0, 1, 1), (1, 0, 1), (1, -1, 0)] {
+        assert!(
+            notional::v2::annualised_rate(f, c, t).is_err(),
+            "{f} {c} {t}"
+        );
+    }
+}
