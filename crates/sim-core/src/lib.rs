@@ -93,7 +93,90 @@
 //! # Ok::<(), sim_core::EngineError>(())
 //! ```
 
+//!
+//! ## Running it your way
+//!
+//! Each option is one builder call on [`Experiment`]. The model below is used in every
+//! example: a balance that a policy grows by a random share.
+//!
+//! ```
+//! # use sim_core::{Block, BoxError, Ctx, Model, SimRng, need};
+//! # #[derive(Clone)] struct State { balance: f64 }
+//! # sim_core::vars!(State { balance });
+//! # #[derive(Clone)] struct Params { drift: f64 }
+//! # sim_core::vars!(Params { drift });
+//! # #[derive(Default)] struct Input { growth: Option<f64> }
+//! # sim_core::signals!(Input: f64 { growth });
+//! # fn grow(p: &Params, c: &Ctx<'_, State>, rng: &mut SimRng) -> Result<Input, BoxError> {
+//! #     Ok(Input { growth: Some(c.state.balance * rng.normal(p.drift, 0.01)) })
+//! # }
+//! # fn apply(_: &Params, c: &Ctx<'_, State>, i: &Input, n: &mut State) -> Result<(), BoxError> {
+//! #     n.balance = c.state.balance + need(i.growth, "growth")?;
+//! #     Ok(())
+//! # }
+//! # let model = Model::new(State { balance: 100.0 })
+//! #     .block(Block::new().policy("grow", grow).update("balance", apply));
+//! use sim_core::{Experiment, Hooks, MemorySink};
+//! use std::sync::atomic::{AtomicUsize, Ordering};
+//!
+//! let subsets = vec![Params { drift: 0.01 }, Params { drift: 0.02 }];
+//!
+//! // Progress: a Hooks implementation sees every finished run (indicatif's ProgressBar
+//! // goes here in the tokensim command line); `cancelled` can stop the experiment.
+//! struct Progress(AtomicUsize);
+//! impl Hooks for Progress {
+//!     fn progress(&self, done: usize, _total: usize) {
+//!         self.0.store(done, Ordering::Relaxed);
+//!     }
+//! }
+//! let progress = Progress(AtomicUsize::new(0));
+//! let mut all = MemorySink::new();
+//! Experiment::new(&model, subsets.clone()).runs(3).timesteps(10).seed(7)
+//!     .hooks(&progress)
+//!     .run(&mut all)?;
+//! assert_eq!(progress.0.load(Ordering::Relaxed), 2 * 3);
+//!
+//! // Shards: shard i of n runs the (subset, run) pairs at positions i, i + n, …; together
+//! // the shards' rows are the whole experiment's, on any machines (docs/SCALING.md).
+//! let mut shard0 = MemorySink::new();
+//! let mut shard1 = MemorySink::new();
+//! for (i, sink) in [&mut shard0, &mut shard1].into_iter().enumerate() {
+//!     Experiment::new(&model, subsets.clone()).runs(3).timesteps(10).seed(7)
+//!         .shard(i, 2)
+//!         .run(sink)?;
+//! }
+//! assert_eq!(shard0.len() + shard1.len(), all.len());
+//! // (subset 0, run 1) is shard 0's first pair: the same 11 rows as in the whole.
+//! let balance = all.f64_column("balance").unwrap();
+//! assert_eq!(shard0.f64_column("balance").unwrap()[..11], balance[..11]);
+//!
+//! // drop_substeps keeps the initial row and each timestep's last substep (radCAD's option);
+//! // simulation(i) sets the `simulation` column, as cadCAD numbers appended experiments.
+//! let mut lean = MemorySink::new();
+//! Experiment::new(&model, subsets.clone()).runs(3).timesteps(10).seed(7)
+//!     .drop_substeps(true)
+//!     .simulation(4)
+//!     .run(&mut lean)?;
+//! assert_eq!(lean.len(), all.len()); // one block: every substep is a timestep's last
+//! assert!(lean.meta().iter().all(|row| row.simulation == 4));
+//!
+//! // check_finite ends a run whose state turns NaN or infinite, naming the variable, instead
+//! // of writing the NaN on; the other runs go on.
+//! let exploding = vec![Params { drift: f64::INFINITY }];
+//! let outcome = Experiment::new(&model, exploding).runs(2).timesteps(3).seed(7)
+//!     .check_finite(true)
+//!     .run(&mut MemorySink::new())?;
+//! assert_eq!(outcome.failures.len(), 2);
+//! assert!(outcome.failures[0].error.to_string().contains("balance"));
+//! # Ok::<(), sim_core::EngineError>(())
+//! ```
+
 #![cfg_attr(docsrs, feature(doc_cfg))]
+
+/// The README's example, run as a doctest so that the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 mod block;
 mod engine;

@@ -37,6 +37,11 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+/// The README's example, run as a doctest so that the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub mod catalog;
 mod check;
 mod error;
