@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::{adversarial, cargo, conformance, run_cmd};
+use crate::{adversarial, cargo, conformance, consumers, run_cmd};
 
 /// Property tests run this many cases in `check`, whatever the environment says.
 const PROPTEST_CASES: &str = "256";
@@ -69,6 +69,21 @@ pub(crate) fn run() -> Result<()> {
             .env("RUSTDOCFLAGS", "-D warnings"),
         )
     })?;
+    step("publish, dry run", || {
+        // Cargo's multi-package publish: every crate packaged and verified against the others'
+        // packages in a local registry.
+        run_cmd(&mut cargo(&[
+            "publish",
+            "--workspace",
+            "--dry-run",
+            "--allow-dirty",
+            "--locked",
+        ]))
+    })?;
+    step(
+        "consumers: each crate alone, from its package",
+        consumers::run,
+    )?;
     step("conformance", || {
         let opts = conformance::Options {
             suites: conformance::implemented().map(str::to_owned).collect(),

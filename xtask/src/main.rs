@@ -7,6 +7,7 @@
 //! cargo xtask bench                                  the criterion benches in full
 //! cargo xtask compare [--runs N,N] [--rounds K]      tokensim against cadCAD and radCAD
 //! cargo xtask adversarial                            the command line under attack
+//! cargo xtask consumers                              each crate from its package, alone
 //! ```
 
 #![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
@@ -16,6 +17,7 @@ mod bench;
 mod check;
 mod compare;
 mod conformance;
+mod consumers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -26,13 +28,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  check                                   fmt, clippy, tests, benches in test mode, docs, conformance
+  check                                   fmt, clippy, tests, benches in test mode, docs, publish
+                                          dry run, consumers, conformance, adversarial
   conformance [--dir DIR] [--suite NAME]...
                                           run golden-vector suites (DIR defaults to
                                           $TOKENSIM_CONFORMANCE_DIR or ../shared/conformance)
   bench                                   run the criterion benches in full
   adversarial                             try tokensim's command line as an attacker would
                                           (docs/RELIABILITY.md)
+  consumers                               package every crate and run each README example in
+                                          a new crate outside the workspace that depends on
+                                          that crate alone (docs/CRATES.md)
   compare [--runs N,N...] [--rounds K] [--python PATH]
                                           time tokensim against cadCAD and radCAD on the
                                           Honey seed's sweep (a venv under target/compare)
@@ -75,6 +81,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         "adversarial" => {
             no_more_args(rest)?;
             adversarial::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "consumers" => {
+            no_more_args(rest)?;
+            consumers::run()?;
             Ok(ExitCode::SUCCESS)
         }
         "compare" => {
