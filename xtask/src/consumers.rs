@@ -11,7 +11,7 @@
 //! versions the workspace tests and are compiled once.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
@@ -198,7 +198,7 @@ mod tests {
     fn every_library_is_a_workspace_crate_with_a_readme() {
         let root = project_root();
         for (name, _) in LIBRARIES {
-            let dir: PathBuf = root.join("crates").join(name);
+            let dir = root.join("crates").join(name);
             let readme = fs::read_to_string(dir.join("README.md")).unwrap();
             assert!(readme_example(&readme).is_some(), "{name}");
         }
