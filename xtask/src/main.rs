@@ -18,6 +18,7 @@ mod check;
 mod compare;
 mod conformance;
 mod consumers;
+mod tidy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

@@ -7,6 +7,24 @@
 //! `U512`. In trades of real orders the product nearly always fits in 256 bits, and 512-bit
 //! division was the largest single cost of a trade (PERFORMANCE.md has the before and after).
 //! The results, and when they revert, are the same.
+//!
+//! ```
+//! use carbon_orders::U256;
+//! use carbon_orders::math_ex::{min_factor, mul_div_c, mul_div_f};
+//!
+//! // 7·5/3 = 11.67: down to 11, up to 12.
+//! let (x, y, z) = (U256::from(7u8), U256::from(5u8), U256::from(3u8));
+//! assert_eq!(mul_div_f(x, y, z)?, U256::from(11u8));
+//! assert_eq!(mul_div_c(x, y, z)?, U256::from(12u8));
+//! // A 512-bit product divides back into 256 bits: (2²⁵⁵ · 6) / 4 = 2²⁵⁵ · 1.5.
+//! let big = U256::from(1u8) << 255;
+//! assert_eq!(mul_div_f(big, U256::from(6u8), U256::from(8u8))?, (big >> 2) * U256::from(3u8));
+//! // The factor the contract divides by so that the product fits in 256 bits:
+//! // 2²⁵⁵ · 6 = 3 · 2²⁵⁶, so hi = 3, lo = 0 and the factor is hi + 1.
+//! assert_eq!(min_factor(big, U256::from(6u8)), U256::from(4u8));
+//! assert!(mul_div_f(x, y, U256::ZERO).is_err()); // the EVM's division by zero
+//! # Ok::<(), carbon_orders::CarbonError>(())
+//! ```
 
 use ruint::aliases::{U256, U512};
 

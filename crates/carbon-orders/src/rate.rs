@@ -1,6 +1,20 @@
 //! Rates: the square root of a price as a 48-bit fixed-point number, and its compressed
 //! storage form (`Strategies.sol` `_expandRate`/`_validRate`, the contracts' test utility
 //! `encodeRate`/`encodeFloat`).
+//!
+//! ```
+//! use carbon_orders::U256;
+//! use carbon_orders::rate::{ONE, decode_float, encode_float, encode_rate};
+//!
+//! // A rate of 4 wei per wei: √4 · 2⁴⁸ = 2⁴⁹. 2⁴⁹ >> 48 = 2 has 2 bits, so it is stored as
+//! // the mantissa 2⁴⁹ >> 2 = 2⁴⁷ with the exponent 2 in the bits above 48.
+//! let r = encode_rate("4")?;
+//! assert_eq!(r, U256::from(2 * ONE));
+//! let stored = encode_float(r)?;
+//! assert_eq!(stored, (ONE >> 1) | (2 << 48));
+//! assert_eq!(decode_float(stored)?, r);
+//! # Ok::<(), carbon_orders::CarbonError>(())
+//! ```
 
 use ruint::aliases::{U256, U512};
 

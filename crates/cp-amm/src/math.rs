@@ -3,6 +3,20 @@
 //!
 //! Each function validates its arguments first (amounts and reserves finite and strictly
 //! positive) and reports arithmetic failures as errors, so none of them panics.
+//!
+//! ```
+//! use cp_amm::Fee;
+//! use cp_amm::math::{spot_price, swap_exact_in, swap_exact_out};
+//!
+//! // 1000 in against reserves 10 000 / 20 000 without a fee: 20000 − 2·10⁸ / 11000.
+//! let s = swap_exact_in(1_000.0, 10_000.0, 20_000.0, Fee::ZERO)?;
+//! assert!((s.amount_out - 1_818.181_818_181_818).abs() < 1e-9);
+//! assert_eq!(spot_price(10_000.0, 20_000.0)?, 2.0); // out per in
+//! // Exact-out inverts it.
+//! let back = swap_exact_out(s.amount_out, 10_000.0, 20_000.0, Fee::ZERO)?;
+//! assert!((back.amount_in - 1_000.0).abs() < 1e-9);
+//! # Ok::<(), cp_amm::CpAmmError>(())
+//! ```
 
 use std::cmp::Ordering;
 

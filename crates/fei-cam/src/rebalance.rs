@@ -50,6 +50,18 @@
 //! summed in index order (the seed's `sum`) is bit-identical before and after**. The transfers
 //! reported are one decomposition of the net changes: sources pay sinks in index order, at most
 //! `n − 1` transfers. No pseudo-inverse, no matrix, no limit on `n`.
+//!
+//! ```
+//! use fei_cam::{Mode, rebalance};
+//!
+//! // Two deposits, all in the first, a 50/50 target. At rate 1 the corrected method lands on
+//! // the target; at rate 0.5 it goes half way.
+//! let full = rebalance(&[100.0, 0.0], &[0.5, 0.5], 1.0, Mode::Corrected)?;
+//! assert_eq!(full.balances_after, [50.0, 50.0]);
+//! let half = rebalance(&[100.0, 0.0], &[0.5, 0.5], 0.5, Mode::Corrected)?;
+//! assert_eq!(half.balances_after, [75.0, 25.0]);
+//! # Ok::<(), fei_cam::CamError>(())
+//! ```
 
 use nalgebra::{DMatrix, DVector};
 

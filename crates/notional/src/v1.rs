@@ -15,6 +15,36 @@
 //! * the transaction fee `⌊cash · transactionFee · t / L / 1e18⌋` goes to the reserve.
 //!
 //! Where the contract's view functions return 0 for a failed trade, these return the reason.
+//!
+//! ```
+//! use notional::v1::{CashMarket, Governance};
+//!
+//! const E18: u128 = 1_000_000_000_000_000_000;
+//! let g = Governance {
+//!     maturity_length: 2_592_000, // a 30-day cash group
+//!     max_trade_size: 10_000 * E18,
+//!     rate_anchor: 1_100_000_000,
+//!     rate_scalar: 100,
+//!     liquidity_fee: 1_000_000,
+//!     transaction_fee: 1_000_000_000_000_000,
+//! };
+//! let market = CashMarket {
+//!     total_fcash: 1_100_000 * E18,
+//!     total_liquidity: 1_000_000 * E18,
+//!     total_current_cash: 1_000_000 * E18,
+//!     rate_scalar: 100,
+//!     rate_anchor: 1_010_000_000,
+//!     last_implied_rate: 30_950_100,
+//! };
+//! let (maturity, now) = (1_700_000_000, 1_700_000_000 - 864_000); // ten days before
+//! // Borrow: sell 1000 fCash for cash now (after the liquidity and transaction fees).
+//! let cash = market.fcash_to_current_cash(&g, maturity, 1_000 * E18, now)?;
+//! assert_eq!(cash, 989_126_145_774_216_740_713);
+//! // Lend: buying 1000 fCash costs less than 1000 cash, and more than a borrower gets.
+//! let cost = market.current_cash_to_fcash(&g, maturity, 1_000 * E18, now)?;
+//! assert!(cost > cash && cost < 1_000 * E18);
+//! # Ok::<(), notional::NotionalError>(())
+//! ```
 
 use ruint::aliases::U256;
 

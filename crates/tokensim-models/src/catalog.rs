@@ -1,6 +1,24 @@
 //! The catalog of runnable models, behind one object-safe trait, so that a front end (the
 //! `tokensim` command line) can list them, resolve parameters by name and run any of them
 //! without knowing their state types.
+//!
+//! ```
+//! use tokensim_models::catalog::{self, Job};
+//! use sim_core::{MemorySink, NoHooks};
+//!
+//! // Every model by name, with its variables, as the command line lists them.
+//! let names: Vec<_> = catalog::models().iter().map(|m| m.name()).collect();
+//! assert_eq!(names, ["honey", "flash", "fei"]);
+//!
+//! // Run one by name: 2 runs of 3 months of Honey at its defaults.
+//! let honey = catalog::model("honey").unwrap();
+//! let job = Job { runs: 2, timesteps: 3, seed: 1, ..Job::default() };
+//! let mut records = MemorySink::new();
+//! let outcome = honey.run(&job, &mut records, &NoHooks)?;
+//! assert_eq!(outcome.rows, 2 * (1 + 3)); // one block: an initial row and one per month
+//! assert!(records.column("price").is_some());
+//! # Ok::<(), sim_core::EngineError>(())
+//! ```
 
 use sim_core::{
     EngineError, Experiment, Hooks, Model, NoHooks, Outcome, RngKind, Signals, Sink, Sweep,

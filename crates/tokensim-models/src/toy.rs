@@ -8,6 +8,22 @@
 //!    `prev_a ← sH[-1][-1].a`, the last `a` of the previous timestep;
 //! 3. no policies, two updates that both read the pre-block state (a parallel update):
 //!    `a ← 0.9·a + 0.01·b`, `b ← b − 0.01·a`.
+//!
+//! ```
+//! use sim_core::{Experiment, MemorySink};
+//! use tokensim_models::toy::{self, ToyParams, ToyState};
+//!
+//! let model = toy::model(ToyState { a: 1.0, b: 2.0, c: 0.0, prev_a: 0.0 });
+//! let mut records = MemorySink::new();
+//! Experiment::new(&model, vec![ToyParams { alpha: 0.1, beta: 0.5 }])
+//!     .runs(1).timesteps(1).run(&mut records)?;
+//! // Block 1: da = 0.1·1 + 0.5 from two policies, summed: a = 1.6.
+//! // Block 3: the parallel update reads the pre-block state of block 3 (a = 1.6, b = 2 + 1.6·0.5).
+//! let a = records.f64_column("a").unwrap();
+//! assert_eq!(a[1], 1.6);
+//! assert!((a[3] - (0.9 * 1.6 + 0.01 * 2.8)).abs() < 1e-12);
+//! # Ok::<(), sim_core::EngineError>(())
+//! ```
 
 use sim_core::{Block, BoxError, Ctx, Model, SimRng, need};
 

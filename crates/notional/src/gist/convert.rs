@@ -1,6 +1,16 @@
 //! The gist's static methods: formatting, and conversions between exchange rates, period rates
 //! and annual rates, each in the gist's arithmetic (JS Numbers with `Math.trunc`, or BigNumber).
 //! [`Market`](super::Market) has the instance forms, which fill in the market's own parameters.
+//!
+//! ```
+//! use notional::gist::convert::{format_implied_rate, period_to_annual_rate};
+//!
+//! // A 30-day period rate of 0.5 % (at 1e9) is trunc(5e6 · 365/30) a year: 6.0833 %.
+//! let annual = period_to_annual_rate(5_000_000.0, 2_592_000.0);
+//! assert_eq!(annual, 60_833_333.0);
+//! assert_eq!(format_implied_rate(annual, 1e9, 4)?, "6.0833%");
+//! # Ok::<(), notional::NotionalError>(())
+//! ```
 
 use num_bigint::BigInt;
 

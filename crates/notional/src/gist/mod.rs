@@ -33,6 +33,40 @@
 //! * an empty fCash side, a zero scalar, or `blockTime = maturity` give NaN rates, which only fail
 //!   later, when BigNumber refuses them;
 //! * the instance `exchangeToPeriodRate` ignores `rateParams.ratePrecision` (uses 1e9).
+//!
+//! ```
+//! use notional::gist::{BigInt, CashGroup, Market, MarketData, RateParams};
+//!
+//! // A 30-day market of 1M cash and 1.2M fCash (18 decimals), ten days before maturity.
+//! let e18 = BigInt::from(10u64.pow(18));
+//! let market = Market::new(
+//!     MarketData {
+//!         total_current_cash: BigInt::from(1_000_000) * &e18,
+//!         total_fcash: BigInt::from(1_200_000) * &e18,
+//!         total_liquidity: BigInt::from(1_000_000) * &e18,
+//!         rate_anchor: 1_010_000_000.0,
+//!         rate_scalar: 100.0,
+//!         last_implied_rate: 10_000_000.0,
+//!     },
+//!     RateParams {
+//!         rate_precision: 1e9,
+//!         liquidity_fee: 0.0,
+//!         balance_precision: e18.clone(),
+//!         liquidity_haircut: BigInt::from(800) * BigInt::from(10u64.pow(15)),
+//!         global_rate_anchor: 1_100_000_000.0,
+//!         global_rate_scalar: 100.0,
+//!         max_trade_size: BigInt::from(1_000_000) * &e18,
+//!     },
+//!     CashGroup { maturity_length: 2_592_000.0 },
+//!     1_700_000_000.0,
+//! );
+//! let now = 1_700_000_000.0 - 864_000.0;
+//! // Lending 1000 cash buys more than 1000 fCash: fCash is worth less than cash today.
+//! let thousand = BigInt::from(1000) * &e18;
+//! let fcash = market.current_cash_to_fcash_input(&thousand, now)?;
+//! assert!(fcash.amount > thousand);
+//! # Ok::<(), notional::NotionalError>(())
+//! ```
 
 // JS compares Numbers exactly (`===`, `==`, `<`); so does this module.
 #![allow(clippy::float_cmp)]

@@ -4,6 +4,37 @@
 //! variable, then (for sinks that want them, as the 1Hive results files have them) the subset's
 //! parameters. Rows arrive in cadCAD's order, subset-major, then run, timestep and substep,
 //! whatever the thread count, so a sink can stream them straight to disk.
+//!
+//! ```
+//! use sim_core::{Block, BoxError, Ctx, CsvSink, Experiment, Model, SimRng};
+//!
+//! #[derive(Clone)]
+//! struct State { count: f64 }
+//! sim_core::vars!(State { count });
+//! #[derive(Clone)]
+//! struct Params { step: f64 }
+//! sim_core::vars!(Params { step });
+//!
+//! fn add(p: &Params, c: &Ctx<'_, State>, _: &sim_core::NoSignals, n: &mut State) -> Result<(), BoxError> {
+//!     n.count = c.state.count + p.step;
+//!     Ok(())
+//! }
+//! let model = Model::new(State { count: 0.0 }).block(Block::new().update("count", add));
+//!
+//! // Records as cadCAD's DataFrame holds them, to any `io::Write` (a file, here a Vec); floats
+//! // are written as Python prints them.
+//! let mut csv = CsvSink::new(Vec::new());
+//! Experiment::new(&model, vec![Params { step: 2.0 }]).runs(1).timesteps(2).run(&mut csv)?;
+//! let text = String::from_utf8(csv.into_inner()?).unwrap();
+//! assert_eq!(
+//!     text,
+//!     "simulation,subset,run,substep,timestep,count,step\n\
+//!      0,0,1,0,0,0.0,2.0\n\
+//!      0,0,1,1,1,2.0,2.0\n\
+//!      0,0,1,1,2,4.0,2.0\n"
+//! );
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 mod csv;
 mod memory;

@@ -41,6 +41,25 @@
 //!
 //! The random draws are the seed's, in its order: `random()` for the direction, then
 //! `normal(0, p_variance)`. With [`sim_core::RngKind::NumpyShared`] they are numpy's own.
+//!
+//! ```
+//! use sim_core::{Experiment, MemorySink};
+//! use tokensim_models::honey::{self, HoneyParams};
+//!
+//! // The seed's first subset for a year, ten runs, corrected (the default options).
+//! let model = honey::model();
+//! let mut records = MemorySink::new();
+//! let outcome = Experiment::new(&model, vec![HoneyParams::default()])
+//!     .runs(10).timesteps(12).seed(42)
+//!     .run(&mut records)?;
+//! assert!(outcome.failures.is_empty());
+//! // The supply policy keeps the pool's share of the supply near the target ratio, 0.1.
+//! let (reserve, circulation) = (records.f64_column("reserve").unwrap(), records.f64_column("circulation").unwrap());
+//! let last = reserve.len() - 1; // run 10, month 12
+//! let ratio = reserve[last] / (reserve[last] + circulation[last]);
+//! assert!(ratio > 0.0 && ratio < 0.5, "{ratio}");
+//! # Ok::<(), sim_core::EngineError>(())
+//! ```
 
 mod policies;
 mod validate;
