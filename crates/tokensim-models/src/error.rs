@@ -1,4 +1,4 @@
-//! The models crate's one error type.
+//! The tokensim-models crate's one error type.
 
 use cp_amm::CpAmmError;
 use thiserror::Error;
