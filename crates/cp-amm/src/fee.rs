@@ -6,6 +6,17 @@ use crate::{CpAmmError, Num, Result};
 ///
 /// The trader pays `amount_in`; the curve sees `amount_in · (1 − fee)`; the whole `amount_in`
 /// joins the reserve, so the fee accrues to liquidity providers and `k` grows.
+///
+/// ```
+/// use cp_amm::Fee;
+///
+/// // Uniswap v2's 0.3 %: 30 basis points, 3000 parts per million; γ = 0.997.
+/// let fee = Fee::bps(30)?;
+/// assert_eq!(fee, Fee::ppm(3_000)?);
+/// assert_eq!(fee.gamma::<f64>()?, 0.997);
+/// assert!(Fee::bps(10_001).is_err()); // above 100 %
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Fee {
     ppm: u32,

@@ -70,6 +70,13 @@ pub struct ArbTrade<N> {
 
 /// The marginal price of the input token in units of the output token: `reserve_out / reserve_in`.
 ///
+/// ```
+/// // 10 000 X against 20 000 Y: one X is worth 2 Y, one Y half an X.
+/// assert_eq!(cp_amm::math::spot_price(10_000.0, 20_000.0)?, 2.0);
+/// assert_eq!(cp_amm::math::spot_price(20_000.0, 10_000.0)?, 0.5);
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
+///
 /// # Errors
 /// [`CpAmmError::NonPositive`] or [`CpAmmError::NonFinite`] for a bad reserve.
 pub fn spot_price<N: Num>(reserve_in: N, reserve_out: N) -> Result<N> {
@@ -92,6 +99,17 @@ fn below_k<N: Num>(new_x: N, new_y: N, x: N, y: N) -> Result<bool> {
 /// notebook's result to the last digit). With a fee, the output is then rounded in the pool's
 /// favour until the new reserves' exact product is at least `x·y` (compared without rounding,
 /// [`Num::cmp_products`]), so `k` never decreases.
+///
+/// ```
+/// use cp_amm::{Fee, math::swap_exact_in};
+///
+/// // 100 in against 1000 / 1000 with a 0.3 % fee: out = 1000 − 10⁶ / (1000 + 99.7).
+/// let s = swap_exact_in(100.0, 1_000.0, 1_000.0, Fee::bps(30)?)?;
+/// assert!((s.amount_out - (1_000.0 - 1e6 / 1_099.7)).abs() < 1e-9);
+/// assert_eq!(s.reserve_in, 1_100.0); // the whole input, fee included, joins the pool
+/// assert!(s.reserve_in * s.reserve_out >= 1e6); // k does not decrease
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
 ///
 /// # Errors
 /// Bad arguments, [`CpAmmError::RoundsToZero`] when the output vanishes at this precision,
@@ -140,6 +158,17 @@ pub fn swap_exact_in<N: Num>(
 ///
 /// `in = (k / (y − out) − x) / (1 − fee)`. With a fee the input is rounded up (in the pool's
 /// favour) until the new reserves' exact product is at least `x·y`.
+///
+/// ```
+/// use cp_amm::{Fee, math::swap_exact_out};
+///
+/// // 90 out of 1000 / 1000 without a fee costs 10⁶ / 910 − 1000 = 98.9011…
+/// let s = swap_exact_out(90.0, 1_000.0, 1_000.0, Fee::ZERO)?;
+/// assert!((s.amount_in - (1e6 / 910.0 - 1_000.0)).abs() < 1e-9);
+/// // Asking for the whole reserve is refused.
+/// assert!(swap_exact_out(1_000.0, 1_000.0, 1_000.0, Fee::ZERO).is_err());
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
 ///
 /// # Errors
 /// Bad arguments, [`CpAmmError::InsufficientLiquidity`] when `amount_out ≥ reserve_out`,
@@ -198,6 +227,17 @@ pub fn swap_exact_out<N: Num>(
 /// `Y` goes in and `c = k / p` when `X` does: `a = 2(c − r²) / ((1+γ)r + √((1+γ)²r² − 4γ(r² − c)))`
 /// (the cancellation-free root of the quadratic).
 ///
+/// ```
+/// use cp_amm::{Fee, Token, math::arb_trade};
+///
+/// // The pool prices X at 2 Y (1000 X, 2000 Y); the market says 1.8. Selling X in lowers it:
+/// // y_end = √(k · 1.8) = 1341.64…, x_end = k / y_end = 1490.71…, so 490.71… X goes in.
+/// let t = arb_trade(1_000.0, 2_000.0, 1.8, Fee::ZERO)?;
+/// assert_eq!(t.input, Token::X);
+/// assert!((t.amount - (2e6 / (2e6 * 1.8f64).sqrt() - 1_000.0)).abs() < 1e-9);
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
+///
 /// # Errors
 /// Bad arguments and arithmetic errors.
 pub fn arb_trade<N: Num>(
@@ -253,6 +293,12 @@ pub fn arb_trade<N: Num>(
 /// too. Uniswap v2 guards the same case by locking `MINIMUM_LIQUIDITY` shares; here no share
 /// is locked, so a pool's first deposit and its seed results are unchanged.
 ///
+/// ```
+/// // The first deposit mints √(x·y) shares: √(100 · 400) = 200.
+/// assert_eq!(cp_amm::math::initial_shares(100.0, 400.0)?, 200.0);
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
+///
 /// # Errors
 /// Bad arguments, [`CpAmmError::RoundsToZero`] when the shares round to zero, and arithmetic
 /// errors.
@@ -294,6 +340,15 @@ pub struct Withdrawal<N> {
 /// The binding side is taken in full and the other side in proportion (the rest stays with the
 /// depositor, as Uniswap's router does): shares `= amount · supply / reserve` of the binding
 /// side. Shares are then rounded down until burning them pays out no more than was deposited.
+///
+/// ```
+/// // A pool of 1000 X / 2000 Y with 100 shares; offered 100 X and 300 Y, the X side binds:
+/// // 10 shares, 100 X and 200 Y taken (the other 100 Y stays with the depositor).
+/// let d = cp_amm::math::deposit(100.0, 300.0, 1_000.0, 2_000.0, 100.0)?;
+/// assert_eq!((d.amount_x, d.amount_y), (100.0, 200.0));
+/// assert!(d.shares <= 10.0 && d.shares > 9.999_999);
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
 ///
 /// # Errors
 /// Bad arguments, [`CpAmmError::RoundsToZero`] for a deposit too small to mint a share, and
@@ -342,6 +397,14 @@ pub fn deposit<N: Num>(
 
 /// Burning `shares` of `supply` pays out `reserve · shares / supply` of each token; the last
 /// shares take the whole reserves.
+///
+/// ```
+/// // Burning 10 of 100 shares of 1000 X / 2000 Y pays a tenth of each.
+/// let w = cp_amm::math::withdrawal(10.0, 1_000.0, 2_000.0, 100.0)?;
+/// assert_eq!((w.amount_x, w.amount_y), (100.0, 200.0));
+/// assert!(cp_amm::math::withdrawal(101.0, 1_000.0, 2_000.0, 100.0).is_err());
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
 ///
 /// # Errors
 /// Bad arguments, [`CpAmmError::InsufficientShares`] when `shares > supply`, and arithmetic

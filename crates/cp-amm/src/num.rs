@@ -18,6 +18,21 @@ use crate::{CpAmmError, DecimalContext, Result};
 ///   [`CpAmmError::Overflow`], `x / 0` is [`CpAmmError::DivisionByZero`].
 /// * [`Decimal`]: Python's default `decimal` context, 28 significant digits, `ROUND_HALF_EVEN`
 ///   (see [`DecimalContext`]), so that results equal the cadCAD notebooks' to the last digit.
+///
+/// ```
+/// use cp_amm::Num;
+/// use rust_decimal::Decimal;
+///
+/// // Decimal computes as Python's decimal context does: 28 significant digits, half-even.
+/// let third = Decimal::ONE.try_div(Decimal::from(3))?;
+/// assert_eq!(third.to_string(), "0.3333333333333333333333333333");
+/// // Products are compared exactly, below the last digit either type keeps.
+/// assert_eq!(
+///     Num::cmp_products(third, Decimal::from(3), Decimal::ONE, Decimal::ONE),
+///     Some(std::cmp::Ordering::Less)
+/// );
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
 pub trait Num: Copy + PartialOrd + Debug + Display + Send + Sync + 'static {
     /// Zero.
     const ZERO: Self;

@@ -8,6 +8,22 @@ use crate::{CpAmmError, Fee, Num, Result};
 ///
 /// Every method computes the whole result with the pure functions of [`math`] before it writes
 /// anything, so an error leaves the pool exactly as it was.
+///
+/// ```
+/// use cp_amm::{Fee, Pool, Token};
+///
+/// // An empty pool, then a first deposit: √(1000 · 4000) = 2000 shares.
+/// let mut pool = Pool::empty(Fee::bps(30)?);
+/// assert_eq!(pool.add_liquidity(1_000.0, 4_000.0)?.shares, 2_000.0);
+/// assert_eq!(pool.price()?, 4.0); // Y per X
+/// pool.swap_exact_in(Token::Y, 400.0)?;
+/// assert!(pool.price()? > 4.0); // buying X made it dearer
+/// // A failed call changes nothing.
+/// let before = pool.clone();
+/// assert!(pool.swap_exact_out(Token::X, 1e9).is_err());
+/// assert_eq!(pool, before);
+/// # Ok::<(), cp_amm::CpAmmError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pool<N> {
     reserve_x: N,
