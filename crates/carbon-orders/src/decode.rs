@@ -13,6 +13,17 @@ use crate::order::EncodedOrder;
 use crate::rate::{ONE, decode_float};
 
 /// A non-negative fraction `num / den`, exact.
+///
+/// ```
+/// use carbon_orders::EncodedOrder;
+///
+/// // The rates an order holds, exactly: a lowest rate of 1 and a highest of 4 wei per wei.
+/// let order = EncodedOrder::from_rates("1000", "1", "4", "4")?;
+/// assert_eq!(order.lowest_rate()?.to_decimal_string(12)?, "1");
+/// assert_eq!(order.highest_rate()?.to_decimal_string(12)?, "4");
+/// assert_eq!(order.marginal_rate()?.to_f64(), 4.0);
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Ratio {
     /// Numerator.

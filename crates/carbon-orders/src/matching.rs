@@ -523,6 +523,26 @@ pub fn match_options(
 /// Matches `amount` of source token across `orders` (carbon-sdk `matchBySourceAmount`), kept
 /// within the amount ([`Fidelity::Corrected`]; [`match_options`] gives the SDK's own answer):
 /// each action's `input` is source paid, `output` target received.
+///
+/// ```
+/// use carbon_orders::{Decimals, EncodedOrder, PriceRange, Side, match_by_source_amount};
+///
+/// // Two orders selling ETH for USDC, one from 2000 and one from 2100 USDC per ETH.
+/// let d = Decimals { base: 18, quote: 6 };
+/// let order = |low, high| {
+///     let range = PriceRange { low, marginal: low, high, budget: "1" };
+///     EncodedOrder::from_prices(Side::Sell, d, &range)
+/// };
+/// let orders = [order("2100", "2600")?, order("2000", "2500")?];
+/// // Spend 1000 USDC (in USDC's smallest unit) across them.
+/// let m = match_by_source_amount(1_000_000_000, &orders);
+/// // Fast fills the cheaper order (index 1) first; neither method spends more than the amount.
+/// assert_eq!(m.fast[0].id, 1);
+/// for actions in [&m.fast, &m.best] {
+///     assert!(actions.iter().map(|a| a.input).sum::<u128>() <= 1_000_000_000);
+/// }
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[must_use]
 pub fn match_by_source_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOptions {
     match_options(amount, orders, TradeBy::SourceAmount, Fidelity::Corrected)
@@ -539,6 +559,21 @@ pub fn match_by_target_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOpt
 /// One matching only: `method` by source or by target amount, at a [`Fidelity`]; the same
 /// actions as the corresponding field of [`match_options`], without computing the other
 /// method's.
+///
+/// ```
+/// use carbon_orders::{EncodedOrder, Fidelity, MatchMethod, TradeBy, match_orders};
+///
+/// let orders = [
+///     EncodedOrder::from_rates("1000000", "1", "2", "2")?,
+///     EncodedOrder::from_rates("1000000", "1", "1.5", "1.5")?,
+/// ];
+/// // Receive 10 000 of the target token, Best method, as carbon-sdk 0.0.99 answers.
+/// let actions = match_orders(10_000, &orders, TradeBy::TargetAmount, MatchMethod::Best, Fidelity::Faithful);
+/// assert!(!actions.is_empty());
+/// // By target, `input` is what the trader receives and `output` what it pays.
+/// assert!(actions.iter().all(|a| a.output < a.input));
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[must_use]
 pub fn match_orders(
     amount: u128,

@@ -23,6 +23,19 @@ use crate::math_ex::{min_factor, mul_div_c, mul_div_f};
 use crate::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
 
 /// An order as the contract stores it (`Order` in `Strategies.sol`).
+///
+/// ```
+/// use carbon_orders::EncodedOrder;
+///
+/// // 2 962 962 wei sold between rates 1 and 2 (target wei per source wei), starting at 2.
+/// let order = EncodedOrder::from_rates("2962962", "1", "2", "2")?;
+/// assert_eq!((order.y, order.z), (2_962_962, 2_962_962));
+/// // 1000 in gives 1999 out (the rate starts at 2, and rounding favours the order's owner),
+/// // and 1999 out costs at least 1000 in.
+/// assert_eq!(order.target_amount(1000)?, 1999);
+/// assert!(order.source_amount(1999)? >= 1000);
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct EncodedOrder {
     /// Liquidity: what the order can still sell.
@@ -36,6 +49,19 @@ pub struct EncodedOrder {
 }
 
 /// What a failed trade returns.
+///
+/// ```
+/// use carbon_orders::{CarbonError, Convention, EncodedOrder};
+///
+/// // An order without capacity (z = 0) on a curve: the contract reverts either way; the
+/// // SDK's convention quotes 0 out by source and u128::MAX in by target, so a router skips it.
+/// let disabled = EncodedOrder { y: 0, z: 0, a: 1, b: 1 };
+/// assert_eq!(disabled.target_amount(1000), Err(CarbonError::OrderDisabled));
+/// assert_eq!(disabled.target_amount_with(1000, Convention::Sdk)?, 0);
+/// assert_eq!(disabled.source_amount(1000), Err(CarbonError::OrderDisabled));
+/// assert_eq!(disabled.source_amount_with(1000, Convention::Sdk)?, u128::MAX);
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 #[non_exhaustive]
 pub enum Convention {

@@ -12,6 +12,18 @@ use crate::CarbonError;
 ///
 /// Tokens are stored in upper case, as the reference does, and every comparison with a token
 /// is made in upper case.
+///
+/// ```
+/// use carbon_orders::Pair;
+///
+/// let pair = Pair::parse("ETH/USDC")?;
+/// assert_eq!((pair.base(), pair.quote()), ("ETH", "USDC"));
+/// assert_eq!(pair.price_convention(), "USDC per ETH");
+/// assert!(pair.has_base_token("eth")); // tokens compare in upper case
+/// assert_eq!(pair.other("USDC")?, "ETH");
+/// assert!(Pair::parse("ETH").is_err());
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pair {
     base: String,

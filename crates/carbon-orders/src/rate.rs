@@ -59,6 +59,15 @@ pub fn valid_rate(v: u64) -> bool {
 
 /// A non-negative decimal string as `(digits, scale)`: `value = digits / 10^scale`.
 ///
+/// ```
+/// use carbon_orders::rate::parse_decimal;
+///
+/// let (digits, scale) = parse_decimal("12.50")?;
+/// assert_eq!((digits.to_string(), scale), ("1250".to_owned(), 2));
+/// assert!(parse_decimal("-1").is_err() && parse_decimal("1e5").is_err());
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
+///
 /// # Errors
 /// Anything but digits with at most one point, or more digits than 512 bits hold.
 pub fn parse_decimal(text: &str) -> Result<(U512, u32), CarbonError> {

@@ -23,6 +23,15 @@ use crate::order::{EncodedOrder, to_u128};
 pub const PPM_RESOLUTION: u32 = 1_000_000;
 
 /// A trading fee in ppm (the contracts' default is 4 000, 0.4 %; a pair may override it).
+///
+/// ```
+/// use carbon_orders::FeePpm;
+///
+/// // 0.4 %, the contracts' default trading fee (`_tradingFeePPM`), is 4000 parts per million.
+/// assert_eq!(FeePpm::default().ppm(), 4_000);
+/// assert!(FeePpm::new(1_000_001).is_err());
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct FeePpm(u32);
 

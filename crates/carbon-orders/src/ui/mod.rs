@@ -60,6 +60,20 @@ impl fmt::Display for PriceBound {
 /// `0 ≤ y ≤ yint`, all finite, and finite prices in both conventions. The reference also
 /// builds a *disabled* order (`B = S = 0`) whose prices are `None`; here that is
 /// [`CarbonError::OrderDisabled`] at construction.
+///
+/// ```
+/// use carbon_orders::{CarbonOrderUi, Pair, SellOptions};
+///
+/// // Sell 1 ETH from 2000 to 2500 USDC per ETH (the notebook's example).
+/// let pair = Pair::parse("ETH/USDC")?;
+/// let eth = CarbonOrderUi::from_prices(&pair, "ETH", 2000.0, 2500.0, 1.0, 1.0)?;
+/// assert_eq!((eth.pmin(), eth.pmax()), (2000.0, 2500.0));
+/// assert_eq!(eth.price_convention(), "USDC per ETH");
+/// // Sell half of it: the marginal price moves up the range.
+/// let t = eth.selly(0.5, SellOptions::default())?;
+/// assert_eq!(format!("{:.4}", t.pmarg), "2229.1236");
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct CarbonOrderUi {
     pair: Pair,

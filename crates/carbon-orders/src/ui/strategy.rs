@@ -11,6 +11,19 @@ use crate::{CarbonError, Pair};
 /// The reference links `CarbonOrderUI` objects through their `linked` field (carbon-simulator's
 /// `CarbonSimulatorUI.add_strategy`); here the two orders are held together and a trade returns
 /// the new strategy.
+///
+/// ```
+/// use carbon_orders::{Pair, SellOptions, StrategyUi};
+///
+/// // Sell 1 ETH from 2000 up to 2500, and buy ETH with 1500 USDC from 1500 down to 1000.
+/// let pair = Pair::parse("ETH/USDC")?;
+/// let s = StrategyUi::from_prices(&pair, "ETH", 1.0, 2000.0, 2500.0, 1500.0, 1500.0, 1000.0)?;
+/// // Order 0 sells 0.5 ETH; the USDC it takes in goes to order 1, the buy order.
+/// let (after, trade) = s.selly(0, 0.5, SellOptions::default())?;
+/// assert_eq!(after.orders()[0].y(), 0.5);
+/// assert!((after.orders()[1].y() - (1500.0 + trade.dx)).abs() < 1e-9);
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct StrategyUi {
     orders: [CarbonOrderUi; 2],
