@@ -34,6 +34,19 @@ impl DepositKind {
 /// `"idle"`), the balance in asset units, its USD value, the yield accrued (simple interest, in
 /// asset units) and its value, and the annual yield rate (APR). The seed starts the two values
 /// as NaN ("uninitialized"); here they are `None` until a price is given.
+///
+/// ```
+/// use fei_cam::{Deposit, DepositKind};
+///
+/// // 1000 FEI idle, at a FEI price of 1 USD, moved half to the savings deposit.
+/// let mut idle = Deposit::with_balance("FEI", "idle", DepositKind::User, 1_000.0, 1.0)?;
+/// let mut savings = Deposit::new("FEI", "savings", DepositKind::User);
+/// assert_eq!(idle.key(), "FEI_idle_user_deposit");
+/// idle.transfer(&mut savings, 500.0, 1.0, 1.0)?;
+/// assert_eq!((idle.balance(), savings.balance()), (500.0, 500.0));
+/// assert!(idle.transfer(&mut savings, 600.0, 1.0, 1.0).is_err()); // no overdraft
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deposit {
     asset: String,
@@ -333,6 +346,19 @@ impl Deposit {
 }
 
 /// Transfers `amount` from `deposits[from]` to `deposits[to]` (see [`Deposit::transfer`]).
+///
+/// ```
+/// use fei_cam::{Deposit, DepositKind, transfer_between};
+///
+/// let mut deposits = vec![
+///     Deposit::with_balance("FEI", "idle", DepositKind::User, 100.0, 1.0)?,
+///     Deposit::new("FEI", "money_market", DepositKind::User),
+/// ];
+/// transfer_between(&mut deposits, 0, 1, 40.0, 1.0, 1.0)?;
+/// assert_eq!(deposits[1].balance(), 40.0);
+/// assert!(transfer_between(&mut deposits, 0, 0, 1.0, 1.0, 1.0).is_err()); // from == to
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
 ///
 /// # Errors
 /// An index out of range, `from == to`, or anything [`Deposit::transfer`] refuses.

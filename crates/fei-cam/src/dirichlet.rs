@@ -146,6 +146,16 @@ impl LegacyRandomState {
 /// `scipy.stats.dirichlet.rvs(alpha, size=1, random_state=seed)[0]`, bit for bit: the seed's
 /// perturbation at timestep `seed`.
 ///
+/// ```
+/// // numpy.random.RandomState(7).dirichlet([1, 1, 1]): the same draw for the same seed, and a
+/// // point of the simplex.
+/// let a = fei_cam::numpy_dirichlet(&[1.0, 1.0, 1.0], 7)?;
+/// let b = fei_cam::numpy_dirichlet(&[1.0, 1.0, 1.0], 7)?;
+/// assert_eq!(a, b);
+/// assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-12 && a.iter().all(|&p| p > 0.0));
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
+///
 /// # Errors
 /// As [`LegacyRandomState::dirichlet`].
 pub fn numpy_dirichlet(alpha: &[f64], seed: u32) -> Result<Vec<f64>, CamError> {
@@ -155,6 +165,19 @@ pub fn numpy_dirichlet(alpha: &[f64], seed: u32) -> Result<Vec<f64>, CamError> {
 /// A Dirichlet distribution over `alpha.len()` deposits, for any random stream: the algorithm of
 /// `rand_distr::Dirichlet` with the length chosen at run time. Draws equal
 /// `rand_distr::Dirichlet::<f64, N>`'s for the same stream.
+///
+/// ```
+/// use fei_cam::Dirichlet;
+/// use rand::SeedableRng;
+///
+/// let d = Dirichlet::new(&[2.0, 1.0, 1.0])?;
+/// let mut rng = rand::rngs::StdRng::seed_from_u64(1);
+/// let p = d.sample(&mut rng)?;
+/// assert_eq!(p.len(), 3);
+/// assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+/// assert!(Dirichlet::new(&[1.0, 0.0]).is_err()); // concentrations must be positive
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Dirichlet {
     repr: Repr,

@@ -22,6 +22,13 @@ pub const MAX_DEPOSITS: usize = 100;
 /// order: `(0,1), (0,2), …, (0,n−1), (1,2), …`. This is the order of
 /// `nx.complete_graph(n).edges()`, and the order of the seed's `deltas`.
 ///
+/// ```
+/// // The complete graph on 3 deposits: edges (i, j), i < j, in lexicographic order.
+/// assert_eq!(fei_cam::complete_graph_edges(3)?, [(0, 1), (0, 2), (1, 2)]);
+/// assert_eq!(fei_cam::edge_count(4), 6);
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
+///
 /// # Errors
 /// [`CamError::TooManyDeposits`] above [`MAX_DEPOSITS`].
 pub fn complete_graph_edges(n: usize) -> Result<Vec<(usize, usize)>, CamError> {
@@ -84,6 +91,15 @@ pub fn incidence_matrix(n: usize) -> Result<DMatrix<f64>, CamError> {
 /// used as a transfer. This function reproduces it.
 ///
 /// For `n = 0` and `n = 1` the matrix has no columns: there is nothing to transfer.
+///
+/// ```
+/// // n = 3: three edge columns (+1 at i, −1 at j) and a row of ones appended.
+/// let m = fei_cam::constrained_incidence_matrix(3)?;
+/// assert_eq!(m.shape(), (4, 3));
+/// assert_eq!(m.row(0).iter().copied().collect::<Vec<_>>(), [1.0, 1.0, 0.0]);
+/// assert_eq!(m.row(3).iter().copied().collect::<Vec<_>>(), [1.0, 1.0, 1.0]);
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
 ///
 /// # Errors
 /// [`CamError::TooManyDeposits`] above [`MAX_DEPOSITS`].

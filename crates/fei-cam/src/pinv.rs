@@ -37,6 +37,18 @@ const MAX_SWEEPS: usize = 100;
 /// An empty matrix (no rows or no columns) has the empty transpose as its pseudo-inverse, and
 /// a zero matrix has the zero transpose.
 ///
+/// ```
+/// use fei_cam::nalgebra::DMatrix;
+/// use fei_cam::{NUMPY_RCOND, pseudo_inverse};
+///
+/// // A rank-1 matrix: [[1, 2], [2, 4]]⁺ = [[1, 2], [2, 4]] / 25.
+/// let a = DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 2.0, 4.0]);
+/// let p = pseudo_inverse(&a, NUMPY_RCOND)?;
+/// let expected = DMatrix::from_row_slice(2, 2, &[0.04, 0.08, 0.08, 0.16]);
+/// assert!((p - expected).abs().max() < 1e-15);
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
+///
 /// # Errors
 /// A non-finite entry or `rcond`, a negative `rcond`, or rotations that do not converge.
 pub fn pseudo_inverse(a: &DMatrix<f64>, rcond: f64) -> Result<DMatrix<f64>, CamError> {

@@ -139,6 +139,13 @@ pub fn total(values: &[f64]) -> f64 {
 
 /// Current weights `balance_i / total` and the total, as the seed computes them.
 ///
+/// ```
+/// let (w, total) = fei_cam::current_weights(&[25.0, 75.0])?;
+/// assert_eq!((w, total), (vec![0.25, 0.75], 100.0));
+/// assert!(fei_cam::current_weights(&[0.0, 0.0]).is_err()); // nothing to weigh
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
+///
 /// # Errors
 /// No balances; a negative or non-finite balance; a total that is zero or overflows.
 pub fn current_weights(balances: &[f64]) -> Result<(Vec<f64>, f64), CamError> {
@@ -170,6 +177,14 @@ pub fn current_weights(balances: &[f64]) -> Result<(Vec<f64>, f64), CamError> {
 
 /// Net change per deposit, `rate · (target − current) · total` in the seed's order of
 /// operations (`total_fei_deposit_balance_change`).
+///
+/// ```
+/// // rate · (target − current) · total: half of the way from (1, 0) to (0.5, 0.5) on 100.
+/// // (target weights first, then current ones)
+/// let d = fei_cam::balance_changes(&[0.5, 0.5], &[1.0, 0.0], 100.0, 0.5)?;
+/// assert_eq!(d, [-25.0, 25.0]);
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
 ///
 /// # Errors
 /// Lengths that differ; a non-finite input; a negative rate or total; an overflow.

@@ -7,6 +7,15 @@ use crate::error::{CamError, positive};
 use crate::rebalance::{Rebalance, rebalance_at_price};
 
 /// The capital-allocation parameters of Fei's model (`model/system_parameters.py`).
+///
+/// ```
+/// use fei_cam::CamParams;
+///
+/// // Fei's defaults move √(dt / duration) = √(1/30) of the way each day.
+/// let rate = CamParams::default().rebalance_rate()?;
+/// assert!((rate - (1.0f64 / 30.0).sqrt()).abs() < 1e-15);
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CamParams {
     /// Length of a timestep in days (`dt`, default 1).
@@ -47,6 +56,19 @@ impl CamParams {
 ///
 /// In the seed mode the receiving deposit gets `amount · fei_price / fei_price`, as the seed's
 /// `Deposit.transfer` computes it. The deposits change only when the whole rebalance succeeds.
+///
+/// ```
+/// use fei_cam::{Deposit, DepositKind, Mode, rebalance_deposits};
+///
+/// let mut deposits = vec![
+///     Deposit::with_balance("FEI", "idle", DepositKind::User, 100.0, 1.0)?,
+///     Deposit::new("FEI", "savings", DepositKind::User),
+/// ];
+/// // All the way to 50/50 at rate 1, at a FEI price of 1.
+/// rebalance_deposits(&mut deposits, &[0.5, 0.5], 1.0, 1.0, Mode::Corrected)?;
+/// assert_eq!((deposits[0].balance(), deposits[1].balance()), (50.0, 50.0));
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
 ///
 /// # Errors
 /// As [`rebalance`](crate::rebalance()), or a non-positive price.

@@ -38,6 +38,14 @@ pub const YIELD_FLOOR: f64 = 1e-18;
 
 /// numpy's `np.add.reduce` of a contiguous `float64` array: pairwise summation with eight
 /// accumulators over blocks of up to 128 entries (`pairwise_sum` in numpy's loops).
+///
+/// ```
+/// // numpy's pairwise sum, which can differ from a left-to-right sum in the last bit.
+/// let values: Vec<f64> = (1..=200).map(|i| 0.1 * f64::from(i)).collect();
+/// let s = fei_cam::numpy_sum(&values);
+/// assert!((s - 2010.0).abs() < 1e-9);
+/// assert_eq!(fei_cam::numpy_mean(&[1.0, 2.0, 3.0, 4.0]), 2.5);
+/// ```
 #[must_use]
 pub fn numpy_sum(a: &[f64]) -> f64 {
     let n = a.len();
@@ -97,6 +105,17 @@ pub fn numpy_std(a: &[f64]) -> f64 {
 /// `volatile_asset_risk` has one entry per deposit (the seed applies its
 /// `volatile_asset_risk_metric` to the liquidity pool and the money market, 0 elsewhere).
 ///
+/// ```
+/// use fei_cam::{Mode, endogenous_weights};
+///
+/// // Two deposits with steady yields of 4 % and 2 % and no volatile-asset risk: weights ∝ yield,
+/// // 2/3 and 1/3 (a steady yield has no spread, so its risk term is 1).
+/// let history = vec![vec![0.04, 0.02]; 3];
+/// let w = endogenous_weights(&history, &[0.0, 0.0], 3, Mode::Corrected)?;
+/// assert!((w[0] - 2.0 / 3.0).abs() < 1e-12 && (w[1] - 1.0 / 3.0).abs() < 1e-12);
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
+///
 /// # Errors
 /// An empty history or a zero window; rows of different lengths; a negative or non-finite yield
 /// or risk; weights that sum to zero or overflow.
@@ -153,6 +172,18 @@ pub fn endogenous_weights<R: AsRef<[f64]>>(
 
 /// The exogenous target from a perturbation: `normalise(rate · p + current)` in the seed mode,
 /// `normalise(p + current)` in the corrected mode (see the module docs).
+///
+/// ```
+/// use fei_cam::{Mode, exogenous_target_weights};
+///
+/// // Current weights (1, 0), perturbation (0, 1), rate 0.5: the seed's normalise(0.5·p + c)
+/// // is (2/3, 1/3); the corrected normalise(p + c) is (1/2, 1/2).
+/// let seed = exogenous_target_weights(&[1.0, 0.0], &[0.0, 1.0], 0.5, Mode::SeedCompatible)?;
+/// let fixed = exogenous_target_weights(&[1.0, 0.0], &[0.0, 1.0], 0.5, Mode::Corrected)?;
+/// assert_eq!(seed, [1.0 / 1.5, 0.5 / 1.5]);
+/// assert_eq!(fixed, [0.5, 0.5]);
+/// # Ok::<(), fei_cam::CamError>(())
+/// ```
 ///
 /// # Errors
 /// Lengths that differ; a negative or non-finite entry or rate; a zero sum.
