@@ -52,6 +52,30 @@ pub type Update<S, P, G> = fn(&P, &Ctx<'_, S>, &G, &mut S) -> Result<(), BoxErro
 ///
 /// [`Block`] implements it. Implement it yourself to write a whole block as one function (a
 /// fused update); the engine calls [`step`](Self::step) once per substep.
+///
+/// ```
+/// use sim_core::{Ctx, Experiment, MemorySink, Model, NoParams, NoSignals, Psub, RunError, SimRng};
+///
+/// #[derive(Clone)]
+/// struct State { x: f64 }
+/// sim_core::vars!(State { x });
+///
+/// // A whole block as one function: x doubles every substep.
+/// struct Double;
+/// impl Psub<State, NoParams, NoSignals> for Double {
+///     fn policy_names(&self) -> Vec<&'static str> { Vec::new() }
+///     fn update_names(&self) -> Vec<&'static str> { vec!["x"] }
+///     fn step(&self, _: &NoParams, ctx: &Ctx<'_, State>, _: &mut SimRng, next: &mut State) -> Result<(), RunError> {
+///         next.x = ctx.state.x * 2.0;
+///         Ok(())
+///     }
+/// }
+/// let model = Model::new(State { x: 1.0 }).block(Double);
+/// let mut records = MemorySink::new();
+/// Experiment::new(&model, vec![NoParams]).timesteps(3).run(&mut records)?;
+/// assert_eq!(records.f64_column("x").unwrap(), [1.0, 2.0, 4.0, 8.0]);
+/// # Ok::<(), sim_core::EngineError>(())
+/// ```
 pub trait Psub<S, P, G>: Send + Sync {
     /// The names of the block's policies, in order.
     fn policy_names(&self) -> Vec<&'static str>;
@@ -296,6 +320,29 @@ where
 
 /// A model: a genesis state and an ordered list of blocks (cadCAD's `initial_state` and
 /// `partial_state_update_blocks`). Parameters come per subset from the experiment.
+///
+/// ```
+/// use sim_core::{Block, BoxError, Ctx, Experiment, Model, NullSink};
+///
+/// #[derive(Clone)]
+/// struct State { x: f64 }
+/// sim_core::vars!(State { x });
+/// #[derive(Clone)]
+/// struct Params { rate: f64 }
+/// sim_core::vars!(Params { rate });
+///
+/// fn grow(p: &Params, c: &Ctx<'_, State>, _: &sim_core::NoSignals, n: &mut State) -> Result<(), BoxError> {
+///     n.x = c.state.x * (1.0 + p.rate);
+///     Ok(())
+/// }
+/// // The genesis state, a validator run on every subset before anything runs, and one block.
+/// let model = Model::new(State { x: 1.0 })
+///     .validate(|_, p: &Params| if p.rate > -1.0 { Ok(()) } else { Err("rate must be above −1".into()) })
+///     .block(Block::new().update("x", grow));
+/// assert_eq!(model.blocks().len(), 1);
+/// let bad = Experiment::new(&model, vec![Params { rate: -2.0 }]).run(&mut NullSink::default());
+/// assert!(bad.unwrap_err().to_string().contains("rate must be above −1"));
+/// ```
 pub struct Model<S, P, G> {
     /// The state at timestep 0.
     pub genesis: S,

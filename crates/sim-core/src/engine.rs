@@ -158,6 +158,33 @@ pub enum RunError {
 }
 
 /// What an experiment did.
+///
+/// ```
+/// use sim_core::{Block, BoxError, Ctx, Experiment, Model, NullSink};
+///
+/// #[derive(Clone)]
+/// struct State { x: f64 }
+/// sim_core::vars!(State { x });
+/// #[derive(Clone)]
+/// struct Params { fail_at: f64 }
+/// sim_core::vars!(Params { fail_at });
+/// fn step(p: &Params, c: &Ctx<'_, State>, _: &sim_core::NoSignals, n: &mut State) -> Result<(), BoxError> {
+///     if c.timestep as f64 == p.fail_at {
+///         return Err("boom".into());
+///     }
+///     n.x = c.state.x + 1.0;
+///     Ok(())
+/// }
+/// let model = Model::new(State { x: 0.0 }).block(Block::new().update("x", step));
+/// // Subset 1 fails at timestep 2 in each of its runs; subset 0 never does.
+/// let subsets = vec![Params { fail_at: -1.0 }, Params { fail_at: 2.0 }];
+/// let outcome = Experiment::new(&model, subsets).runs(2).timesteps(3).run(&mut NullSink::default())?;
+/// assert!(!outcome.is_success());
+/// assert_eq!(outcome.failures.len(), 2);
+/// assert_eq!((outcome.failures[0].subset, outcome.failures[0].run), (1, 1));
+/// assert!(outcome.failures[0].error.to_string().contains("boom"));
+/// # Ok::<(), sim_core::EngineError>(())
+/// ```
 #[derive(Debug, Default)]
 pub struct Outcome {
     /// Records written.

@@ -40,6 +40,19 @@ pub enum RngKind {
 /// Implements [`rand::RngCore`], so every `rand`/`rand_distr` distribution works with it;
 /// [`uniform`](Self::uniform) and [`normal`](Self::normal) draw exactly as numpy's legacy
 /// `np.random.random()` and `np.random.normal()` when the kind is numpy's.
+///
+/// ```
+/// use sim_core::{RngKind, SimRng};
+///
+/// // A run's stream depends on the seed and its (subset, run) only, so it is the same on any
+/// // thread and in any shard.
+/// let mut a = SimRng::for_run(RngKind::ChaCha8, 42, 0, 1);
+/// let mut b = SimRng::for_run(RngKind::ChaCha8, 42, 0, 1);
+/// assert_eq!(a.uniform(), b.uniform());
+/// // numpy's legacy generator, draw for draw: np.random.seed(0); np.random.random().
+/// let mut np = SimRng::numpy(0);
+/// assert_eq!(np.uniform(), 0.548_813_503_927_324_8);
+/// ```
 #[derive(Debug, Clone)]
 pub struct SimRng {
     inner: Inner,

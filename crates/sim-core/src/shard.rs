@@ -5,6 +5,13 @@
 /// subsets of `runs` runs, in record order: the pairs whose position `k` in the full
 /// experiment (`k = subset · runs + run − 1`) is `index` modulo `count`. An iterator that knows
 /// its length and can be indexed; none for `count = 0` or `index ≥ count`.
+///
+/// ```
+/// // 2 subsets × 3 runs, shard 1 of 2: positions 1, 3 and 5 of the record order.
+/// let pairs: Vec<(usize, usize)> = sim_core::shard_pairs(2, 3, 1, 2).collect();
+/// assert_eq!(pairs, [(0, 2), (1, 1), (1, 3)]);
+/// assert_eq!(sim_core::shard_pairs(2, 3, 0, 2).in_subset(1), 1);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShardPairs {
     subsets: usize,

@@ -98,6 +98,13 @@ pub struct MissingSignal(pub &'static str);
 
 /// Reads a signal, or says which one is missing: `need(input.da, "da")?`.
 ///
+/// ```
+/// use sim_core::need;
+///
+/// assert_eq!(need(Some(1.5), "da"), Ok(1.5));
+/// assert_eq!(need::<f64>(None, "da").unwrap_err().to_string(), "no policy emitted the signal `da`");
+/// ```
+///
 /// # Errors
 ///
 /// [`MissingSignal`] when `value` is `None`.

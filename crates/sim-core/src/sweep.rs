@@ -27,6 +27,20 @@ pub enum SweepRule {
 }
 
 /// cadCAD's `M`: each parameter's list of values, in insertion order.
+///
+/// ```
+/// use sim_core::{Sweep, SweepRule};
+///
+/// // cadCAD's M = {'a': [1, 2], 'b': [10, 20]}: zipped, two subsets; as a product, four.
+/// let m = Sweep::new().param("a", [1.0, 2.0]).param("b", [10.0, 20.0]);
+/// assert_eq!(m.count(SweepRule::Zip)?, 2);
+/// assert_eq!(m.count(SweepRule::Product)?, 4);
+/// // Lists of different lengths: cadCAD refuses them, radCAD pads with the last value.
+/// let m = Sweep::new().param("a", [1.0, 2.0, 3.0]).param("b", [10.0, 20.0]);
+/// assert!(m.count(SweepRule::Zip).is_err());
+/// assert_eq!(m.count(SweepRule::PadLast)?, 3);
+/// # Ok::<(), sim_core::EngineError>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sweep {
     entries: Vec<(String, Vec<Value>)>,

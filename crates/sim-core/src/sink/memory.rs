@@ -5,6 +5,25 @@ use crate::error::SinkError;
 use crate::value::Value;
 
 /// Keeps every record in memory, column by column (a DataFrame's layout).
+///
+/// ```
+/// use sim_core::{Block, BoxError, Ctx, Experiment, MemorySink, Model, NoParams, NoSignals};
+///
+/// #[derive(Clone)]
+/// struct State { n: f64 }
+/// sim_core::vars!(State { n });
+/// fn count(_: &NoParams, c: &Ctx<'_, State>, _: &NoSignals, n: &mut State) -> Result<(), BoxError> {
+///     n.n = c.state.n + 1.0;
+///     Ok(())
+/// }
+/// let model = Model::new(State { n: 0.0 }).block(Block::new().update("n", count));
+/// let mut records = MemorySink::new();
+/// Experiment::new(&model, vec![NoParams]).runs(2).timesteps(2).run(&mut records)?;
+/// // Columns by name, and each row's index (run, timestep, …).
+/// assert_eq!(records.f64_column("n").unwrap(), [0.0, 1.0, 2.0, 0.0, 1.0, 2.0]);
+/// assert_eq!(records.meta()[3].run, 2);
+/// # Ok::<(), sim_core::EngineError>(())
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct MemorySink {
     header: Option<Header>,
