@@ -152,6 +152,13 @@ fn time_to_maturity(maturity: u32, block_time: u32) -> Result<u32> {
 
 /// `_abdkMath(ratio)`: `⌊ln(ratio) · 1e9⌋` through ABDK 64.64, with `ratio` an integer.
 ///
+/// ```
+/// // ⌊ln(2) · 1e9⌋ = 693 147 180.
+/// assert_eq!(notional::v1::abdk_math(2)?, 693_147_180);
+/// assert!(notional::v1::abdk_math(0).is_err());
+/// # Ok::<(), notional::NotionalError>(())
+/// ```
+///
 /// # Errors
 /// [`NotionalError::RatioOverflow`] above `MAX64`, [`NotionalError::ProportionOutOfBounds`]
 /// for 0 (a zero proportion has no logarithm).
@@ -598,6 +605,19 @@ fn max_trade(g: &Governance, fcash: u128) -> Result<()> {
 
 /// `_calculateTransactionFee(cash, timeToMaturity)`: `⌊cash · fee · t / L / 1e18⌋`.
 ///
+/// ```
+/// use notional::v1::{Governance, transaction_fee};
+///
+/// const E18: u128 = 1_000_000_000_000_000_000;
+/// let g = Governance {
+///     maturity_length: 2_592_000, max_trade_size: u128::MAX, rate_anchor: 1_100_000_000,
+///     rate_scalar: 100, liquidity_fee: 0, transaction_fee: E18 / 1000, // 0.1 % a period
+/// };
+/// // A third of the period left: ⌊1000e18 · 1e15 · 864000 / 2592000 / 1e18⌋.
+/// assert_eq!(transaction_fee(&g, 1_000 * E18, 864_000)?, 333_333_333_333_333_333);
+/// # Ok::<(), notional::NotionalError>(())
+/// ```
+///
 /// # Errors
 /// [`NotionalError::DivisionByZero`] for a zero maturity length, [`NotionalError::Overflow`].
 pub fn transaction_fee(g: &Governance, cash: u128, time_to_maturity: u32) -> Result<u128> {
@@ -612,6 +632,20 @@ pub fn transaction_fee(g: &Governance, cash: u128, time_to_maturity: u32) -> Res
 }
 
 /// `_calculateImpliedRate(cash, fCash, timeToMaturity)`: `(fCash · 1e9 / cash − 1e9) · L / t`.
+///
+/// ```
+/// use notional::v1::{Governance, calculate_implied_rate};
+///
+/// let g = Governance {
+///     maturity_length: 2_592_000, max_trade_size: u128::MAX, rate_anchor: 1_100_000_000,
+///     rate_scalar: 100, liquidity_fee: 0, transaction_fee: 0,
+/// };
+/// // 990 cash for 1000 fCash, 10 days of a 30-day period: ⌊1000e9/990⌋ = 1010101010, so
+/// // (1010101010 − 1e9) · 3 = 30 303 030 (3.03 % a period, simple).
+/// assert_eq!(calculate_implied_rate(&g, 990, 1000, 864_000)?, 30_303_030);
+/// assert!(calculate_implied_rate(&g, 1000, 990, 864_000).is_err()); // a negative rate
+/// # Ok::<(), notional::NotionalError>(())
+/// ```
 ///
 /// # Errors
 /// [`NotionalError::DivisionByZero`] (no cash, `t = 0`), [`NotionalError::NegativeInterestRate`]

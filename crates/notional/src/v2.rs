@@ -273,6 +273,16 @@ fn small(x: &BigInt, op: &'static str) -> Result<i128> {
 /// `_logProportion(p)`: `ln(p / (1 − p))` at 1e9, through ABDK with `ln(1e9)` subtracted
 /// (`proportion` at 1e9).
 ///
+/// ```
+/// use notional::v2::log_proportion;
+///
+/// // p = 0.5: ln(1) = 0; p = 0.75: ln(3) = 1.0986… at 1e9.
+/// assert!(log_proportion(500_000_000)?.abs() <= 1);
+/// assert!((log_proportion(750_000_000)? - 1_098_612_288).abs() <= 1);
+/// assert!(log_proportion(1_000_000_000).is_err());
+/// # Ok::<(), notional::NotionalError>(())
+/// ```
+///
 /// # Errors
 /// [`NotionalError::RatioOverflow`] at `p = 1` or for a logit above `2^63`,
 /// [`NotionalError::ProportionOutOfBounds`] when the logit is not positive.
@@ -341,6 +351,13 @@ pub fn exchange_rate(
 
 /// `getExchangeRateFromImpliedRate(r, t)`: `e^(r·t/T)` at 1e9, for `r` an annual rate at 1e9
 /// and `t` seconds.
+///
+/// ```
+/// // 5 % a year for a whole (360-day) year: e^0.05 = 1.051271096… at 1e9.
+/// let r = notional::v2::exchange_rate_from_implied_rate(50_000_000, 360 * 86_400)?;
+/// assert!((r - 1_051_271_096).abs() <= 1);
+/// # Ok::<(), notional::NotionalError>(())
+/// ```
 ///
 /// # Errors
 /// [`NotionalError::Overflow`] for an exponent out of ABDK's range.
@@ -414,6 +431,16 @@ pub fn implied_rate(
 /// `_updateRateOracle`: the last implied rate weighted by the time since the last trade over the
 /// window, and the previous oracle rate by the rest; past the window, the last implied rate.
 /// Rates at 1e9, times and the window in seconds.
+///
+/// ```
+/// use notional::v2::oracle_rate;
+///
+/// // Half a window (1800 of 3600 s) after a trade at 6 %, the oracle moves half way from 5 %.
+/// assert_eq!(oracle_rate(1_000, 60_000_000, 50_000_000, 3_600, 2_800)?, 55_000_000);
+/// // Past the window it is the last implied rate.
+/// assert_eq!(oracle_rate(1_000, 60_000_000, 50_000_000, 3_600, 10_000)?, 60_000_000);
+/// # Ok::<(), notional::NotionalError>(())
+/// ```
 ///
 /// # Errors
 /// [`NotionalError::InvalidArgument`] for a zero window (the contract's `require`).
