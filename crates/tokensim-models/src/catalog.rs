@@ -107,6 +107,40 @@ pub trait ModelEntry: Sync {
 }
 
 /// A [`ModelEntry`] from a model's constructor and its parameters' constructor.
+///
+/// ```
+/// use sim_core::{Block, BoxError, Ctx, MemorySink, Model, NoHooks, NoSignals};
+/// use tokensim_models::Fidelity;
+/// use tokensim_models::catalog::{Entry, Job, ModelEntry};
+///
+/// #[derive(Clone, Default)]
+/// struct State { x: f64 }
+/// sim_core::vars!(State { x });
+/// #[derive(Clone)]
+/// struct Params { rate: f64 }
+/// sim_core::vars!(Params { rate });
+/// fn grow(p: &Params, c: &Ctx<'_, State>, _: &NoSignals, n: &mut State) -> Result<(), BoxError> {
+///     n.x = c.state.x * (1.0 + p.rate);
+///     Ok(())
+/// }
+/// fn model() -> Model<State, Params, NoSignals> {
+///     Model::new(State { x: 1.0 }).block(Block::new().update("x", grow))
+/// }
+/// // A model of your own behind the same object-safe interface as the built-ins.
+/// static GROWTH: Entry<State, Params, NoSignals> = Entry {
+///     name: "growth",
+///     description: "compound growth",
+///     model,
+///     params: |_: Fidelity| Params { rate: 0.1 },
+/// };
+/// let job = Job { timesteps: 2, ..Job::default() };
+/// let mut records = MemorySink::new();
+/// GROWTH.run(&job, &mut records, &NoHooks)?;
+/// let x = records.f64_column("x").unwrap();
+/// assert!((x[2] - 1.21).abs() < 1e-12);
+/// assert_eq!(GROWTH.param_names(), ["rate"]);
+/// # Ok::<(), sim_core::EngineError>(())
+/// ```
 pub struct Entry<S, P, G: Signals> {
     /// See [`ModelEntry::name`].
     pub name: &'static str,

@@ -52,6 +52,17 @@ impl From<Token> for Asset {
 /// the seed does. It is [`cp_amm::math::swap_exact_in`] with no fee. Unlike the seed, which
 /// computes anything it is given, it refuses a non-positive input amount or reserve.
 ///
+/// ```
+/// use rust_decimal::Decimal;
+/// use tokensim_models::flash::swap;
+///
+/// let (out, x, y) = swap(Decimal::from(1_000), Decimal::from(100_000), Decimal::from(100_000))?;
+/// assert_eq!(out.to_string(), "990.09900990099009900990099");
+/// assert_eq!(x, Decimal::from(101_000));
+/// assert_eq!(y, Decimal::from(100_000) - out);
+/// # Ok::<(), tokensim_models::ModelError>(())
+/// ```
+///
 /// # Errors
 /// [`ModelError::Amm`] for non-positive input, insufficient liquidity or overflow.
 pub fn swap(
@@ -73,6 +84,20 @@ pub fn swap(
 ///
 /// Returns the input token and amount ([`cp_amm::math::arb_trade`] with no fee). When the two
 /// prices are equal the seed (and this) answers `"alt"` with an amount of zero or a rounding unit.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use tokensim_models::flash::{Asset, Liquidity, amm_arb_calc};
+///
+/// // The external pool prices FLASH at 1.5 ALT, the internal at 1: buy FLASH with ALT until
+/// // y_end = √(10¹⁰ · 1.5), that is 22 474.487… ALT in.
+/// let ext = Liquidity { flash: Decimal::from(100_000), alt: Decimal::from(150_000) };
+/// let int = Liquidity { flash: Decimal::from(100_000), alt: Decimal::from(100_000) };
+/// let (asset, amount) = amm_arb_calc(ext, int)?;
+/// assert_eq!(asset, Asset::Alt);
+/// assert_eq!(amount.round_dp(6).to_string(), "22474.487139");
+/// # Ok::<(), tokensim_models::ModelError>(())
+/// ```
 ///
 /// # Errors
 /// [`ModelError::Amm`] for a non-positive reserve or overflow.

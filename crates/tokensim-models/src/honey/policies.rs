@@ -30,6 +30,18 @@ fn div(a: f64, b: f64, what: &'static str) -> Result<f64, ModelError> {
 
 /// `supply_policy`'s signals: `(netflow, adjustment)`.
 ///
+/// ```
+/// use tokensim_models::honey::{HoneyParams, HoneyState, supply};
+///
+/// // The seed's genesis, first subset: 5 % of the 7473 HNY pool flows out and nothing comes in
+/// // yet, so the pool's share of the supply (0.27) is far above the 0.1 target and the policy
+/// // burns at its throttle, 0.2 % of the 26 238 HNY supply.
+/// let (netflow, adjustment) = supply(&HoneyParams::default(), &HoneyState::GENESIS)?;
+/// assert!((netflow + 373.65).abs() < 1e-9);
+/// assert!((adjustment + 0.002 * 26_238.0).abs() < 1e-9);
+/// # Ok::<(), tokensim_models::ModelError>(())
+/// ```
+///
 /// # Errors
 ///
 /// [`ModelError::DivisionByZero`] for a zero inflow price, supply or target ratio.
@@ -104,6 +116,15 @@ pub fn saturation(p: &HoneyParams, s: &HoneyState) -> Result<Saturation, ModelEr
 
 /// `price_policy`'s target price:
 /// `size/(C + R) · valuation_ratio/max(0.5, saturation) · 1/(C/(C + R))²`.
+///
+/// ```
+/// use tokensim_models::honey::{HoneyParams, HoneyState, target_price};
+///
+/// // At genesis: 100 000 / 26 238 per token, times 2 / max(0.5, 0), over (18 765 / 26 238)².
+/// let p = target_price(&HoneyParams::default(), &HoneyState::GENESIS)?;
+/// assert!((p - 29.805_305_768_707_7).abs() < 1e-9);
+/// # Ok::<(), tokensim_models::ModelError>(())
+/// ```
 ///
 /// # Errors
 ///
