@@ -97,7 +97,7 @@
 //! ## Running it your way
 //!
 //! Each option is one builder call on [`Experiment`]. The model below is used in every
-//! example: a balance that a policy grows by a random share.
+//! example: a balance that a policy grows by a random share, then a fee in a second block.
 //!
 //! ```
 //! # use sim_core::{Block, BoxError, Ctx, Model, SimRng, need};
@@ -114,8 +114,13 @@
 //! #     n.balance = c.state.balance + need(i.growth, "growth")?;
 //! #     Ok(())
 //! # }
+//! # fn fee(_: &Params, c: &Ctx<'_, State>, _: &Input, n: &mut State) -> Result<(), BoxError> {
+//! #     n.balance = c.state.balance - 0.1;
+//! #     Ok(())
+//! # }
 //! # let model = Model::new(State { balance: 100.0 })
-//! #     .block(Block::new().policy("grow", grow).update("balance", apply));
+//! #     .block(Block::new().policy("grow", grow).update("balance", apply))
+//! #     .block(Block::new().update("balance", fee));
 //! use sim_core::{Experiment, Hooks, MemorySink};
 //! use std::sync::atomic::{AtomicUsize, Ordering};
 //!
@@ -146,9 +151,9 @@
 //!         .run(sink)?;
 //! }
 //! assert_eq!(shard0.len() + shard1.len(), all.len());
-//! // (subset 0, run 1) is shard 0's first pair: the same 11 rows as in the whole.
+//! // (subset 0, run 1) is shard 0's first pair: the same 1 + 10 · 2 rows as in the whole.
 //! let balance = all.f64_column("balance").unwrap();
-//! assert_eq!(shard0.f64_column("balance").unwrap()[..11], balance[..11]);
+//! assert_eq!(shard0.f64_column("balance").unwrap()[..21], balance[..21]);
 //!
 //! // drop_substeps keeps the initial row and each timestep's last substep (radCAD's option);
 //! // simulation(i) sets the `simulation` column, as cadCAD numbers appended experiments.
@@ -157,7 +162,9 @@
 //!     .drop_substeps(true)
 //!     .simulation(4)
 //!     .run(&mut lean)?;
-//! assert_eq!(lean.len(), all.len()); // one block: every substep is a timestep's last
+//! assert_eq!(lean.len(), 2 * 3 * (1 + 10)); // one row a timestep instead of two
+//! let lean_balance = lean.f64_column("balance").unwrap();
+//! assert_eq!(lean_balance[1], balance[2]); // timestep 1's last substep
 //! assert!(lean.meta().iter().all(|row| row.simulation == 4));
 //!
 //! // check_finite ends a run whose state turns NaN or infinite, naming the variable, instead
