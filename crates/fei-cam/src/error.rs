@@ -95,6 +95,16 @@ pub enum CamError {
         /// The non-finite value.
         value: f64,
     },
+    /// The corrected rebalance could not make the balances' index-order sum equal the total
+    /// before it, bit for bit, by moving a few entries by a few ulps (a sum where rounding
+    /// skips the exact total for every choice; no such input is known).
+    #[error("the rebalanced balances sum to {got}, not the conserved total {expected}")]
+    NotConserved {
+        /// The total before the rebalance.
+        expected: f64,
+        /// The best sum reached.
+        got: f64,
+    },
     /// A transfer between a deposit and itself.
     #[error("a transfer needs two different deposits, got index {index} twice")]
     SameDeposit {

@@ -545,10 +545,7 @@ fn conserve(after: &mut [f64], sum: f64) -> Result<(), CamError> {
         }
         after[other] = saved;
     }
-    Err(CamError::Overflow {
-        what: "conserved total",
-        value: got,
-    })
+    Err(CamError::NotConserved { expected: sum, got })
 }
 
 /// Tries to make `total(after) == sum` by changing `after[k]` alone; restores it on failure.
