@@ -10,7 +10,7 @@
 //! cargo xtask consumers                              each crate from its package, alone
 //! ```
 
-#![allow(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
+#![expect(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
 
 mod adversarial;
 mod bench;

@@ -1,6 +1,6 @@
 //! The float order (`CarbonOrderUi`) against values worked out by hand, and the typed errors
 //! it gives for bad input.
-#![allow(clippy::float_cmp)]
+#![expect(clippy::float_cmp, reason = "exact values are the point")]
 
 use carbon_orders::{
     CarbonError, CarbonOrderUi, Pair, PriceBound, SellOptions, StrategyUi, TradeKind,

@@ -1,5 +1,4 @@
 //! Swaps per second for `f64` and Python-context `Decimal`, and the arbitrage calculation.
-#![allow(missing_docs)]
 
 use std::hint::black_box;
 

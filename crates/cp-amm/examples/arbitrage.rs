@@ -3,7 +3,7 @@
 //! `amm_arb_calc`), in Python-context `Decimal`.
 //!
 //! Run with `cargo run -p cp-amm --example arbitrage`.
-#![allow(clippy::print_stdout, reason = "an example prints its results")]
+#![expect(clippy::print_stdout, reason = "an example prints its results")]
 
 use cp_amm::{CpAmmError, Decimal, Fee, Pool, Token};
 

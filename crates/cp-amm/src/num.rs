@@ -153,7 +153,6 @@ impl Num for f64 {
         }
         finite(self.sqrt(), "sqrt")
     }
-    #[allow(clippy::cast_precision_loss)] // rounding to f64 is the point
     fn from_ratio(num: u64, den: u64) -> Result<Self> {
         (num as f64).try_div(den as f64)
     }

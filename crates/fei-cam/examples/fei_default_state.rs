@@ -3,7 +3,7 @@
 //!
 //! `cargo run -p fei-cam --example fei_default_state`
 
-#![allow(clippy::print_stdout)] // an example prints its result
+#![expect(clippy::print_stdout, reason = "an example prints its result")]
 
 use fei_cam::{CamError, CamParams, Mode, rebalance};
 

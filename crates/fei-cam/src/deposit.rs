@@ -395,7 +395,10 @@ fn overflow_checked(what: &'static str, value: f64) -> Result<f64, CamError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // exact values are the point of these tests
+#[expect(
+    clippy::float_cmp,
+    reason = "exact values are the point of these tests"
+)]
 mod tests {
     use super::*;
 

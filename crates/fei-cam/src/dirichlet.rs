@@ -79,7 +79,7 @@ impl LegacyRandomState {
     /// A negative or non-finite shape (numpy raises `ValueError`).
     pub fn standard_gamma(&mut self, shape: f64) -> Result<f64, CamError> {
         crate::error::non_negative("gamma shape", shape)?;
-        #[allow(clippy::float_cmp)]
+        #[expect(clippy::float_cmp, reason = "exact values are the point")]
         if shape == 1.0 {
             return Ok(self.standard_exponential());
         }
@@ -316,7 +316,6 @@ fn normalise_by_inverse(mut draws: Vec<f64>, sum: f64) -> Result<Vec<f64>, CamEr
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // exact values are the point of these tests
 mod tests {
     use super::*;
     use rand::SeedableRng;

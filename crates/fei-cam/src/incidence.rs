@@ -121,7 +121,6 @@ fn check_size(n: usize) -> Result<(), CamError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // exact values are the point of these tests
 mod tests {
     use super::*;
 

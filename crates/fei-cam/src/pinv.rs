@@ -101,7 +101,6 @@ fn jacobi(mut w: DMatrix<f64>) -> Result<(DMatrix<f64>, DMatrix<f64>), CamError>
     // orthogonality to ε alone can cycle for ever on rounding (a 2 × 3 matrix did: γ flipped
     // between ±3.33e-16 against a bound of 3.33e-16). LAPACK's dgesvj uses √m·ε; c·ε (at least
     // 2ε) is a little looser and still leaves relative accuracy at the ε level.
-    #[allow(clippy::cast_precision_loss)] // c is a matrix dimension, far below 2^52
     let tol = f64::EPSILON * (c.max(2) as f64);
     for _ in 0..MAX_SWEEPS {
         let mut rotated = false;
@@ -145,7 +144,6 @@ fn rotate(m: &mut DMatrix<f64>, p: usize, q: usize, cos: f64, sin: f64) {
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // exact values are the point of these tests
 mod tests {
     use super::*;
 
@@ -170,7 +168,10 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::unreadable_literal)] // as the property test printed them
+    #[expect(
+        clippy::unreadable_literal,
+        reason = "as the property test printed them"
+    )]
     fn converges_where_rounding_used_to_cycle() {
         // Found by the property test: with a bound of ε·√(αβ) the rotations flipped γ between
         // ±3.3306690738754696e-16 against a bound of 3.3289198032665597e-16 for ever.

@@ -284,7 +284,6 @@ pub fn compute_capital_allocation_rebalance_matrix(
 pub fn minimum_norm_flows(change: &[f64]) -> Result<Vec<f64>, CamError> {
     let n = change.len();
     check_deposits(n)?;
-    #[allow(clippy::cast_precision_loss)]
     let nf = n as f64;
     let mut flows = Vec::with_capacity(edge_count(n));
     for i in 0..n {
@@ -310,14 +309,12 @@ pub fn seed_flows_closed_form(change: &[f64]) -> Result<Vec<f64>, CamError> {
         0 | 1 => {}
         2 => flows.push(-flows[0]),
         _ => {
-            #[allow(clippy::cast_precision_loss)]
             let nf = n as f64;
             let s = total(&flows);
             let norm = (nf - 1.0) * (nf - 2.0) / 6.0;
             let mut k = 0;
             for i in 0..n {
                 for j in i + 1..n {
-                    #[allow(clippy::cast_precision_loss)]
                     let gap = (j - i) as f64;
                     flows[k] -= s * (1.0 - 2.0 * gap / nf) / norm;
                     k += 1;
@@ -514,7 +511,7 @@ fn corrected(
 /// has a half-ulp bit, ties to even make the sum step by two floats. So each entry is tried as
 /// the absorber, largest first, and if every one is skipped over, another entry is moved by one
 /// to three of its own ulps first, which changes the tie pattern.
-#[allow(clippy::float_cmp)] // bit-identical totals are the contract
+#[expect(clippy::float_cmp, reason = "bit-identical totals are the contract")]
 fn conserve(after: &mut [f64], sum: f64) -> Result<(), CamError> {
     let got = total(after);
     if got == sum {
@@ -549,7 +546,7 @@ fn conserve(after: &mut [f64], sum: f64) -> Result<(), CamError> {
 }
 
 /// Tries to make `total(after) == sum` by changing `after[k]` alone; restores it on failure.
-#[allow(clippy::float_cmp)]
+#[expect(clippy::float_cmp, reason = "exact values are the point")]
 fn absorb(after: &mut [f64], k: usize, sum: f64, residual: f64) -> bool {
     let v = after[k];
     let mut with = |x: f64| {
@@ -629,7 +626,10 @@ fn decompose(before: &[f64], after: &[f64]) -> Vec<Transfer> {
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // exact values are the point of these tests
+#[expect(
+    clippy::float_cmp,
+    reason = "exact values are the point of these tests"
+)]
 mod tests {
     use super::*;
 

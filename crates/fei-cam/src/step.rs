@@ -90,7 +90,10 @@ pub fn rebalance_deposits(
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // exact values are the point of these tests
+#[expect(
+    clippy::float_cmp,
+    reason = "exact values are the point of these tests"
+)]
 mod tests {
     use super::*;
     use crate::DepositKind;

@@ -77,7 +77,6 @@ pub fn numpy_sum(a: &[f64]) -> f64 {
 /// `np.mean`: [`numpy_sum`] divided by the length (NaN for no entries, as numpy).
 #[must_use]
 pub fn numpy_mean(a: &[f64]) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
     let n = a.len() as f64;
     numpy_sum(a) / n
 }
@@ -93,7 +92,6 @@ pub fn numpy_std(a: &[f64]) -> f64 {
             d * d
         })
         .collect();
-    #[allow(clippy::cast_precision_loss)]
     let n = a.len() as f64;
     (numpy_sum(&squares) / n).sqrt()
 }
@@ -151,7 +149,6 @@ pub fn endogenous_weights<R: AsRef<[f64]>>(
     for &r in volatile_asset_risk {
         non_negative("volatile asset risk", r)?;
     }
-    #[allow(clippy::cast_precision_loss)]
     let divisor = match mode {
         Mode::SeedCompatible => window as f64,
         Mode::Corrected => rows.len() as f64,
@@ -301,7 +298,10 @@ fn normalise(what: &'static str, mut w: Vec<f64>) -> Result<Vec<f64>, CamError> 
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // exact values are the point of these tests
+#[expect(
+    clippy::float_cmp,
+    reason = "exact values are the point of these tests"
+)]
 mod tests {
     use super::*;
 

@@ -1,7 +1,10 @@
 //! Property tests: the incidence matrix, the Moore–Penrose identities, the weights, the
 //! corrected rebalance's guarantees, the seed mode's closed form, and arbitrary input to every
 //! public function (no panic; a refused deposit call changes nothing).
-#![allow(clippy::float_cmp)] // bit-identical totals are the corrected rebalance's contract
+#![expect(
+    clippy::float_cmp,
+    reason = "bit-identical totals are the corrected rebalance's contract"
+)]
 
 use fei_cam::nalgebra::DMatrix;
 use fei_cam::{
@@ -130,7 +133,6 @@ proptest! {
     ) {
         let mode = if seed_mode { Mode::SeedCompatible } else { Mode::Corrected };
         let exo = ExogenousWeights::new(alpha, n).unwrap();
-        #[allow(clippy::cast_precision_loss)]
         let current = vec![1.0 / n as f64; n];
         let mut rng = ChaCha8Rng::seed_from_u64(stream);
         // numpy's legacy draws can underflow to 0/0 for small α; that is a typed error.

@@ -1,7 +1,6 @@
 //! Trade quotes per second in each mode: the gist (BigNumber + decimal.js emulation), v1
 //! (`CashMarket.sol` integers) and v2 (`Market.sol`), with the iterating quotes' mean iteration
 //! counts printed once over a spread of sizes.
-#![allow(missing_docs, clippy::print_stderr, clippy::unreadable_literal)]
 
 use std::hint::black_box;
 
@@ -89,7 +88,6 @@ fn report_iterations() {
     let (mut gist_n, mut gist_sum, mut v2_n, mut v2_sum) = (0u32, 0u32, 0u32, 0u32);
     for k in 0..10u32 {
         let units = 10f64.powf(f64::from(k) / 3.0); // 1 .. 1000
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let amount = BigInt::from((units * 1e6) as u64) * BigInt::from(1_000_000_000_000u64);
         for is_buy in [true, false] {
             let r = m.iterate_rates(&amount, f64::from(NOW), is_buy);
@@ -98,7 +96,6 @@ fn report_iterations() {
                 gist_sum += r.iterations;
             }
         }
-        #[allow(clippy::cast_possible_truncation)]
         let cash = (units * 1e8) as i128;
         for c in [cash, -cash] {
             if let Ok(q) = m2.fcash_given_cash(&cg, c, 864_000, 0) {

@@ -156,7 +156,6 @@ pub(crate) fn exp(x: i128) -> Result<i128> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unreadable_literal)]
 mod tests {
     use super::*;
 

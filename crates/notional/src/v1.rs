@@ -482,7 +482,10 @@ impl CashMarket {
     /// [`NotionalError::MaturedMarket`], [`NotionalError::TradeTooLarge`] when the pro-rata fCash
     /// exceeds `max_fcash`, [`NotionalError::Slippage`] when the implied rate is outside
     /// `[min_implied_rate, max_implied_rate]`, and the initial rate's errors.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the reference function's own arguments, one for one"
+    )]
     pub fn add_liquidity(
         &mut self,
         g: &Governance,

@@ -2,7 +2,10 @@
 //! and `ROUND_CEILING` for decimal.js's steps, `ln` to 60 digits rounded up to 18, and JS
 //! Numbers as f64. (The 302 reference vectors run in `cargo xtask conformance`.)
 
-#![allow(clippy::unreadable_literal, clippy::float_cmp)]
+#![expect(
+    clippy::float_cmp,
+    reason = "reference values, digit for digit as printed"
+)]
 
 use notional::gist::{BigInt, CashGroup, ITERATION_CAP, Market, MarketData, RateParams};
 

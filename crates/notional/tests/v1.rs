@@ -1,8 +1,6 @@
 //! v1 `CashMarket.sol`: one market worked out by hand (with Python's exact `ln`, floored as the
 //! contract floors ABDK's), and every rejection the contract makes.
 
-#![allow(clippy::unreadable_literal)]
-
 use notional::NotionalError;
 use notional::v1::{CashMarket, Governance, calculate_implied_rate, transaction_fee};
 

@@ -1,8 +1,6 @@
 //! The v2 market: values worked out by hand, the identities the contract is built on, and its
 //! rejections.
 
-#![allow(clippy::unreadable_literal)]
-
 use notional::v2::{
     CashGroupV2, MarketV2, RATE_PRECISION, exchange_rate_from_implied_rate, implied_rate,
     log_proportion, oracle_rate,

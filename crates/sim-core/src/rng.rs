@@ -59,7 +59,10 @@ pub struct SimRng {
 }
 
 // One generator per run, drawn from in the inner loop: keep it inline rather than boxed.
-#[allow(clippy::large_enum_variant)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one generator per run, kept inline rather than boxed"
+)]
 #[derive(Debug, Clone)]
 enum Inner {
     ChaCha(ChaCha8Rng),
@@ -202,7 +205,7 @@ impl NumpyLegacy {
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // the reference values are exact
+#[expect(clippy::float_cmp, reason = "the reference values are exact")]
 mod tests {
     use super::*;
 

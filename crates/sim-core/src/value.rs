@@ -26,7 +26,7 @@ impl Value {
     pub fn as_f64(&self) -> f64 {
         match *self {
             Value::F64(v) => v,
-            #[allow(clippy::cast_precision_loss)]
+
             Value::I64(v) => v as f64,
             Value::Bool(b) => f64::from(u8::from(b)),
             Value::Decimal(d) => d.to_f64().unwrap_or(f64::NAN),
@@ -94,10 +94,9 @@ impl Scalar for f64 {
             Value::F64(v) => Some(v),
             // JSON and TOML write whole-number floats as integers (`"reserve": 7473`).
             Value::I64(v) => {
-                #[allow(clippy::cast_precision_loss)]
                 let f = v as f64;
                 // `as` saturates, so 2⁶³ would compare equal to i64::MAX: exclude it.
-                #[allow(clippy::cast_possible_truncation)]
+
                 (f < 9_223_372_036_854_775_808.0 && (f as i64) == v).then_some(f)
             }
             Value::Decimal(d) => d.to_f64(),
@@ -113,11 +112,7 @@ impl Scalar for i64 {
     fn from_value(value: Value) -> Option<Self> {
         match value {
             Value::I64(v) => Some(v),
-            Value::F64(v) if v.fract() == 0.0 && v.abs() < 9.0e15 =>
-            {
-                #[allow(clippy::cast_possible_truncation)]
-                Some(v as i64)
-            }
+            Value::F64(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Some(v as i64),
             _ => None,
         }
     }
@@ -164,7 +159,7 @@ impl Scalar for Decimal {
 }
 
 #[cfg(test)]
-#[allow(clippy::float_cmp)] // the conversions are exact
+#[expect(clippy::float_cmp, reason = "the conversions are exact")]
 mod tests {
     use super::*;
 

@@ -1,7 +1,7 @@
 //! The engine's semantics, each rule tested on a small model whose records are worked out by
 //! hand: sweeps, history, reductions, failures, streams, threads, hooks and sinks.
 
-#![allow(clippy::float_cmp)] // the records of these models are exact
+#![expect(clippy::float_cmp, reason = "the records of these models are exact")]
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -124,7 +124,6 @@ fn history_model() -> Model<S, P, G> {
     fn look_back(_: &P, c: &Ctx<'_, S>, _: &G, n: &mut S) -> R<()> {
         // y = 1000·len(sH) + sH[-2][-1].x (or −1 when there is no sH[-2]).
         let back2 = c.history.back(2).map_or(-1.0, |t| t[t.len() - 1].x);
-        #[allow(clippy::cast_precision_loss)]
         let len = c.history.len() as f64;
         n.y = 1000.0 * len + back2;
         Ok(())
@@ -308,7 +307,6 @@ impl Psub<S, P, G> for Fused {
         vec!["x", "y"]
     }
     fn step(&self, p: &P, c: &Ctx<'_, S>, _: &mut SimRng, n: &mut S) -> Result<(), RunError> {
-        #[allow(clippy::cast_precision_loss)]
         if c.state.x >= p.m as f64 {
             return Err(RunError::Update {
                 name: "x",
@@ -324,7 +322,6 @@ impl Psub<S, P, G> for Fused {
 #[test]
 fn a_fused_block_runs_like_the_block_it_replaces() {
     fn add_k(p: &P, c: &Ctx<'_, S>, _: &G, n: &mut S) -> R<()> {
-        #[allow(clippy::cast_precision_loss)]
         if c.state.x >= p.m as f64 {
             return Err("x reached m".into());
         }
@@ -393,9 +390,7 @@ fn fails_in_subset1_run2_t3(_: &P, c: &Ctx<'_, S>, _: &mut SimRng) -> R<G> {
     emit(run_number(c))
 }
 fn run_number(c: &Ctx<'_, S>) -> f64 {
-    #[allow(clippy::cast_precision_loss)]
-    let r = c.run as f64;
-    r
+    c.run as f64
 }
 
 type PolicyFn = fn(&P, &Ctx<'_, S>, &mut SimRng) -> R<G>;

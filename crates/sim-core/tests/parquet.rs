@@ -1,7 +1,6 @@
 //! The Parquet sink (feature `parquet`): a file written by an experiment reads back with the
 //! same rows, columns and values.
 #![cfg(feature = "parquet")]
-#![allow(clippy::float_cmp)] // values must round-trip exactly
 
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;

@@ -9,7 +9,7 @@
 //! `--faithful` runs the seed's own behaviour (inflow at the target price, no price guard,
 //! unbounded burns); the default is the corrected model.
 
-#![allow(clippy::print_stdout, reason = "an example reports on stdout")]
+#![expect(clippy::print_stdout, reason = "an example reports on stdout")]
 
 use std::fs::File;
 use std::io::BufWriter;
@@ -126,7 +126,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .filter(|(s, r, _)| *s == i && !failed(*s, *r))
             .map(|(_, _, v)| v)
             .collect();
-        #[allow(clippy::cast_precision_loss)]
         let n = mine.len().max(1) as f64;
         let mean = |k: usize| mine.iter().map(|v| v[k].as_f64()).sum::<f64>() / n;
         println!(

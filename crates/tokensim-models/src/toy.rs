@@ -90,7 +90,6 @@ fn s_a(_: &ToyParams, c: &Ctx<'_, ToyState>, i: &ToySignals, n: &mut ToyState) -
 }
 
 fn s_c(_: &ToyParams, c: &Ctx<'_, ToyState>, i: &ToySignals, n: &mut ToyState) -> R<()> {
-    #[allow(clippy::cast_precision_loss)]
     let substep = c.substep as f64;
     n.c = c.state.c + need(i.dc, "dc")? + substep;
     Ok(())

@@ -1,7 +1,9 @@
 //! The Fei model: its formulas by hand, and the runs' invariants.
 
-#![allow(missing_docs)]
-#![allow(clippy::float_cmp)] // exact values are the point of some of these tests
+#![expect(
+    clippy::float_cmp,
+    reason = "exact values are the point of some of these tests"
+)]
 
 use sim_core::{Experiment, MemorySink};
 use tokensim_models::fei::{self, FeiParams, FeiState, money_market, price_slope, risk_metric};

@@ -1,8 +1,6 @@
 //! The Flash V3 model against the notebook's printout, and the corrected variant's fixes checked
 //! by their defining equations.
 
-#![allow(missing_docs)]
-
 use std::str::FromStr;
 
 use rust_decimal::Decimal;

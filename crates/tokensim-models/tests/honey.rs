@@ -1,7 +1,10 @@
 //! The Honey model: its first step worked by hand (and equal to cadCAD's record), each defect
 //! option, the seed's experiment, and arbitrary input.
 
-#![allow(clippy::float_cmp)] // hand-worked values are compared exactly where they are exact
+#![expect(
+    clippy::float_cmp,
+    reason = "hand-worked values are compared exactly where they are exact"
+)]
 
 use proptest::prelude::*;
 use sim_core::{Experiment, MemorySink, NullSink, RngKind, SweepRule};

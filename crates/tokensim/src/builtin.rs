@@ -26,11 +26,9 @@ pub(crate) struct Builtin {
 fn steps(from: f64, to: f64, by: f64) -> Vec<Scalar> {
     // Every from + k·by up to `to` (tolerating rounding), each rounded to 6 decimals so that
     // 0.1 + k·0.025 prints as 0.125, not 0.12500000000000003.
-    #[allow(clippy::cast_possible_truncation)]
     let n = ((to - from) / by + 1e-9).floor() as i64;
     (0..=n)
         .map(|k| {
-            #[allow(clippy::cast_precision_loss)]
             let v = from + by * k as f64;
             Scalar::Float((v * 1e6).round() / 1e6)
         })

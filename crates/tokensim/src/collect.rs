@@ -200,12 +200,9 @@ pub(crate) fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
-    #[allow(clippy::cast_precision_loss)]
     let pos = q / 100.0 * (sorted.len() - 1) as f64;
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let lo = pos.floor() as usize;
     let hi = (lo + 1).min(sorted.len() - 1);
-    #[allow(clippy::cast_precision_loss)]
     let frac = pos - lo as f64;
     sorted[lo] + (sorted[hi] - sorted[lo]) * frac
 }
@@ -217,7 +214,6 @@ pub(crate) fn stats(values: &[f64]) -> Option<[f64; 4]> {
         return None;
     }
     v.sort_by(f64::total_cmp);
-    #[allow(clippy::cast_precision_loss)]
     let mean = v.iter().sum::<f64>() / v.len() as f64;
     Some([
         mean,
@@ -232,7 +228,7 @@ mod tests {
     use super::*;
 
     #[test]
-    #[allow(clippy::cast_precision_loss, clippy::float_cmp)]
+    #[expect(clippy::float_cmp, reason = "exact values are the point")]
     fn finals_keep_record_order_across_chunks() {
         let mut f = Finals {
             width: 2,
@@ -263,7 +259,7 @@ mod tests {
     }
 
     #[test]
-    #[allow(clippy::float_cmp)]
+    #[expect(clippy::float_cmp, reason = "exact values are the point")]
     fn percentiles_as_numpy() {
         // np.percentile([1, 2, 3, 4], [5, 50, 95]) = [1.15, 2.5, 3.85]
         let s = stats(&[4.0, 1.0, 3.0, 2.0]).unwrap();

@@ -8,7 +8,7 @@
 //! tokensim run my.toml --format parquet --shard 0/4
 //! ```
 
-#![allow(clippy::print_stdout, reason = "a command line prints its results")]
+#![expect(clippy::print_stdout, reason = "a command line prints its results")]
 
 mod builtin;
 mod collect;

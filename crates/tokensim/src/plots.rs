@@ -213,7 +213,6 @@ where
     } else {
         0.0
     };
-    #[allow(clippy::cast_precision_loss)]
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 24))
         .margin(12)
@@ -233,13 +232,11 @@ where
         .map_err(err)?;
     for (i, band) in bands.iter().enumerate() {
         let color = Palette99::pick(i);
-        #[allow(clippy::cast_precision_loss)]
         let upper: Vec<(f64, f64)> = band
             .iter()
             .enumerate()
             .map(|(t, b)| (t as f64, b.2))
             .collect();
-        #[allow(clippy::cast_precision_loss)]
         let lower: Vec<(f64, f64)> = band
             .iter()
             .enumerate()
@@ -257,7 +254,6 @@ where
                 color.mix(0.15).filled(),
             )))
             .map_err(err)?;
-        #[allow(clippy::cast_precision_loss)]
         chart
             .draw_series(LineSeries::new(
                 band.iter()
@@ -290,7 +286,6 @@ fn scale_color(t: f64) -> RGBColor {
     } else {
         0.0
     };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     let lerp = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
     RGBColor(lerp(40.0, 250.0), lerp(40.0, 220.0), lerp(140.0, 40.0))
 }

@@ -366,7 +366,6 @@ pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Op
         .zip(&subsets)
         .filter(|((_, n), _)| *n > 0)
         .filter_map(|((sum, n), p)| {
-            #[allow(clippy::cast_precision_loss)]
             let mean = sum / *n as f64;
             Some((param_of(p, "productivity")?, mean))
         })

@@ -60,7 +60,6 @@ fn run_file(path: &Path) -> Result<FileReport> {
                 if let Ok(spec) = case.spec_return.parse::<f64>()
                     && spec >= 1.0
                 {
-                    #[allow(clippy::cast_precision_loss)]
                     let gap = (got as f64 - spec).abs() / spec;
                     worst_gap = worst_gap.max(gap);
                 }

@@ -74,7 +74,7 @@ pub(crate) fn ulps(expected: Dec, got: Dec, prec: i32) -> Option<f64> {
     let b = scaled(got, m)?;
     let diff = a.checked_sub(b)?.unsigned_abs();
     let unit = 10u128.checked_pow(u32::try_from(ulp_exp - m).ok()?)?;
-    #[allow(clippy::cast_precision_loss)] // a report figure
+
     Some(match diff.cmp(&0) {
         Ordering::Equal => 0.0,
         _ => diff as f64 / unit as f64,

@@ -44,7 +44,6 @@ fn run_file(path: &Path) -> Result<FileReport> {
         }
     }
     if iterations.1 > 0 {
-        #[allow(clippy::cast_precision_loss)]
         let mean = iterations.0 as f64 / iterations.1 as f64;
         report.notes.push(format!(
             "iterateRates: {} converged quotes, {mean:.2} iterations on average",

@@ -58,7 +58,10 @@ impl StrategyUi {
     ///
     /// # Errors
     /// As [`CarbonOrderUi::from_prices`].
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the reference function's own arguments, one for one"
+    )]
     pub fn from_prices(
         pair: &Pair,
         tkn: &str,

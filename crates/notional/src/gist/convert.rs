@@ -194,7 +194,10 @@ pub fn exchange_rate(
 }
 
 #[cfg(test)]
-#[allow(clippy::unreadable_literal, clippy::excessive_precision)]
+#[expect(
+    clippy::unreadable_literal,
+    reason = "reference values, digit for digit as printed"
+)]
 mod tests {
     use super::*;
 

@@ -54,11 +54,6 @@ pub(crate) fn digits(c: &BigUint) -> u32 {
         return 1;
     }
     // bits·log10(2) is the count or one below it.
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
     let est = ((c.bits() - 1) as f64 * std::f64::consts::LOG10_2) as u32;
     if *c >= pow10(est + 1) {
         est + 2
@@ -415,7 +410,10 @@ fn round_at(neg: bool, coef: &BigUint, drop: u32, exp: i64, mode: Mode) -> Dec {
 }
 
 #[cfg(test)]
-#[allow(clippy::unreadable_literal, clippy::excessive_precision)]
+#[expect(
+    clippy::excessive_precision,
+    reason = "reference values, digit for digit as printed"
+)]
 mod tests {
     use super::*;
 

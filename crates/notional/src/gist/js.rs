@@ -121,7 +121,6 @@ pub(crate) fn to_fixed(x: f64, digits: u32) -> Result<String> {
 pub(crate) fn big(x: f64) -> Result<BigInt> {
     if x.is_finite() && x.trunc() == x && x.abs() < SAFE {
         // Exact: |x| < 2^53 is an integer that i64 holds.
-        #[allow(clippy::cast_possible_truncation)]
         return Ok(BigInt::from(x as i64));
     }
     Err(NotionalError::InvalidNumber {
@@ -136,7 +135,6 @@ pub(crate) fn big(x: f64) -> Result<BigInt> {
 pub(crate) fn number(b: &BigInt) -> Result<f64> {
     match b.abs().to_u64() {
         Some(m) if m < (1 << 53) => {
-            #[allow(clippy::cast_precision_loss)]
             let v = m as f64;
             Ok(if b.is_negative() { -v } else { v })
         }
@@ -159,7 +157,11 @@ pub(crate) fn div(a: &BigInt, b: &BigInt, op: &'static str) -> Result<BigInt> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unreadable_literal, clippy::excessive_precision)]
+#[expect(
+    clippy::unreadable_literal,
+    clippy::excessive_precision,
+    reason = "reference values, digit for digit as printed"
+)]
 mod tests {
     use super::*;
 

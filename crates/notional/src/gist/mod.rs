@@ -69,7 +69,7 @@
 //! ```
 
 // JS compares Numbers exactly (`===`, `==`, `<`); so does this module.
-#![allow(clippy::float_cmp)]
+#![expect(clippy::float_cmp, reason = "exact values are the point")]
 
 pub mod convert;
 mod decimal;

@@ -225,7 +225,7 @@ impl<W: Write> Sink for CsvSink<W> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unreadable_literal)] // floats as Python prints them
+#[expect(clippy::unreadable_literal, reason = "floats as Python prints them")]
 mod tests {
     use super::*;
 

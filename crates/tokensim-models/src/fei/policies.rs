@@ -51,13 +51,11 @@ pub fn price_slope(ys: &[f64]) -> f64 {
     if n < 2 {
         return 0.0;
     }
-    #[allow(clippy::cast_precision_loss)]
     let nf = n as f64;
     let x_mean = (nf - 1.0) / 2.0;
     let y_mean = ys.iter().sum::<f64>() / nf;
     let (mut sxy, mut sxx) = (0.0, 0.0);
     for (i, y) in ys.iter().enumerate() {
-        #[allow(clippy::cast_precision_loss)]
         let dx = i as f64 - x_mean;
         sxy += dx * (y - y_mean);
         sxx += dx * dx;
@@ -203,7 +201,6 @@ pub fn p_money_market(
 ) -> Result<FeiSignals, BoxError> {
     let t = c.timestep;
     let s = c.state;
-    #[allow(clippy::cast_precision_loss)]
     let mean = (s.eth_price_mean * (t as f64 - 1.0) + s.eth_price) / t as f64;
     let window = positive_window(p)?;
     // Fei's `series[-min(t, window):-1]` over the completed days' prices: only the days the

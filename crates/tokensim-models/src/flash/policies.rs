@@ -60,7 +60,6 @@ pub(crate) fn market_apy_width(p: &FlashParams) -> Result<i64, ModelError> {
 pub fn market_apy_draw(p: &FlashParams, u: f64) -> Result<Decimal, ModelError> {
     let lo = p.market_apy_low;
     let width = market_apy_width(p)?;
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
     let k = ((u.clamp(0.0, 1.0) * width as f64).floor() as i64).clamp(0, width - 1);
     // lo + k < hi, so no overflow.
     Ok(Decimal::from(lo + k) / Decimal::ONE_HUNDRED)
