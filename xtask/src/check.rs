@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::{adversarial, cargo, conformance, consumers, run_cmd};
+use crate::{adversarial, cargo, conformance, consumers, run_cmd, tidy};
 
 /// Property tests run this many cases in `check`, whatever the environment says.
 const PROPTEST_CASES: &str = "256";
@@ -11,6 +11,7 @@ pub(crate) fn run() -> Result<()> {
     step("formatting", || {
         run_cmd(&mut cargo(&["fmt", "--all", "--", "--check"]))
     })?;
+    step("tidy: the docs against the code", tidy::run)?;
     step("clippy", || {
         run_cmd(&mut cargo(&[
             "clippy",

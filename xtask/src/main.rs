@@ -8,6 +8,7 @@
 //! cargo xtask compare [--runs N,N] [--rounds K]      tokensim against cadCAD and radCAD
 //! cargo xtask adversarial                            the command line under attack
 //! cargo xtask consumers                              each crate from its package, alone
+//! cargo xtask tidy                                   the docs against the code
 //! ```
 
 #![expect(clippy::print_stdout, reason = "a command-line tool reports on stdout")]
@@ -29,7 +30,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  check                                   fmt, clippy, tests, benches in test mode, docs, publish
+  check                                   fmt, tidy, clippy, tests, benches in test mode, docs, publish
                                           dry run, consumers, conformance, adversarial
   conformance [--dir DIR] [--suite NAME]...
                                           run golden-vector suites (DIR defaults to
@@ -37,6 +38,9 @@ commands:
   bench                                   run the criterion benches in full
   adversarial                             try tokensim's command line as an attacker would
                                           (docs/RELIABILITY.md)
+  tidy                                    check that the docs match the code (module docs,
+                                          ARCHITECTURE's dependencies, CONFORMANCE's suites,
+                                          README doctests, module examples)
   consumers                               package every crate and run each README example in
                                           a new crate outside the workspace that depends on
                                           that crate alone (docs/CRATES.md)
@@ -82,6 +86,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         "adversarial" => {
             no_more_args(rest)?;
             adversarial::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "tidy" => {
+            no_more_args(rest)?;
+            tidy::run()?;
             Ok(ExitCode::SUCCESS)
         }
         "consumers" => {

@@ -1,79 +1,292 @@
-//! Tidy checks, run as xtask's unit tests (so `cargo xtask check` runs them): rules about the
-//! source that no compiler checks, which fail when the docs drift from the code.
+//! `cargo xtask tidy`: rules about the source that no compiler checks, which fail when the docs
+//! drift from the code (rust-analyzer's `tidy.rs` is the model). `cargo xtask check` runs it
+//! right after formatting.
+//!
+//! - every Rust file starts with a `//!` line saying why it exists;
+//! - `docs/ARCHITECTURE.md`'s dependency list names exactly the workspace crates each crate's
+//!   `[dependencies]` has;
+//! - `docs/CONFORMANCE.md`'s suite table marks exactly the runner's suites implemented, each
+//!   with its module;
+//! - every published library crate runs its README as a doctest, and every public module of
+//!   one opens with a runnable example.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use crate::{conformance, consumers, project_root};
+
+pub(crate) fn run() -> Result<()> {
+    let root = project_root();
+    let mut problems = Vec::new();
+    problems.extend(files_without_module_docs(&root)?);
+    problems.extend(architecture_drift(&root)?);
+    problems.extend(conformance_drift(&root)?);
+    problems.extend(crate_docs_drift(&root)?);
+    if problems.is_empty() {
+        eprintln!("tidy: the docs match the code");
+        Ok(())
+    } else {
+        for p in &problems {
+            eprintln!("tidy: {p}");
+        }
+        bail!("{} tidy problem(s)", problems.len())
+    }
+}
+
+/// Every `.rs` file under `crates/` and `xtask/` (outside `target/`).
+fn rust_files(root: &Path) -> Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    walk(&path, out)?;
+                }
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(&root.join("crates"), &mut out)?;
+    walk(&root.join("xtask"), &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+fn files_without_module_docs(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for f in rust_files(root)? {
+        let text = fs::read_to_string(&f)?;
+        if !text.starts_with("//!") {
+            problems.push(format!(
+                "{} does not start with a `//!` line saying why it exists",
+                rel(root, &f)
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+fn rel(root: &Path, f: &Path) -> String {
+    f.strip_prefix(root).unwrap_or(f).display().to_string()
+}
+
+/// The workspace crates under `crates/`: folder name = package name.
+fn workspace_crates(root: &Path) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(root.join("crates"))? {
+        let path = entry?.path();
+        if path.join("Cargo.toml").exists() {
+            names.push(
+                path.file_name()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The workspace crates named in a manifest's `[dependencies]` table (not dev or build).
+fn internal_dependencies(manifest: &str, crates: &[String]) -> Vec<String> {
+    let mut in_deps = false;
+    let mut deps = Vec::new();
+    for line in manifest.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]";
+            continue;
+        }
+        if !in_deps {
+            continue;
+        }
+        let name = line
+            .split(['.', '=', ' '])
+            .next()
+            .unwrap_or_default()
+            .trim();
+        if crates.iter().any(|c| c == name) {
+            deps.push(name.to_owned());
+        }
+    }
+    deps.sort();
+    deps.dedup();
+    deps
+}
+
+/// `docs/ARCHITECTURE.md`'s "Dependencies" list: `` - `a` → `b`, `c` `` or `` - `a` → nothing of ours ``.
+fn documented_dependencies(doc: &str) -> Result<BTreeMap<String, Vec<String>>> {
+    let section = doc
+        .split("\n## Dependencies\n")
+        .nth(1)
+        .context("docs/ARCHITECTURE.md has no `## Dependencies` section")?;
+    let mut map = BTreeMap::new();
+    for line in section.lines().take_while(|l| !l.starts_with("## ")) {
+        let Some(item) = line.strip_prefix("- `") else {
+            continue;
+        };
+        let Some((name, rest)) = item.split_once("` → ") else {
+            bail!("docs/ARCHITECTURE.md: `{line}` is not `- `crate` → `dep`, …`");
+        };
+        let mut deps: Vec<String> = if rest.trim() == "nothing of ours" {
+            Vec::new()
+        } else {
+            rest.split(',')
+                .map(|d| d.trim().trim_matches('`').to_owned())
+                .collect()
+        };
+        deps.sort();
+        map.insert(name.to_owned(), deps);
+    }
+    Ok(map)
+}
+
+fn architecture_drift(root: &Path) -> Result<Vec<String>> {
+    let doc = fs::read_to_string(root.join("docs/ARCHITECTURE.md"))?;
+    let documented = documented_dependencies(&doc)?;
+    let crates = workspace_crates(root)?;
+    let mut problems = Vec::new();
+    for name in &crates {
+        let manifest = fs::read_to_string(root.join("crates").join(name).join("Cargo.toml"))?;
+        let actual = internal_dependencies(&manifest, &crates);
+        match documented.get(name) {
+            None => problems.push(format!(
+                "docs/ARCHITECTURE.md's dependency list does not name crate `{name}`"
+            )),
+            Some(deps) if *deps != actual => problems.push(format!(
+                "docs/ARCHITECTURE.md says `{name}` → {deps:?}, but its Cargo.toml depends on {actual:?}"
+            )),
+            Some(_) => {}
+        }
+    }
+    for name in documented.keys() {
+        if !crates.contains(name) {
+            problems.push(format!(
+                "docs/ARCHITECTURE.md lists `{name}`, which is not a crate under crates/"
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+fn conformance_drift(root: &Path) -> Result<Vec<String>> {
+    let doc = fs::read_to_string(root.join("docs/CONFORMANCE.md"))?;
+    let mut rows = BTreeMap::new();
+    for line in doc.lines() {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        // | `suite` | status | module | what passes |
+        if cells.len() >= 5 && cells[1].starts_with('`') && cells[1] != "suite" {
+            rows.insert(
+                cells[1].trim_matches('`').to_owned(),
+                (cells[2].to_owned(), cells[3].trim_matches('`').to_owned()),
+            );
+        }
+    }
+    let mut problems = Vec::new();
+    for (name, module) in conformance::suite_modules() {
+        match rows.get(name) {
+            None => problems.push(format!("docs/CONFORMANCE.md's table has no row for suite `{name}`")),
+            Some((status, m)) if status != "implemented" || *m != module => problems.push(format!(
+                "docs/CONFORMANCE.md says suite `{name}` is `{status}` in `{m}`; the runner implements it in `{module}`"
+            )),
+            Some(_) => {}
+        }
+    }
+    for (name, (status, _)) in &rows {
+        if status == "implemented" && !conformance::implemented().any(|s| s == name) {
+            problems.push(format!(
+                "docs/CONFORMANCE.md says suite `{name}` is implemented, but the runner has no such suite"
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// The module docs of a file: its leading `//!` lines, without the marker.
+fn module_docs(text: &str) -> String {
+    text.lines()
+        .take_while(|l| l.starts_with("//!"))
+        .map(|l| l.trim_start_matches("//!").trim_start())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether the docs hold a code block rustdoc runs: an opening fence that is bare or `rust`
+/// (not `text`, `ignore`, `no_run` or `compile_fail`).
+fn has_runnable_example(docs: &str) -> bool {
+    let fences: Vec<&str> = docs.lines().filter(|l| l.starts_with("```")).collect();
+    fences
+        .iter()
+        .step_by(2)
+        .any(|f| *f == "```" || *f == "```rust")
+}
+
+/// The files of a crate's public modules: `pub mod name;` in a module file, followed.
+fn public_modules(file: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let text = fs::read_to_string(file)?;
+    let dir = if file.ends_with("lib.rs") || file.ends_with("mod.rs") {
+        file.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        file.with_extension("")
+    };
+    for line in text.lines() {
+        let Some(name) = line
+            .strip_prefix("pub mod ")
+            .and_then(|r| r.strip_suffix(';'))
+        else {
+            continue;
+        };
+        let flat = dir.join(format!("{name}.rs"));
+        let path = if flat.exists() {
+            flat
+        } else {
+            dir.join(name).join("mod.rs")
+        };
+        out.push(path.clone());
+        public_modules(&path, out)?;
+    }
+    Ok(())
+}
+
+fn crate_docs_drift(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for (name, _) in consumers::LIBRARIES {
+        let lib = root.join("crates").join(name).join("src/lib.rs");
+        let text = fs::read_to_string(&lib)?;
+        if !text.contains("#[doc = include_str!(\"../README.md\")]") {
+            problems.push(format!(
+                "{} does not run its README as a doctest (`#[cfg(doctest)] #[doc = include_str!(\"../README.md\")]`)",
+                rel(root, &lib)
+            ));
+        }
+        let mut files = vec![lib.clone()];
+        public_modules(&lib, &mut files)?;
+        for f in files {
+            if !has_runnable_example(&module_docs(&fs::read_to_string(&f)?)) {
+                problems.push(format!(
+                    "{}: a public module without a runnable example in its `//!` docs",
+                    rel(root, &f)
+                ));
+            }
+        }
+    }
+    Ok(problems)
+}
 
 #[cfg(test)]
 mod tests {
-    use std::fs;
-    use std::path::{Path, PathBuf};
+    use super::*;
 
-    use crate::project_root;
-
-    /// The module docs of a file: its leading `//!` lines, without the marker.
-    fn module_docs(path: &Path) -> String {
-        fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            .lines()
-            .take_while(|l| l.starts_with("//!"))
-            .map(|l| l.trim_start_matches("//!").trim_start())
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// Whether the docs hold a code block rustdoc runs: ```` ``` ```` or ```` ```rust ````,
-    /// without `ignore`, `no_run` or `compile_fail`.
-    fn has_runnable_example(docs: &str) -> bool {
-        docs.lines().any(|l| l == "```" || l == "```rust") && {
-            // An opening fence is every other fence line; an opening bare fence or `rust` one.
-            let fences: Vec<&str> = docs.lines().filter(|l| l.starts_with("```")).collect();
-            fences
-                .iter()
-                .step_by(2)
-                .any(|f| *f == "```" || *f == "```rust")
-        }
-    }
-
-    /// The files of a crate's public modules: `pub mod name;` in a module file, followed.
-    fn public_modules(file: &Path, out: &mut Vec<PathBuf>) {
-        let text = fs::read_to_string(file).unwrap();
-        let dir = if file.ends_with("lib.rs") || file.ends_with("mod.rs") {
-            file.parent().unwrap().to_path_buf()
-        } else {
-            file.with_extension("")
-        };
-        for line in text.lines() {
-            let Some(name) = line
-                .strip_prefix("pub mod ")
-                .and_then(|r| r.strip_suffix(';'))
-            else {
-                continue;
-            };
-            let flat = dir.join(format!("{name}.rs"));
-            let nested = dir.join(name).join("mod.rs");
-            let path = if flat.exists() { flat } else { nested };
-            out.push(path.clone());
-            public_modules(&path, out);
-        }
-    }
-
-    /// Every library crate and every public module opens with a runnable example.
     #[test]
-    fn every_public_module_opens_with_an_example() {
-        let crates = project_root().join("crates");
-        let mut missing = Vec::new();
-        for (name, _) in crate::consumers::LIBRARIES {
-            let lib = crates.join(name).join("src/lib.rs");
-            let mut files = vec![lib.clone()];
-            public_modules(&lib, &mut files);
-            for f in files {
-                if !has_runnable_example(&module_docs(&f)) {
-                    missing.push(f.strip_prefix(&crates).unwrap().display().to_string());
-                }
-            }
-        }
-        assert!(
-            missing.is_empty(),
-            "these public modules have no runnable example in their //! docs: {missing:?}"
-        );
+    fn the_tree_is_tidy() {
+        run().unwrap();
     }
 
     #[test]
@@ -83,5 +296,21 @@ mod tests {
         assert!(!has_runnable_example("```text\na\n```"));
         assert!(!has_runnable_example("```ignore\nf();\n```"));
         assert!(!has_runnable_example("no code"));
+    }
+
+    #[test]
+    fn dependencies_are_read_from_the_dependencies_table_only() {
+        let crates = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let manifest = "[package]\nname = \"x\"\n[dependencies]\na.workspace = true\nb = { workspace = true }\nserde = \"1\"\n[dev-dependencies]\nc.workspace = true\n";
+        assert_eq!(internal_dependencies(manifest, &crates), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_wrong_arrow_is_caught() {
+        let doc = "x\n## Dependencies\n\n- `a` → `b`\n- `b` → nothing of ours\n\n## Next\n";
+        let map = documented_dependencies(doc).unwrap();
+        assert_eq!(map["a"], ["b"]);
+        assert!(map["b"].is_empty());
+        assert!(documented_dependencies("- `a` → `b`").is_err());
     }
 }

@@ -47,6 +47,17 @@ const SUITES: &[Suite] = &[
     notional_gist::SUITE,
 ];
 
+/// Each implemented suite and its module's path (`xtask/src/conformance/NAME.rs`, with `_` for
+/// `-`), for tidy's check of docs/CONFORMANCE.md.
+pub(crate) fn suite_modules() -> impl Iterator<Item = (&'static str, String)> {
+    SUITES.iter().map(|s| {
+        (
+            s.name,
+            format!("xtask/src/conformance/{}.rs", s.name.replace('-', "_")),
+        )
+    })
+}
+
 /// Names of the implemented suites, for `xtask check`.
 pub(crate) fn implemented() -> impl Iterator<Item = &'static str> {
     SUITES.iter().map(|s| s.name)
