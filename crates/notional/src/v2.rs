@@ -739,12 +739,13 @@ impl MarketV2 {
 
 /// `a.mul(b).div(c)` in int256 (SafeInt256), the contract's pro-rata step.
 fn mul_div(a: i128, b: i128, c: i128, op: &'static str) -> Result<i128> {
-    small(&(big(a) * big(b) / nonzero(c)?), op)
+    small(&(big(a) * big(b) / nonzero(c, "empty market")?), op)
 }
 
-fn nonzero(x: i128) -> Result<BigInt> {
+/// `x` as a divisor, or [`NotionalError::DivisionByZero`] naming the division `op`.
+fn nonzero(x: i128, op: &'static str) -> Result<BigInt> {
     if x == 0 {
-        return Err(NotionalError::DivisionByZero { op: "empty market" });
+        return Err(NotionalError::DivisionByZero { op });
     }
     Ok(big(x))
 }
@@ -765,7 +766,10 @@ fn calculate_delta(
         big(scalar) * ((big(total_fcash) - big(guess)) * (big(total_cash) + big(guess))) / &rp;
     let (rate, derivative) = if guess > 0 {
         let r = div_rp(rate, fee, "rate / fee")?;
-        (r, big(cash) * &total * &rp / nonzero(fee)?)
+        (
+            r,
+            big(cash) * &total * &rp / nonzero(fee, "a zero fee factor in the derivative")?,
+        )
     } else {
         (
             mul_rp(rate, fee, "rate · fee")?,
