@@ -29,16 +29,13 @@ pub(crate) const LIBRARIES: &[(&str, &str)] = &[
     ("tokensim-models", "rust_decimal = \"1\"\n"),
 ];
 
-/// Every package `cargo publish --workspace` publishes (the libraries and the command line).
-const PACKAGES: &[&str] = &[
-    "carbon-orders",
-    "cp-amm",
-    "fei-cam",
-    "notional",
-    "sim-core",
-    "tokensim-models",
-    "tokensim",
-];
+/// Every package `cargo publish --workspace` publishes: the libraries and the command line.
+fn published() -> impl Iterator<Item = &'static str> {
+    LIBRARIES
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(std::iter::once("tokensim"))
+}
 
 pub(crate) fn run() -> Result<()> {
     let root = project_root();
@@ -54,11 +51,11 @@ fn run_in(root: &Path, work: &Path, version: &str) -> Result<()> {
     let packages = work.join("packages");
     fs::create_dir_all(&packages).with_context(|| format!("creating {}", packages.display()))?;
     let mut package = cargo(&["package", "--no-verify", "--allow-dirty", "--locked"]);
-    for p in PACKAGES {
+    for p in published() {
         package.args(["-p", p]);
     }
     run_cmd(&mut package)?;
-    for p in PACKAGES {
+    for p in published() {
         let file = root
             .join("target/package")
             .join(format!("{p}-{version}.crate"));
@@ -71,8 +68,7 @@ fn run_in(root: &Path, work: &Path, version: &str) -> Result<()> {
         )
         .with_context(|| format!("unpacking {} (is `tar` installed?)", file.display()))?;
     }
-    let patch: String = PACKAGES
-        .iter()
+    let patch: String = published()
         .map(|p| {
             let dir = packages.join(format!("{p}-{version}"));
             format!("{p} = {{ path = {:?} }}\n", dir.display().to_string())

@@ -10,7 +10,7 @@ use ruint::aliases::U512;
 
 use crate::error::CarbonError;
 use crate::order::EncodedOrder;
-use crate::rate::{ONE, decode_float};
+use crate::rate::{ONE, U1024, decode_float, widen};
 
 /// A non-negative fraction `num / den`, exact.
 ///
@@ -72,12 +72,6 @@ impl Ratio {
     /// range it is `inf` or 0.
     #[must_use]
     pub fn to_f64(&self) -> f64 {
-        type U1024 = ruint::Uint<1024, 16>;
-        let widen = |v: U512| {
-            let mut limbs = [0u64; 16];
-            limbs[..8].copy_from_slice(v.as_limbs());
-            U1024::from_limbs(limbs)
-        };
         let (num, den) = (widen(self.num), widen(self.den));
         if num.is_zero() || den.is_zero() {
             return 0.0;

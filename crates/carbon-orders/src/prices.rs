@@ -45,16 +45,12 @@
 //! # Ok::<(), carbon_orders::CarbonError>(())
 //! ```
 
-use ruint::Uint;
 use ruint::aliases::{U256, U512};
 
 use crate::decode::Ratio;
 use crate::error::CarbonError;
 use crate::order::EncodedOrder;
-use crate::rate::{ONE, decode_float, parse_decimal};
-
-/// 1024-bit integers: a rate is a fraction whose numerator carries `10^decimals` and `2⁹⁶`.
-type U1024 = Uint<1024, 16>;
+use crate::rate::{U1024, cut_to_48_bits, parse_decimal, widen};
 
 /// decimal.js's working precision in carbon-sdk (`Decimal.set({ precision: 100 })`).
 const SDK_PRECISION: u32 = 100;
@@ -199,29 +195,14 @@ impl EncodedOrder {
     /// [`CarbonError::Overflow`] when a fraction does not fit 512 bits (only for decimals
     /// far beyond any token's).
     pub fn prices(&self, side: Side, decimals: Decimals) -> Result<OrderPrices, CarbonError> {
-        let b = U1024::from(decode_float(self.b)?);
-        let a = U1024::from(decode_float(self.a)?);
-        let one2 = U1024::from(ONE) * U1024::from(ONE);
-        let square = |v: U1024| v * v;
-        let lowest = Fraction {
-            num: square(b),
-            den: one2,
+        // The exact rates of `decode.rs`, widened so that `10^decimals` fits beside them.
+        let wide = |r: Ratio| Fraction {
+            num: widen(r.num),
+            den: widen(r.den),
         };
-        let highest = Fraction {
-            num: square(b + a),
-            den: one2,
-        };
-        let marginal = if self.y == self.z {
-            highest
-        } else if self.z == 0 {
-            return Err(CarbonError::OrderDisabled);
-        } else {
-            let (y, z) = (U1024::from(self.y), U1024::from(self.z));
-            Fraction {
-                num: square(b * z + a * y),
-                den: square(z) * one2,
-            }
-        };
+        let lowest = wide(self.lowest_rate()?);
+        let highest = wide(self.highest_rate()?);
+        let marginal = wide(self.marginal_rate()?);
         let shift = i32::from(decimals.base) - i32::from(decimals.quote);
         let price = |r: &Fraction| -> Result<Ratio, CarbonError> {
             match side {
@@ -286,12 +267,6 @@ fn decimal(text: &str) -> Result<Fraction, CarbonError> {
         num: widen(digits),
         den: pow10(scale)?,
     })
-}
-
-fn widen(v: U512) -> U1024 {
-    let mut limbs = [0u64; 16];
-    limbs[..8].copy_from_slice(v.as_limbs());
-    U1024::from_limbs(limbs)
 }
 
 fn pow10(e: u32) -> Result<U1024, CarbonError> {
@@ -372,14 +347,7 @@ fn magnitude(f: &Fraction, e: i64) -> Result<U1024, CarbonError> {
 /// `encodeFloat` drops cleared (as [`crate::rate::encode_rate`] for a decimal string).
 fn encode_rate_fraction(r: &Fraction) -> Result<U256, CarbonError> {
     let shifted = r.num.checked_shl(96).ok_or_else(overflow)?;
-    let root = (shifted / r.den).root(2);
-    if root.bit_len() > 256 {
-        return Err(CarbonError::Overflow { what: "rate" });
-    }
-    let l = root.as_limbs();
-    let data = U256::from_limbs([l[0], l[1], l[2], l[3]]);
-    let length = (data >> 48usize).bit_len();
-    Ok((data >> length) << length)
+    cut_to_48_bits((shifted / r.den).root(2))
 }
 
 /// The budget string cut to `decimals` places, in the token's smallest unit.

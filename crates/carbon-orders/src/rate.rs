@@ -111,14 +111,34 @@ pub fn encode_rate(rate: &str) -> Result<U256, CarbonError> {
     for _ in 0..scale {
         pow = pow.checked_mul(ten).ok_or(overflow.clone())?;
     }
-    let root = (shifted / pow).root(2);
+    cut_to_48_bits((shifted / pow).root(2))
+}
+
+/// `encodeRate`'s last step: `root = floor(√r · 2⁴⁸)` as a `U256` with the bits that
+/// [`encode_float`] would drop cleared, for a root computed in any width.
+///
+/// # Errors
+/// `Overflow` when the root needs more than 256 bits.
+pub(crate) fn cut_to_48_bits<const BITS: usize, const LIMBS: usize>(
+    root: ruint::Uint<BITS, LIMBS>,
+) -> Result<U256, CarbonError> {
     if root.bit_len() > 256 {
-        return Err(overflow);
+        return Err(CarbonError::Overflow { what: "rate" });
     }
     let l = root.as_limbs();
     let data = U256::from_limbs([l[0], l[1], l[2], l[3]]);
     let length = (data >> 48usize).bit_len();
     Ok((data >> length) << length)
+}
+
+/// 1024-bit integers, for exact fractions whose parts carry `10^decimals` and `2⁹⁶`.
+pub(crate) type U1024 = ruint::Uint<1024, 16>;
+
+/// `v` in 1024 bits.
+pub(crate) fn widen(v: U512) -> U1024 {
+    let mut limbs = [0u64; 16];
+    limbs[..8].copy_from_slice(v.as_limbs());
+    U1024::from_limbs(limbs)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! `encodeOrder(createFromSellOrder(...))` or `encodeOrder(createFromBuyOrder(...))` with the
 //! same decimals, prices and budget; the script that printed them is in the comment at the end.
 
+mod common;
+
 use carbon_orders::{CarbonError, CarbonOrderUi, Decimals, EncodedOrder, Pair, PriceRange, Side};
 
 struct Case {
@@ -81,22 +83,20 @@ fn rel(a: f64, b: f64) -> f64 {
     (a - b).abs() / b.abs().max(f64::MIN_POSITIVE)
 }
 
-/// The relative resolution of a price in an encoded order. The contract keeps `√rate` (rate in
-/// wei per wei) in 48-bit fixed point cut to 48 significant bits, an error below
-/// `2⁻⁴⁸/√rate + 2⁻⁴⁷` relative; squaring doubles it. A price of 3 quote per base with 0 and
-/// 18 decimals is a sell rate of 3.3·10⁻¹⁹: √ ≈ 5.8·10⁻¹⁰, so only about 17 bits survive.
 fn resolution(c: &Case, price: f64) -> f64 {
-    let shift = 10f64.powi(i32::from(c.quote) - i32::from(c.base));
-    let rate = match c.side {
-        Side::Sell => 1.0 / (price * shift),
-        Side::Buy => price * shift,
-    };
-    2.0 * (2f64.powi(-48) / rate.sqrt() + 2f64.powi(-47)) * 1.01 + 1e-13
+    common::resolution(
+        c.side,
+        Decimals {
+            base: c.base,
+            quote: c.quote,
+        },
+        price,
+    )
 }
 
 /// The decoded prices and budget agree with the float order of carbon-simulator built from the
 /// same range and the encoded capacity, and with the prices asked for, to the contract's
-/// resolution ([`resolution`]).
+/// resolution ([`common::resolution`]).
 #[test]
 fn decodes_as_the_order_ui() {
     for c in SDK.iter().filter(|c| c.y > 0 && c.low != c.high) {

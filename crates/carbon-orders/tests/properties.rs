@@ -1,6 +1,8 @@
 //! Property tests of the contracts' integer math: rounding in the owner's favour against the
 //! exact rational value, no round trip that gains, and arbitrary input to every public function.
 
+mod common;
+
 use carbon_orders::math_ex::{min_factor, mul_div_c, mul_div_f};
 use carbon_orders::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
 use carbon_orders::{
@@ -237,10 +239,8 @@ proptest! {
         let wei = u128::from(budget) * 10u128.pow(u32::from(sold)) / 1000;
         prop_assert_eq!(order.y, wei);
         prop_assert!(back.budget.to_f64() > 0.0 || wei == 0);
-        let shift = 10f64.powi(i32::from(quote) - i32::from(base));
         for (got, asked) in [(back.low.to_f64(), low as f64 / 1e4), (back.high.to_f64(), high as f64 / 1e4)] {
-            let rate = if sell { 1.0 / (asked * shift) } else { asked * shift };
-            let tol = 2.0 * (2f64.powi(-48) / rate.sqrt() + 2f64.powi(-47)) * 1.01 + 1e-13;
+            let tol = common::resolution(side, decimals, asked);
             prop_assert!((got / asked - 1.0).abs() < tol, "{} vs {} (tol {})", got, asked, tol);
         }
     }
