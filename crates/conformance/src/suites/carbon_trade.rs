@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use carbon_orders::EncodedOrder;
 use serde::Deserialize;
 
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "carbon-trade",

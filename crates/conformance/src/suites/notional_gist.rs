@@ -12,7 +12,7 @@ use notional::NotionalError;
 use notional::gist::{self, BigInt, CashGroup, Market, MarketData, RateParams, convert};
 use serde_json::{Value, json};
 
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "notional-gist",

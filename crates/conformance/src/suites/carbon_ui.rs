@@ -14,7 +14,7 @@ use anyhow::{Context, Result, bail};
 use carbon_orders::{CarbonOrderUi, Pair, SellOptions, StrategyUi};
 use serde_json::{Map, Value};
 
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "carbon-ui",

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 use fei_cam::numpy_dirichlet;
 use serde_json::{Map, Value};
 
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "fei-dirichlet",

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use carbon_orders::{EncodedOrder, Fidelity, MatchAction, TradeBy, match_options};
 use serde::Deserialize;
 
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "carbon-match",

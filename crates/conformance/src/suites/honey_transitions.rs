@@ -15,7 +15,7 @@ use sim_core::{Value, Vars};
 use tokensim_models::honey::{self, HoneyOptions, HoneyParams, HoneyState};
 
 use super::records::{Table, close};
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "honey-transitions",

@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use carbon_orders::{EncodedOrder, FeePpm, Strategy, TradeAction, TradeBy, trade};
 use serde_json::{Map, Value};
 
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "carbon-strategy",

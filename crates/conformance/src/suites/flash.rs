@@ -16,7 +16,7 @@ use tokensim_models::flash::{self, Liquidity};
 use tokensim_models::{Fidelity, ModelError};
 
 use super::decimal::{Dec, ulps};
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "flash",

@@ -22,7 +22,7 @@ use fei_cam::{
 };
 use serde::Deserialize;
 
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "fei-rebalance",

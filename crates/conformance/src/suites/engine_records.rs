@@ -14,7 +14,7 @@ use sim_core::{Experiment, MemorySink, Model, Signals, Sweep, SweepRule, Value, 
 use tokensim_models::{honey, toy};
 
 use super::records::{Table, close};
-use super::{FileReport, Suite};
+use crate::runner::{FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "engine-records",
