@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use fei_cam::{Mode, rebalance};
+use fei_cam::{Fidelity, rebalance};
 
 /// Deterministic, uneven balances and targets for `n` deposits.
 fn inputs(n: usize) -> (Vec<f64>, Vec<f64>) {
@@ -19,12 +19,12 @@ fn bench(c: &mut Criterion) {
     let rate = (1.0_f64 / 30.0).sqrt();
     for n in [4, 16, 64] {
         let (balances, targets) = inputs(n);
-        for (name, mode) in [
-            ("corrected", Mode::Corrected),
-            ("seed", Mode::SeedCompatible),
+        for (name, fidelity) in [
+            ("corrected", Fidelity::Corrected),
+            ("seed", Fidelity::Faithful),
         ] {
             group.bench_with_input(BenchmarkId::new(name, n), &n, |b, _| {
-                b.iter(|| rebalance(black_box(&balances), black_box(&targets), rate, mode))
+                b.iter(|| rebalance(black_box(&balances), black_box(&targets), rate, fidelity))
             });
         }
     }

@@ -5,7 +5,7 @@
 
 #![expect(clippy::print_stdout, reason = "an example prints its result")]
 
-use fei_cam::{CamError, CamParams, Mode, rebalance};
+use fei_cam::{CamError, CamParams, Fidelity, rebalance};
 
 const NAMES: [&str; 4] = ["liquidity pool", "money market", "savings", "idle"];
 
@@ -14,18 +14,18 @@ fn main() -> Result<(), CamError> {
     let targets = [0.05, 0.55, 0.40, 1e-18];
     let rate = CamParams::default().rebalance_rate()?;
     println!("targets {targets:?}, rate √(1/30) = {rate:.6}\n");
-    for mode in [Mode::Corrected, Mode::SeedCompatible] {
+    for fidelity in [Fidelity::Corrected, Fidelity::Faithful] {
         let mut balances = start.to_vec();
         let mut first_pool_gain = 0.0;
         for day in 1..=30 {
-            let step = rebalance(&balances, &targets, rate, mode)?;
+            let step = rebalance(&balances, &targets, rate, fidelity)?;
             if day == 1 {
                 first_pool_gain = step.balances_after[0] - balances[0];
             }
             balances = step.balances_after;
         }
         let total: f64 = balances.iter().sum();
-        println!("{mode:?}: after 30 days (total {:.0} FEI)", total);
+        println!("{fidelity:?}: after 30 days (total {:.0} FEI)", total);
         for (name, b) in NAMES.iter().zip(&balances) {
             println!("  {name:<15} {:>14.0}  {:>6.2} %", b, 100.0 * b / total);
         }

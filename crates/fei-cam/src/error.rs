@@ -67,7 +67,7 @@ pub enum CamError {
         /// Edges that would need (saturated).
         edges: usize,
     },
-    /// A rate outside the range the mode accepts.
+    /// A rate outside the range the fidelity accepts.
     #[error("rebalance rate {rate} is outside [0, 1]")]
     RateOutOfRange {
         /// The rate given.

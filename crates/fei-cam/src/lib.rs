@@ -22,7 +22,7 @@
 //!   `x_e = (Δ_i − Δ_j)/n − s·(1 − 2(j−i)/n)/((n−1)(n−2)/6)`, `s = Σ_e (Δ_i − Δ_j)/n`
 //!   ([`seed_flows_closed_form`]), laid out in the upper triangle of `D`; the seed's loop then
 //!   moves `min(|D_ij|, balance)` entry by entry ([`seed_transfer_loop`]).
-//! * **Corrected** ([`Mode::Corrected`]): `b' = b + Δ` with `w` normalised and `r ∈ [0, 1]`,
+//! * **Corrected** ([`Fidelity::Corrected`]): `b' = b + Δ` with `w` normalised and `r ∈ [0, 1]`,
 //!   so each deposit moves toward its target and none goes negative; the total summed in index
 //!   order is bit-identical before and after. The minimum-norm flows without the ones row,
 //!   `x_e = (Δ_i − Δ_j)/n`, are [`minimum_norm_flows`].
@@ -33,10 +33,10 @@
 //!   ([`numpy_dirichlet`], bit-identical with scipy), the corrected one `normalise(p + c)` with
 //!   `p` from the run's stream ([`Dirichlet`]).
 //!
-//! ## Seed defects, and the two modes
+//! ## Seed defects: faithful and corrected
 //!
-//! Every function that differs takes a [`Mode`]. [`Mode::SeedCompatible`] reproduces the seed;
-//! [`Mode::Corrected`], the default, fixes it:
+//! Every function that differs takes a [`Fidelity`]. [`Fidelity::Faithful`] reproduces the seed;
+//! [`Fidelity::Corrected`], the default, fixes it:
 //!
 //! | defect in the seed | corrected |
 //! | --- | --- |
@@ -56,21 +56,21 @@
 //! ## Example
 //!
 //! ```
-//! use fei_cam::{CamParams, Mode, rebalance};
+//! use fei_cam::{CamParams, Fidelity, rebalance};
 //!
 //! // Fei's default initial state: liquidity pool, money market, savings, idle.
 //! let balances = [0.0, 30e6, 0.0, 195e6];
 //! let targets = [0.05, 0.55, 0.40, 1e-18];
 //! let rate = CamParams::default().rebalance_rate()?;
 //!
-//! let fixed = rebalance(&balances, &targets, rate, Mode::Corrected)?;
+//! let fixed = rebalance(&balances, &targets, rate, Fidelity::Corrected)?;
 //! // The pool gets rate · 5 % · 225 M ≈ 2.05 M (0.9 % of the total)...
 //! assert!((fixed.balances_after[0] / 225e6 - 0.0091).abs() < 1e-4);
 //! // ...and the total is unchanged to the last bit.
 //! assert_eq!(fixed.balances_after.iter().sum::<f64>(), 225e6);
 //!
 //! // The seed's pseudo-inverse and transfer loop put 10.5 % of the total there.
-//! let seed = rebalance(&balances, &targets, rate, Mode::SeedCompatible)?;
+//! let seed = rebalance(&balances, &targets, rate, Fidelity::Faithful)?;
 //! assert!((seed.balances_after[0] / 225e6 - 0.105).abs() < 1e-3);
 //! # Ok::<(), fei_cam::CamError>(())
 //! ```
@@ -118,14 +118,15 @@ pub use weights::{
     YIELD_FLOOR, endogenous_weights, exogenous_target_weights, numpy_mean, numpy_std, numpy_sum,
 };
 
-/// Seed-compatible or corrected: every function whose result differs between the two takes
-/// one. See the crate docs for what each mode does.
+/// Which behaviour to give where the seed has a defect: every function whose result differs
+/// between the two takes one. See the crate docs for what each does. The same words as
+/// `carbon_orders::Fidelity`, `tokensim_models::Fidelity` and the command line's `--fidelity`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 #[non_exhaustive]
-pub enum Mode {
+pub enum Fidelity {
     /// The fixed behaviour (the default).
     #[default]
     Corrected,
     /// The seed's behaviour, defects included, for comparison with its published results.
-    SeedCompatible,
+    Faithful,
 }

@@ -1,7 +1,7 @@
 //! One rebalance step on live deposits, with Fei's default parameters: the seed's
 //! `policy_fei_capital_allocation_rebalancing` without the cadCAD plumbing.
 
-use crate::Mode;
+use crate::Fidelity;
 use crate::deposit::Deposit;
 use crate::error::{CamError, positive};
 use crate::rebalance::{Rebalance, rebalance_at_price};
@@ -54,18 +54,18 @@ impl CamParams {
 /// Rebalances FEI deposits toward `target_weights` at `rate`, all valued at `fei_price`, and
 /// writes the new balances into `deposits` (values revalued at `fei_price`).
 ///
-/// In the seed mode the receiving deposit gets `amount · fei_price / fei_price`, as the seed's
+/// In the faithful rebalance the receiving deposit gets `amount · fei_price / fei_price`, as the seed's
 /// `Deposit.transfer` computes it. The deposits change only when the whole rebalance succeeds.
 ///
 /// ```
-/// use fei_cam::{Deposit, DepositKind, Mode, rebalance_deposits};
+/// use fei_cam::{Deposit, DepositKind, Fidelity, rebalance_deposits};
 ///
 /// let mut deposits = vec![
 ///     Deposit::with_balance("FEI", "idle", DepositKind::User, 100.0, 1.0)?,
 ///     Deposit::new("FEI", "savings", DepositKind::User),
 /// ];
 /// // All the way to 50/50 at rate 1, at a FEI price of 1.
-/// rebalance_deposits(&mut deposits, &[0.5, 0.5], 1.0, 1.0, Mode::Corrected)?;
+/// rebalance_deposits(&mut deposits, &[0.5, 0.5], 1.0, 1.0, Fidelity::Corrected)?;
 /// assert_eq!((deposits[0].balance(), deposits[1].balance()), (50.0, 50.0));
 /// # Ok::<(), fei_cam::CamError>(())
 /// ```
@@ -77,10 +77,10 @@ pub fn rebalance_deposits(
     target_weights: &[f64],
     rate: f64,
     fei_price: f64,
-    mode: Mode,
+    fidelity: Fidelity,
 ) -> Result<Rebalance, CamError> {
     let balances: Vec<f64> = deposits.iter().map(Deposit::balance).collect();
-    let outcome = rebalance_at_price(&balances, target_weights, rate, fei_price, mode)?;
+    let outcome = rebalance_at_price(&balances, target_weights, rate, fei_price, fidelity)?;
     let mut updated = deposits.to_vec();
     for (d, &b) in updated.iter_mut().zip(&outcome.balances_after) {
         d.set_balance(b, fei_price)?;
@@ -116,13 +116,13 @@ mod tests {
             .into_iter()
             .map(|(l, b)| Deposit::with_balance("FEI", l, DepositKind::User, b, 1.0).unwrap())
             .collect();
-        let r = rebalance_deposits(&mut ds, &[0.5, 0.5], 0.5, 2.0, Mode::Corrected).unwrap();
+        let r = rebalance_deposits(&mut ds, &[0.5, 0.5], 0.5, 2.0, Fidelity::Corrected).unwrap();
         // Half of the way from (90, 10) to (50, 50).
         assert_eq!(r.balances_after, [70.0, 30.0]);
         assert_eq!(ds[0].balance(), 70.0);
         assert_eq!(ds[1].asset_value(), Some(60.0));
         let before = ds.clone();
-        assert!(rebalance_deposits(&mut ds, &[0.5, 0.5], 2.0, 1.0, Mode::Corrected).is_err());
+        assert!(rebalance_deposits(&mut ds, &[0.5, 0.5], 2.0, 1.0, Fidelity::Corrected).is_err());
         assert_eq!(ds, before);
     }
 }

@@ -12,8 +12,8 @@
 //!
 //! The seed divides the yield sum by the full `window` even when fewer rows exist (early in a
 //! run), so the first timesteps understate every yield by the same factor, and the `1e-18`
-//! floor then dominates a deposit whose yields are zero. [`Mode::Corrected`] divides by the
-//! number of rows there are; [`Mode::SeedCompatible`] divides by `window`. The standard
+//! floor then dominates a deposit whose yields are zero. [`Fidelity::Corrected`] divides by the
+//! number of rows there are; [`Fidelity::Faithful`] divides by `window`. The standard
 //! deviation and mean are numpy's (`np.std`, population, and `np.mean`, with numpy's pairwise
 //! summation) in both modes.
 //!
@@ -21,13 +21,13 @@
 //! Dirichlet perturbation `p` with `random_state = timestep`, so every run gets the same noise,
 //! and sets `target = normalise(rate · p + current)`. The rebalance then moves `rate` of the way
 //! to that target, so the rate is applied twice (a step of about `rate²` toward the noise).
-//! [`Mode::Corrected`] draws `p` from the run's own stream and sets
+//! [`Fidelity::Corrected`] draws `p` from the run's own stream and sets
 //! `target = normalise(p + current)`, leaving the rate to the rebalance alone.
 
 #[cfg(feature = "dirichlet")]
 use rand::Rng;
 
-use crate::Mode;
+use crate::Fidelity;
 #[cfg(feature = "dirichlet")]
 use crate::dirichlet::{Dirichlet, numpy_dirichlet};
 use crate::error::{CamError, finite, non_negative, same_len};
@@ -104,12 +104,12 @@ pub fn numpy_std(a: &[f64]) -> f64 {
 /// `volatile_asset_risk_metric` to the liquidity pool and the money market, 0 elsewhere).
 ///
 /// ```
-/// use fei_cam::{Mode, endogenous_weights};
+/// use fei_cam::{Fidelity, endogenous_weights};
 ///
 /// // Two deposits with steady yields of 4 % and 2 % and no volatile-asset risk: weights ∝ yield,
 /// // 2/3 and 1/3 (a steady yield has no spread, so its risk term is 1).
 /// let history = vec![vec![0.04, 0.02]; 3];
-/// let w = endogenous_weights(&history, &[0.0, 0.0], 3, Mode::Corrected)?;
+/// let w = endogenous_weights(&history, &[0.0, 0.0], 3, Fidelity::Corrected)?;
 /// assert!((w[0] - 2.0 / 3.0).abs() < 1e-12 && (w[1] - 1.0 / 3.0).abs() < 1e-12);
 /// # Ok::<(), fei_cam::CamError>(())
 /// ```
@@ -121,7 +121,7 @@ pub fn endogenous_weights<R: AsRef<[f64]>>(
     history: &[R],
     volatile_asset_risk: &[f64],
     window: usize,
-    mode: Mode,
+    fidelity: Fidelity,
 ) -> Result<Vec<f64>, CamError> {
     if window == 0 {
         return Err(CamError::TooFew {
@@ -149,9 +149,9 @@ pub fn endogenous_weights<R: AsRef<[f64]>>(
     for &r in volatile_asset_risk {
         non_negative("volatile asset risk", r)?;
     }
-    let divisor = match mode {
-        Mode::SeedCompatible => window as f64,
-        Mode::Corrected => rows.len() as f64,
+    let divisor = match fidelity {
+        Fidelity::Faithful => window as f64,
+        Fidelity::Corrected => rows.len() as f64,
     };
     let mut weights = Vec::with_capacity(n);
     let mut series = Vec::with_capacity(rows.len());
@@ -167,16 +167,16 @@ pub fn endogenous_weights<R: AsRef<[f64]>>(
     normalise("target weights", weights)
 }
 
-/// The exogenous target from a perturbation: `normalise(rate · p + current)` in the seed mode,
-/// `normalise(p + current)` in the corrected mode (see the module docs).
+/// The exogenous target from a perturbation: `normalise(rate · p + current)` when faithful,
+/// `normalise(p + current)` when corrected (see the module docs).
 ///
 /// ```
-/// use fei_cam::{Mode, exogenous_target_weights};
+/// use fei_cam::{Fidelity, exogenous_target_weights};
 ///
 /// // Current weights (1, 0), perturbation (0, 1), rate 0.5: the seed's normalise(0.5·p + c)
 /// // is (2/3, 1/3); the corrected normalise(p + c) is (1/2, 1/2).
-/// let seed = exogenous_target_weights(&[1.0, 0.0], &[0.0, 1.0], 0.5, Mode::SeedCompatible)?;
-/// let fixed = exogenous_target_weights(&[1.0, 0.0], &[0.0, 1.0], 0.5, Mode::Corrected)?;
+/// let seed = exogenous_target_weights(&[1.0, 0.0], &[0.0, 1.0], 0.5, Fidelity::Faithful)?;
+/// let fixed = exogenous_target_weights(&[1.0, 0.0], &[0.0, 1.0], 0.5, Fidelity::Corrected)?;
 /// assert_eq!(seed, [1.0 / 1.5, 0.5 / 1.5]);
 /// assert_eq!(fixed, [0.5, 0.5]);
 /// # Ok::<(), fei_cam::CamError>(())
@@ -188,13 +188,13 @@ pub fn exogenous_target_weights(
     current_weights: &[f64],
     perturbation: &[f64],
     rate: f64,
-    mode: Mode,
+    fidelity: Fidelity,
 ) -> Result<Vec<f64>, CamError> {
     same_len("perturbation", current_weights.len(), perturbation.len())?;
     non_negative("rebalance rate", rate)?;
-    let scale = match mode {
-        Mode::SeedCompatible => rate,
-        Mode::Corrected => 1.0,
+    let scale = match fidelity {
+        Fidelity::Faithful => rate,
+        Fidelity::Corrected => 1.0,
     };
     let target = current_weights
         .iter()
@@ -208,16 +208,16 @@ pub fn exogenous_target_weights(
     normalise("exogenous target weights", target)
 }
 
-/// The exogenous weight policy with its noise source chosen by the mode.
+/// The exogenous weight policy with its noise source chosen by the fidelity.
 ///
 /// ```
-/// use fei_cam::{ExogenousWeights, Mode};
+/// use fei_cam::{ExogenousWeights, Fidelity};
 /// use rand::SeedableRng;
 ///
 /// let exo = ExogenousWeights::new(vec![1.0; 4], 4)?;
 /// let mut rng = rand::rngs::StdRng::seed_from_u64(7);
 /// let current = [0.0, 30.0 / 225.0, 0.0, 195.0 / 225.0];
-/// let w = exo.target_weights(&current, 0.2, 1, &mut rng, Mode::Corrected)?;
+/// let w = exo.target_weights(&current, 0.2, 1, &mut rng, Fidelity::Corrected)?;
 /// assert_eq!(w.len(), 4);
 /// assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
 /// # Ok::<(), fei_cam::CamError>(())
@@ -249,8 +249,8 @@ impl ExogenousWeights {
         &self.alpha
     }
 
-    /// The perturbation: in the seed mode numpy's `RandomState(timestep)` draw (the same in
-    /// every run); in the corrected mode a draw from `rng`, the run's own stream.
+    /// The perturbation: when faithful numpy's `RandomState(timestep)` draw (the same in
+    /// every run); when corrected a draw from `rng`, the run's own stream.
     ///
     /// # Errors
     /// Draws that cannot be normalised (see [`numpy_dirichlet`]).
@@ -258,11 +258,11 @@ impl ExogenousWeights {
         &self,
         timestep: u32,
         rng: &mut G,
-        mode: Mode,
+        fidelity: Fidelity,
     ) -> Result<Vec<f64>, CamError> {
-        match mode {
-            Mode::SeedCompatible => numpy_dirichlet(&self.alpha, timestep),
-            Mode::Corrected => self.dirichlet.sample(rng),
+        match fidelity {
+            Fidelity::Faithful => numpy_dirichlet(&self.alpha, timestep),
+            Fidelity::Corrected => self.dirichlet.sample(rng),
         }
     }
 
@@ -277,11 +277,11 @@ impl ExogenousWeights {
         rate: f64,
         timestep: u32,
         rng: &mut G,
-        mode: Mode,
+        fidelity: Fidelity,
     ) -> Result<Vec<f64>, CamError> {
         same_len("current weights", self.alpha.len(), current_weights.len())?;
-        let p = self.perturbation(timestep, rng, mode)?;
-        exogenous_target_weights(current_weights, &p, rate, mode)
+        let p = self.perturbation(timestep, rng, fidelity)?;
+        exogenous_target_weights(current_weights, &p, rate, fidelity)
     }
 }
 
@@ -322,10 +322,10 @@ mod tests {
         // Two deposits, constant yields 0.02 and 0.04, no volatile risk, no yield risk:
         // weights ∝ 0.02 : 0.04.
         let history = vec![vec![0.02, 0.04]; 5];
-        let w = endogenous_weights(&history, &[0.0, 0.0], 3, Mode::Corrected).unwrap();
+        let w = endogenous_weights(&history, &[0.0, 0.0], 3, Fidelity::Corrected).unwrap();
         assert!((w[0] - 1.0 / 3.0).abs() < 1e-15 && (w[1] - 2.0 / 3.0).abs() < 1e-15);
         // A volatile risk of 1 halves the first deposit's weight: 0.01 : 0.04.
-        let w = endogenous_weights(&history, &[1.0, 0.0], 3, Mode::Corrected).unwrap();
+        let w = endogenous_weights(&history, &[1.0, 0.0], 3, Fidelity::Corrected).unwrap();
         assert!((w[0] - 0.2).abs() < 1e-15, "{w:?}");
     }
 
@@ -335,8 +335,8 @@ mod tests {
         // corrected ones 0.03 and 1e-18. Both yield risks are 0. Scaling every yield by the same
         // factor leaves normalised weights alone, so the defect shows only against the floor.
         let history = vec![vec![0.03, 0.0]];
-        let seed = endogenous_weights(&history, &[0.0, 0.0], 3, Mode::SeedCompatible).unwrap();
-        let fixed = endogenous_weights(&history, &[0.0, 0.0], 3, Mode::Corrected).unwrap();
+        let seed = endogenous_weights(&history, &[0.0, 0.0], 3, Fidelity::Faithful).unwrap();
+        let fixed = endogenous_weights(&history, &[0.0, 0.0], 3, Fidelity::Corrected).unwrap();
         assert_eq!(seed, [0.01 / (0.01 + 1e-18), 1e-18 / (0.01 + 1e-18)]);
         assert_eq!(fixed, [0.03 / (0.03 + 1e-18), 1e-18 / (0.03 + 1e-18)]);
     }
@@ -345,22 +345,26 @@ mod tests {
     fn exogenous_applies_the_rate_once_when_corrected() {
         let c = [0.5, 0.5];
         let p = [1.0, 0.0];
-        let seed = exogenous_target_weights(&c, &p, 0.5, Mode::SeedCompatible).unwrap();
+        let seed = exogenous_target_weights(&c, &p, 0.5, Fidelity::Faithful).unwrap();
         // (0.5·1 + 0.5, 0.5·0 + 0.5) / 1.5
         assert_eq!(seed, [1.0 / 1.5, 0.5 / 1.5]);
-        let fixed = exogenous_target_weights(&c, &p, 0.5, Mode::Corrected).unwrap();
+        let fixed = exogenous_target_weights(&c, &p, 0.5, Fidelity::Corrected).unwrap();
         assert_eq!(fixed, [0.75, 0.25]);
     }
 
     #[test]
     fn refusals() {
         let h = vec![vec![0.1, 0.2]];
-        assert!(endogenous_weights(&h, &[0.0, 0.0], 0, Mode::Corrected).is_err());
-        assert!(endogenous_weights::<Vec<f64>>(&[], &[0.0, 0.0], 3, Mode::Corrected).is_err());
-        assert!(endogenous_weights(&h, &[0.0], 3, Mode::Corrected).is_err());
-        assert!(endogenous_weights(&[vec![-0.1, 0.2]], &[0.0, 0.0], 3, Mode::Corrected).is_err());
+        assert!(endogenous_weights(&h, &[0.0, 0.0], 0, Fidelity::Corrected).is_err());
+        assert!(endogenous_weights::<Vec<f64>>(&[], &[0.0, 0.0], 3, Fidelity::Corrected).is_err());
+        assert!(endogenous_weights(&h, &[0.0], 3, Fidelity::Corrected).is_err());
+        assert!(
+            endogenous_weights(&[vec![-0.1, 0.2]], &[0.0, 0.0], 3, Fidelity::Corrected).is_err()
+        );
         #[cfg(feature = "dirichlet")]
         assert!(ExogenousWeights::new(vec![1.0; 3], 4).is_err());
-        assert!(exogenous_target_weights(&[0.0, 0.0], &[0.0, 0.0], 1.0, Mode::Corrected).is_err());
+        assert!(
+            exogenous_target_weights(&[0.0, 0.0], &[0.0, 0.0], 1.0, Fidelity::Corrected).is_err()
+        );
     }
 }

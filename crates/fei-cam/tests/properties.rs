@@ -1,5 +1,5 @@
 //! Property tests: the incidence matrix, the Moore–Penrose identities, the weights, the
-//! corrected rebalance's guarantees, the seed mode's closed form, and arbitrary input to every
+//! corrected rebalance's guarantees, the faithful closed form, and arbitrary input to every
 //! public function (no panic; a refused deposit call changes nothing).
 #![expect(
     clippy::float_cmp,
@@ -8,7 +8,7 @@
 
 use fei_cam::nalgebra::DMatrix;
 use fei_cam::{
-    CamParams, Deposit, DepositKind, Dirichlet, ExogenousWeights, LegacyRandomState, Mode,
+    CamParams, Deposit, DepositKind, Dirichlet, ExogenousWeights, Fidelity, LegacyRandomState,
     balance_changes, complete_graph_edges, compute_capital_allocation_rebalance_matrix,
     constrained_incidence_matrix, current_weights, edge_count, endogenous_weights,
     exogenous_target_weights, incidence_matrix, minimum_norm_flows, numpy_dirichlet, numpy_mean,
@@ -115,10 +115,10 @@ proptest! {
         }),
         window in 1usize..=5,
         risk in prop::collection::vec(0.0..3.0f64, 8),
-        seed_mode in any::<bool>(),
+        faithful in any::<bool>(),
     ) {
-        let mode = if seed_mode { Mode::SeedCompatible } else { Mode::Corrected };
-        let w = endogenous_weights(&rows, &risk[..n], window, mode).unwrap();
+        let fidelity = if faithful { Fidelity::Faithful } else { Fidelity::Corrected };
+        let w = endogenous_weights(&rows, &risk[..n], window, fidelity).unwrap();
         prop_assert!(w.iter().all(|v| *v >= 0.0));
         prop_assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
     }
@@ -129,14 +129,14 @@ proptest! {
         timestep in any::<u32>(),
         stream in any::<u64>(),
         rate in 0.0..=1.0f64,
-        seed_mode in any::<bool>(),
+        faithful in any::<bool>(),
     ) {
-        let mode = if seed_mode { Mode::SeedCompatible } else { Mode::Corrected };
+        let fidelity = if faithful { Fidelity::Faithful } else { Fidelity::Corrected };
         let exo = ExogenousWeights::new(alpha, n).unwrap();
         let current = vec![1.0 / n as f64; n];
         let mut rng = ChaCha8Rng::seed_from_u64(stream);
         // numpy's legacy draws can underflow to 0/0 for small α; that is a typed error.
-        if let Ok(w) = exo.target_weights(&current, rate, timestep, &mut rng, mode) {
+        if let Ok(w) = exo.target_weights(&current, rate, timestep, &mut rng, fidelity) {
             prop_assert!(w.iter().all(|v| *v >= 0.0));
             prop_assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         }
@@ -153,7 +153,7 @@ proptest! {
         (balances, targets) in portfolio(12),
         rate in prop_oneof![Just(1.0), Just(0.0), 0.0..=1.0f64],
     ) {
-        let r = rebalance(&balances, &targets, rate, Mode::Corrected).unwrap();
+        let r = rebalance(&balances, &targets, rate, Fidelity::Corrected).unwrap();
         prop_assert_eq!(r.balances_after.iter().sum::<f64>(), balances.iter().sum::<f64>());
         prop_assert!(r.balances_after.iter().all(|b| *b >= 0.0));
         // The reported transfers account for every change, to rounding.
@@ -175,7 +175,7 @@ proptest! {
     ) {
         let sum = total(&balances);
         let wsum = total(&targets);
-        let r = rebalance(&balances, &targets, rate, Mode::Corrected).unwrap();
+        let r = rebalance(&balances, &targets, rate, Fidelity::Corrected).unwrap();
         let tol = 1e-12 * sum;
         for ((b, a), w) in balances.iter().zip(&r.balances_after).zip(&targets) {
             let goal = w / wsum * sum;
@@ -213,10 +213,10 @@ proptest! {
         i in 0usize..4,
         j in 0usize..4,
         seed in any::<u32>(),
-        seed_mode in any::<bool>(),
+        faithful in any::<bool>(),
     ) {
-        let mode = if seed_mode { Mode::SeedCompatible } else { Mode::Corrected };
-        let _ = rebalance(&xs, &ys, a, mode);
+        let fidelity = if faithful { Fidelity::Faithful } else { Fidelity::Corrected };
+        let _ = rebalance(&xs, &ys, a, fidelity);
         let _ = balance_changes(&xs, &ys, a, b);
         let _ = current_weights(&xs);
         let _ = compute_capital_allocation_rebalance_matrix(&xs, &ys, a, b);
@@ -229,8 +229,8 @@ proptest! {
         let _ = seed_transfer_loop(&m, &ys, b);
         let _ = pseudo_inverse(&m, a);
         let _ = constrained_incidence_matrix(n);
-        let _ = endogenous_weights(&[xs.clone(), ys.clone()], &ys, n % 5, mode);
-        let _ = exogenous_target_weights(&xs, &ys, a, mode);
+        let _ = endogenous_weights(&[xs.clone(), ys.clone()], &ys, n % 5, fidelity);
+        let _ = exogenous_target_weights(&xs, &ys, a, fidelity);
         let _ = numpy_dirichlet(&xs, seed);
         let _ = Dirichlet::new(&xs).map(|d| d.sample(&mut ChaCha8Rng::seed_from_u64(u64::from(seed))));
         let _ = ExogenousWeights::new(xs.clone(), ys.len());
@@ -239,11 +239,11 @@ proptest! {
         let _ = CamParams { dt: a, rebalance_duration: b, moving_average_window: n }.rebalance_rate();
         let _ = (complete_graph_edges(n), edge_count(n), incidence_matrix(n));
         let _ = numpy_mean(&xs);
-        if let Ok(r) = rebalance(&xs, &ys, a, mode) {
+        if let Ok(r) = rebalance(&xs, &ys, a, fidelity) {
             let _ = r.unallocated(b);
         }
         if let Ok(exo) = ExogenousWeights::new(xs.clone(), xs.len()) {
-            let _ = exo.perturbation(seed, &mut ChaCha8Rng::seed_from_u64(1), mode);
+            let _ = exo.perturbation(seed, &mut ChaCha8Rng::seed_from_u64(1), fidelity);
         }
         let mut legacy = LegacyRandomState::new(seed);
         let _ = (legacy.next_u32(), legacy.random_sample(), legacy.standard_exponential(), legacy.gauss());
@@ -269,7 +269,7 @@ proptest! {
             }
         }
         let before = ds.clone();
-        if rebalance_deposits(&mut ds, &ys, a, b, mode).is_err() {
+        if rebalance_deposits(&mut ds, &ys, a, b, fidelity).is_err() {
             prop_assert_eq!(&ds, &before);
         }
         if let Some(before) = ds.first() {

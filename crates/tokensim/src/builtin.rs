@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::config::{ExperimentFile, FidelityName, OutputSection, RuleName, Scalar, SimSection};
+use crate::config::{ExperimentFile, OutputSection, RuleName, Scalar, SimSection};
+use tokensim_models::Fidelity;
 
 /// What a built-in experiment computes beyond the records and the per-subset statistics.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,7 +43,7 @@ fn floats(v: &[f64]) -> Vec<Scalar> {
 /// A built-in's experiment file: seed 1, the default output, no genesis overrides.
 fn file(
     model: &str,
-    fidelity: FidelityName,
+    fidelity: Fidelity,
     (runs, timesteps): (usize, usize),
     rule: RuleName,
     params: Vec<(&str, Vec<Scalar>)>,
@@ -68,7 +69,7 @@ fn file(
 fn honey_file(runs: usize, rule: RuleName, params: Vec<(&str, Vec<Scalar>)>) -> ExperimentFile {
     file(
         "honey",
-        FidelityName::Corrected,
+        Fidelity::Corrected,
         (runs, tokensim_models::honey::SEED_TIMESTEPS),
         rule,
         params,
@@ -158,7 +159,7 @@ fn honey_sensitivity() -> ExperimentFile {
 }
 
 /// The Flash V3 seed's experiment (its one subset: swap factor 100, market APY 10..25 %).
-fn flash_file(fidelity: FidelityName, runs: usize) -> ExperimentFile {
+fn flash_file(fidelity: Fidelity, runs: usize) -> ExperimentFile {
     file(
         "flash",
         fidelity,
@@ -174,19 +175,19 @@ fn flash_file(fidelity: FidelityName, runs: usize) -> ExperimentFile {
 
 /// The notebook as written: its 2 runs of 10 days, defects included.
 fn flash_seed() -> ExperimentFile {
-    flash_file(FidelityName::Faithful, tokensim_models::flash::SEED_RUNS)
+    flash_file(Fidelity::Faithful, tokensim_models::flash::SEED_RUNS)
 }
 
 /// The corrected model on the seed's parameters and horizon, with 100 runs so the bands mean
 /// something.
 fn flash() -> ExperimentFile {
-    flash_file(FidelityName::Corrected, 100)
+    flash_file(Fidelity::Corrected, 100)
 }
 
 fn fei_file(runs: usize, params: Vec<(&str, Vec<Scalar>)>) -> ExperimentFile {
     file(
         "fei",
-        FidelityName::Corrected,
+        Fidelity::Corrected,
         (runs, tokensim_models::fei::TIMESTEPS),
         RuleName::Zip,
         params,

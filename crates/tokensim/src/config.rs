@@ -34,8 +34,8 @@ use tokensim_models::catalog::{Job, ModelEntry};
 #[serde(deny_unknown_fields)]
 pub(crate) struct ExperimentFile {
     pub(crate) model: String,
-    #[serde(default)]
-    pub(crate) fidelity: FidelityName,
+    #[serde(default, with = "fidelity_words")]
+    pub(crate) fidelity: Fidelity,
     pub(crate) sim: SimSection,
     #[serde(default)]
     pub(crate) params: BTreeMap<String, Vec<Scalar>>,
@@ -45,12 +45,19 @@ pub(crate) struct ExperimentFile {
     pub(crate) output: OutputSection,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub(crate) enum FidelityName {
-    #[default]
-    Corrected,
-    Faithful,
+/// `fidelity = "corrected" | "faithful"`: [`Fidelity`]'s own words ([`Fidelity::name`]).
+mod fidelity_words {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use tokensim_models::Fidelity;
+
+    pub(super) fn serialize<S: Serializer>(f: &Fidelity, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(f.name())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fidelity, D::Error> {
+        let word = String::deserialize(d)?;
+        word.parse().map_err(D::Error::custom)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -141,13 +148,6 @@ impl ExperimentFile {
         toml::to_string(self).context("cannot print the experiment as TOML")
     }
 
-    pub(crate) fn fidelity(&self) -> Fidelity {
-        match self.fidelity {
-            FidelityName::Corrected => Fidelity::Corrected,
-            FidelityName::Faithful => Fidelity::Faithful,
-        }
-    }
-
     /// The job for `model`, every name checked against it.
     pub(crate) fn job(&self, model: &dyn ModelEntry) -> Result<Job> {
         let names = model.param_names();
@@ -188,7 +188,7 @@ impl ExperimentFile {
                 RuleName::Product => SweepRule::Product,
             },
             genesis,
-            fidelity: self.fidelity(),
+            fidelity: self.fidelity,
             runs: self.sim.runs,
             timesteps: self.sim.timesteps,
             seed: self.sim.seed,

@@ -25,8 +25,9 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
 use crate::builtin::{Analysis, BUILTINS};
-use crate::config::{ExperimentFile, FidelityName, Format};
+use crate::config::{ExperimentFile, Format};
 use crate::run::RunRequest;
+use tokensim_models::Fidelity;
 
 /// mimalloc: the engine's workers allocate each run's records and the writing thread frees
 /// them; glibc's allocator spent a fifth of a two-thread sweep's time in the kernel on that.
@@ -83,8 +84,8 @@ struct RunArgs {
     format: Option<FormatArg>,
     /// Where the seed has a defect: `corrected` (the default) or `faithful`, the seed's own
     /// behaviour (overrides the experiment's).
-    #[arg(long, value_enum)]
-    fidelity: Option<FidelityName>,
+    #[arg(long, value_parser = fidelity_parser())]
+    fidelity: Option<Fidelity>,
     /// Skip the plots.
     #[arg(long)]
     no_plots: bool,
@@ -104,6 +105,13 @@ struct RunArgs {
 enum FormatArg {
     Csv,
     Parquet,
+}
+
+/// `--fidelity`: [`Fidelity`]'s own words, listed in `--help` as clap lists an enum's values.
+fn fidelity_parser() -> impl clap::builder::TypedValueParser<Value = Fidelity> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Fidelity::ALL.map(Fidelity::name))
+        .try_map(|word| word.parse::<Fidelity>())
 }
 
 fn parse_threads(s: &str) -> Result<usize, String> {

@@ -261,7 +261,7 @@ fn run_into(
     let summary = json!({
         "experiment": req.name,
         "model": model.name(),
-        "fidelity": req.file.fidelity,
+        "fidelity": req.file.fidelity.name(),
         "tokensim_version": env!("CARGO_PKG_VERSION"),
         "seed": job.seed,
         "runs": job.runs,

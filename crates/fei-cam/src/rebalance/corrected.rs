@@ -1,11 +1,11 @@
-//! The corrected method (`Mode::Corrected`, the default): the net changes applied directly,
+//! The corrected method (`Fidelity::Corrected`, the default): the net changes applied directly,
 //! the total conserved bit for bit, and the transfers that realise them.
 
 use nalgebra::DMatrix;
 
 use super::conserve::conserve;
 use super::{Rebalance, Transfer, balance_changes, seed_remainder, total};
-use crate::Mode;
+use crate::Fidelity;
 use crate::error::CamError;
 
 pub(super) fn corrected(
@@ -49,7 +49,7 @@ pub(super) fn corrected(
         .collect();
     let remainder = seed_remainder(balances, &change, &after);
     Ok(Rebalance {
-        mode: Mode::Corrected,
+        fidelity: Fidelity::Corrected,
         change,
         deltas,
         matrix,

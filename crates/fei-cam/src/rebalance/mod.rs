@@ -7,7 +7,7 @@
 //! change_i = rate · (target_i − current_i) · total,   current_i = balance_i / total
 //! ```
 //!
-//! ## `SeedCompatible`: the seed's pseudo-inverse and transfer loop
+//! ## `Faithful`: the seed's pseudo-inverse and transfer loop
 //!
 //! `compute_capital_allocation_rebalance_matrix` solves `M·x = [change, 0]` with
 //! `x = pinv(M)·[change, 0]`, where `M` is the [constrained incidence
@@ -52,20 +52,20 @@
 //! `n − 1` transfers. No pseudo-inverse, no matrix, no limit on `n`.
 //!
 //! ```
-//! use fei_cam::{Mode, rebalance};
+//! use fei_cam::{Fidelity, rebalance};
 //!
 //! // Two deposits, all in the first, a 50/50 target. At rate 1 the corrected method lands on
 //! // the target; at rate 0.5 it goes half way.
-//! let full = rebalance(&[100.0, 0.0], &[0.5, 0.5], 1.0, Mode::Corrected)?;
+//! let full = rebalance(&[100.0, 0.0], &[0.5, 0.5], 1.0, Fidelity::Corrected)?;
 //! assert_eq!(full.balances_after, [50.0, 50.0]);
-//! let half = rebalance(&[100.0, 0.0], &[0.5, 0.5], 0.5, Mode::Corrected)?;
+//! let half = rebalance(&[100.0, 0.0], &[0.5, 0.5], 0.5, Fidelity::Corrected)?;
 //! assert_eq!(half.balances_after, [75.0, 25.0]);
 //! # Ok::<(), fei_cam::CamError>(())
 //! ```
 
 use nalgebra::DMatrix;
 
-use crate::Mode;
+use crate::Fidelity;
 use crate::error::{CamError, finite, non_negative, positive, same_len};
 
 /// One move of FEI between two deposits.
@@ -77,7 +77,7 @@ pub struct Transfer {
     pub to: usize,
     /// Amount moved (after the seed's clamp to the payer's balance).
     pub amount: f64,
-    /// Amount asked for (`|D[i][j]|` in the seed; equal to `amount` in the corrected mode).
+    /// Amount asked for (`|D[i][j]|` in the seed; equal to `amount` when corrected).
     pub requested: f64,
 }
 
@@ -96,12 +96,12 @@ pub struct RebalancePlan {
 /// The outcome of a rebalance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rebalance {
-    /// The mode that produced it.
-    pub mode: Mode,
+    /// The fidelity that produced it.
+    pub fidelity: Fidelity,
     /// Net change per deposit asked for (`total_fei_deposit_balance_change`).
     pub change: Vec<f64>,
-    /// Flow per edge, lexicographic (`deltas`): the pseudo-inverse's in the seed mode, the
-    /// reported transfers' net per edge in the corrected mode.
+    /// Flow per edge, lexicographic (`deltas`): the pseudo-inverse's when faithful, the
+    /// reported transfers' net per edge when corrected.
     pub deltas: Vec<f64>,
     /// The `n × n` rebalance matrix in the seed's convention (`capital_allocation_rebalance_matrix`).
     pub matrix: DMatrix<f64>,
@@ -222,20 +222,20 @@ pub use seed::{
 
 /// Rebalances `balances` toward `target_weights` at `rate`.
 ///
-/// * [`Mode::Corrected`]: target weights are normalised; the rate must be in `[0, 1]`.
-/// * [`Mode::SeedCompatible`]: the seed's computation as written; any rate `≥ 0`.
+/// * [`Fidelity::Corrected`]: target weights are normalised; the rate must be in `[0, 1]`.
+/// * [`Fidelity::Faithful`]: the seed's computation as written; any rate `≥ 0`.
 ///
 /// # Errors
 /// An empty or negative or non-finite balance, a zero total; target weights of another length,
-/// negative or non-finite, or (corrected mode) summing to zero; a rate out of range; in the seed
-/// mode, more than [`MAX_DEPOSITS`](crate::MAX_DEPOSITS) deposits.
+/// negative or non-finite, or (corrected fidelity) summing to zero; a rate out of range; in the seed
+/// fidelity, more than [`MAX_DEPOSITS`](crate::MAX_DEPOSITS) deposits.
 pub fn rebalance(
     balances: &[f64],
     target_weights: &[f64],
     rate: f64,
-    mode: Mode,
+    fidelity: Fidelity,
 ) -> Result<Rebalance, CamError> {
-    rebalance_at_price(balances, target_weights, rate, 1.0, mode)
+    rebalance_at_price(balances, target_weights, rate, 1.0, fidelity)
 }
 
 pub(crate) fn rebalance_at_price(
@@ -243,7 +243,7 @@ pub(crate) fn rebalance_at_price(
     target_weights: &[f64],
     rate: f64,
     price: f64,
-    mode: Mode,
+    fidelity: Fidelity,
 ) -> Result<Rebalance, CamError> {
     let (current, sum) = current_weights(balances)?;
     same_len("target weights", balances.len(), target_weights.len())?;
@@ -252,14 +252,14 @@ pub(crate) fn rebalance_at_price(
     }
     non_negative("rebalance rate", rate)?;
     positive("FEI price", price)?;
-    match mode {
-        Mode::SeedCompatible => {
+    match fidelity {
+        Fidelity::Faithful => {
             let plan =
                 compute_capital_allocation_rebalance_matrix(target_weights, &current, sum, rate)?;
             let (transfers, after) = seed_transfer_loop(&plan.matrix, balances, price)?;
             let remainder = seed_remainder(balances, &plan.change, &after);
             Ok(Rebalance {
-                mode,
+                fidelity,
                 change: plan.change,
                 deltas: plan.deltas,
                 matrix: plan.matrix,
@@ -269,7 +269,7 @@ pub(crate) fn rebalance_at_price(
                 remainder,
             })
         }
-        Mode::Corrected => corrected::corrected(balances, target_weights, &current, sum, rate),
+        Fidelity::Corrected => corrected::corrected(balances, target_weights, &current, sum, rate),
     }
 }
 
@@ -294,7 +294,7 @@ mod tests {
             &[1000.0, 0.0, 0.0],
             &[0.0, 0.0, 1.0],
             1.0,
-            Mode::SeedCompatible,
+            Fidelity::Faithful,
         )
         .unwrap();
         assert_eq!(r.change, [-1000.0, 0.0, 1000.0]);
@@ -305,7 +305,13 @@ mod tests {
         close(&r.remainder, &[0.0, -1000.0, 1000.0]);
         assert!(r.unallocated(0.001));
 
-        let c = rebalance(&[1000.0, 0.0, 0.0], &[0.0, 0.0, 1.0], 1.0, Mode::Corrected).unwrap();
+        let c = rebalance(
+            &[1000.0, 0.0, 0.0],
+            &[0.0, 0.0, 1.0],
+            1.0,
+            Fidelity::Corrected,
+        )
+        .unwrap();
         assert_eq!(c.balances_after, [0.0, 0.0, 1000.0]);
         assert_eq!(
             c.transfers,
@@ -327,7 +333,7 @@ mod tests {
         let balances = [0.0, 30e6, 0.0, 195e6];
         let targets = [0.05, 0.55, 0.4, 1e-18];
         let rate = (1.0_f64 / 30.0).sqrt();
-        let seed = rebalance(&balances, &targets, rate, Mode::SeedCompatible).unwrap();
+        let seed = rebalance(&balances, &targets, rate, Fidelity::Faithful).unwrap();
         // The vectors' balances_after, to their tolerance 1e-9 · 225e6.
         let expected = [
             23_620_535.292_410_3,
@@ -340,7 +346,7 @@ mod tests {
         }
         // +10.5 % of the total in the pool, against rate · 5 % = +0.913 %.
         assert!((seed.balances_after[0] / 225e6 - 0.104_98).abs() < 1e-4);
-        let fixed = rebalance(&balances, &targets, rate, Mode::Corrected).unwrap();
+        let fixed = rebalance(&balances, &targets, rate, Fidelity::Corrected).unwrap();
         assert!((fixed.balances_after[0] - rate * 0.05 * 225e6).abs() < 1e-6);
         assert!((fixed.balances_after[2] - rate * 0.4 * 225e6).abs() < 1e-6);
         assert_eq!(fixed.balances_after.iter().sum::<f64>(), 225e6);
@@ -383,7 +389,7 @@ mod tests {
 
     #[test]
     fn refusals() {
-        let m = Mode::Corrected;
+        let m = Fidelity::Corrected;
         assert!(rebalance(&[], &[], 0.5, m).is_err());
         assert!(rebalance(&[0.0, 0.0], &[0.5, 0.5], 0.5, m).is_err());
         assert!(rebalance(&[1.0, 1.0], &[0.5], 0.5, m).is_err());

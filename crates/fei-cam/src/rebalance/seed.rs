@@ -1,6 +1,6 @@
 //! The seed's method: net changes through the pseudo-inverse of the constrained incidence
 //! matrix into a triangle of flows, then the sequential transfer loop, reproduced exactly
-//! (`Mode::SeedCompatible`).
+//! (`Fidelity::Faithful`).
 
 use nalgebra::{DMatrix, DVector};
 

@@ -36,10 +36,10 @@
 //!
 //! ## Fidelity
 //!
-//! [`Fidelity::Corrected`] (the default) uses [`fei_cam::Mode::Corrected`]: the net changes are
+//! [`Fidelity::Corrected`] (the default) uses [`fei_cam::Fidelity::Corrected`]: the net changes are
 //! applied directly, the total is conserved and no deposit is overdrawn, and the moving average
 //! divides by the rows there are. [`Fidelity::Faithful`] uses the seed's pseudo-inverse flows and
-//! transfer loop ([`fei_cam::Mode::SeedCompatible`]); see [`fei_cam`]'s docs for each defect.
+//! transfer loop ([`fei_cam::Fidelity::Faithful`]); see [`fei_cam`]'s docs for each defect.
 //!
 //! Departure from Fei's money-market module: it reports `u · supply rate` as the deposit's
 //! yield, applying the utilisation twice; here the deposit earns Compound's supply rate.

@@ -1,21 +1,14 @@
 //! The Fei model's functions: pure formulas first, then the policies and updates the blocks
 //! call.
 
-use fei_cam::{CamError, Mode, endogenous_weights, rebalance};
+use fei_cam::{CamError, endogenous_weights, rebalance};
 use sim_core::{BoxError, Ctx, History, SimRng, need};
 
 use super::{FeiParams, FeiSignals, FeiState};
-use crate::{Fidelity, ModelError};
+use crate::ModelError;
 
 /// The deposits, in the order of every vector here (Fei's `capital_allocation_fei_deposit_variables`).
 pub const DEPOSITS: [&str; 4] = ["liquidity_pool", "money_market", "savings", "idle"];
-
-fn mode(p: &FeiParams) -> Mode {
-    match p.fidelity {
-        Fidelity::Corrected => Mode::Corrected,
-        Fidelity::Faithful => Mode::SeedCompatible,
-    }
-}
 
 fn bad(name: &'static str, value: impl ToString, reason: &'static str) -> ModelError {
     ModelError::InvalidParameter {
@@ -151,7 +144,8 @@ pub fn target_weights(
         .filter_map(|k| history.back(k).and_then(<[FeiState]>::last))
         .map(FeiState::yields)
         .collect();
-    let w = endogenous_weights(&rows, &[risk, risk, 0.0, 0.0], window, mode(p)).map_err(cam)?;
+    let w = endogenous_weights(&rows, &[risk, risk, 0.0, 0.0], window, p.fidelity.into())
+        .map_err(cam)?;
     Ok([w[0], w[1], w[2], w[3]])
 }
 
@@ -299,7 +293,13 @@ pub fn p_rebalance(
     _: &mut SimRng,
 ) -> Result<FeiSignals, BoxError> {
     let rate = rebalance_rate(p)?;
-    let r = rebalance(&c.state.balances(), &c.state.weights(), rate, mode(p)).map_err(cam)?;
+    let r = rebalance(
+        &c.state.balances(),
+        &c.state.weights(),
+        rate,
+        p.fidelity.into(),
+    )
+    .map_err(cam)?;
     let b = &r.balances_after;
     Ok(FeiSignals {
         liquidity_pool: Some(b[0]),
