@@ -98,8 +98,8 @@ mod ui;
 pub use decode::Ratio;
 pub use error::CarbonError;
 pub use matching::{
-    Amount, Fidelity, MatchAction, MatchMethod, MatchOptions, match_by_source_amount,
-    match_by_target_amount, match_options, match_orders,
+    Amount, Fidelity, MatchAction, MatchMethod, MatchResults, match_amount, match_by_source_amount,
+    match_by_target_amount, match_orders,
 };
 pub use order::{
     Convention, EncodedOrder, calculate_trade_source_amount, calculate_trade_target_amount,

@@ -7,8 +7,8 @@ use carbon_orders::math_ex::{min_factor, mul_div_c, mul_div_f};
 use carbon_orders::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
 use carbon_orders::{
     CarbonError, Convention, Decimals, EncodedOrder, FeePpm, Fidelity, MatchMethod, PriceRange,
-    Side, Strategy as CarbonStrategy, TradeAction, TradeBy, U256, match_by_source_amount,
-    match_by_target_amount, match_options, match_orders, trade,
+    Side, Strategy as CarbonStrategy, TradeAction, TradeBy, U256, match_amount,
+    match_by_source_amount, match_by_target_amount, match_orders, trade,
 };
 use proptest::prelude::*;
 use ruint::aliases::U512;
@@ -108,7 +108,7 @@ proptest! {
             (TradeBy::SourceAmount, match_by_source_amount(amount, &orders)),
             (TradeBy::TargetAmount, match_by_target_amount(amount, &orders)),
         ] {
-            let sdk = match_options(amount, &orders, by, Fidelity::Faithful);
+            let sdk = match_amount(amount, &orders, by, Fidelity::Faithful);
             for (method, actions, faithful) in [
                 (MatchMethod::Fast, &m.fast, &sdk.fast),
                 (MatchMethod::Best, &m.best, &sdk.best),

@@ -83,7 +83,7 @@ mod pool;
 pub use context::DecimalContext;
 pub use error::{CpAmmError, Result};
 pub use fee::Fee;
-pub use math::{ArbTrade, Deposit, Swap, Token, Withdrawal};
+pub use math::{ArbTrade, LiquidityDeposit, LiquidityWithdrawal, Swap, Token};
 pub use num::Num;
 pub use pool::Pool;
 pub use rust_decimal::Decimal;

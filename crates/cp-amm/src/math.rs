@@ -315,9 +315,10 @@ pub fn initial_shares<N: Num>(amount_x: N, amount_y: N) -> Result<N> {
     Ok(shares)
 }
 
-/// What a deposit into an existing pool takes and mints.
+/// What a deposit of liquidity takes and mints (named apart from `fei_cam::Deposit`, which is
+/// an account holding a balance).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Deposit<N> {
+pub struct LiquidityDeposit<N> {
     /// `X` taken from the depositor.
     pub amount_x: N,
     /// `Y` taken from the depositor.
@@ -326,9 +327,9 @@ pub struct Deposit<N> {
     pub shares: N,
 }
 
-/// What burning liquidity shares pays out.
+/// What a withdrawal of liquidity (burning shares) pays out.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Withdrawal<N> {
+pub struct LiquidityWithdrawal<N> {
     /// `X` paid out.
     pub amount_x: N,
     /// `Y` paid out.
@@ -359,7 +360,7 @@ pub fn deposit<N: Num>(
     reserve_x: N,
     reserve_y: N,
     supply: N,
-) -> Result<Deposit<N>> {
+) -> Result<LiquidityDeposit<N>> {
     let dx = positive("amount_x", amount_x)?;
     let dy = positive("amount_y", amount_y)?;
     let x = positive("reserve_x", reserve_x)?;
@@ -388,7 +389,7 @@ pub fn deposit<N: Num>(
         shares = shares.try_sub(step)?;
         step = step.try_add(step)?;
     }
-    Ok(Deposit {
+    Ok(LiquidityDeposit {
         amount_x,
         amount_y,
         shares,
@@ -414,7 +415,7 @@ pub fn withdrawal<N: Num>(
     reserve_x: N,
     reserve_y: N,
     supply: N,
-) -> Result<Withdrawal<N>> {
+) -> Result<LiquidityWithdrawal<N>> {
     let shares = positive("shares", shares)?;
     let x = positive("reserve_x", reserve_x)?;
     let y = positive("reserve_y", reserve_y)?;
@@ -426,12 +427,12 @@ pub fn withdrawal<N: Num>(
         });
     }
     if shares == s {
-        return Ok(Withdrawal {
+        return Ok(LiquidityWithdrawal {
             amount_x: x,
             amount_y: y,
         });
     }
-    Ok(Withdrawal {
+    Ok(LiquidityWithdrawal {
         amount_x: x.try_mul(shares)?.try_div(s)?,
         amount_y: y.try_mul(shares)?.try_div(s)?,
     })

@@ -1,6 +1,6 @@
 //! The stateful pool: reserves, LP supply and fee, changed only by operations that succeed.
 
-use crate::math::{self, ArbTrade, Deposit, Swap, Token, Withdrawal};
+use crate::math::{self, ArbTrade, LiquidityDeposit, LiquidityWithdrawal, Swap, Token};
 use crate::num::positive;
 use crate::{CpAmmError, Fee, Num, Result};
 
@@ -179,7 +179,7 @@ impl<N: Num> Pool<N> {
     ///
     /// # Errors
     /// As [`math::initial_shares`] and [`math::deposit`]; the pool is unchanged.
-    pub fn add_liquidity(&mut self, amount_x: N, amount_y: N) -> Result<Deposit<N>> {
+    pub fn add_liquidity(&mut self, amount_x: N, amount_y: N) -> Result<LiquidityDeposit<N>> {
         let dep = if self.lp_supply > N::ZERO {
             math::deposit(
                 amount_x,
@@ -196,7 +196,7 @@ impl<N: Num> Pool<N> {
                 value: self.lp_supply.to_string(),
             });
         } else {
-            Deposit {
+            LiquidityDeposit {
                 amount_x,
                 amount_y,
                 shares: math::initial_shares(amount_x, amount_y)?,
@@ -214,7 +214,7 @@ impl<N: Num> Pool<N> {
     /// # Errors
     /// As [`math::withdrawal`], and [`CpAmmError::NonPositive`] on an empty pool; the pool is
     /// unchanged.
-    pub fn remove_liquidity(&mut self, shares: N) -> Result<Withdrawal<N>> {
+    pub fn remove_liquidity(&mut self, shares: N) -> Result<LiquidityWithdrawal<N>> {
         positive("lp_supply", self.lp_supply)?;
         let w = math::withdrawal(shares, self.reserve_x, self.reserve_y, self.lp_supply)?;
         let rx = self.reserve_x.try_sub(w.amount_x)?;

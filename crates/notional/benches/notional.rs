@@ -7,7 +7,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use notional::gist::{BigInt, CashGroup, Market, MarketData, RateParams};
 use notional::v1::{CashMarket, Governance};
-use notional::v2::{CashGroupV2, MarketV2};
+use notional::v2;
 
 const E18: u128 = 1_000_000_000_000_000_000;
 const MATURITY: u32 = 1_700_000_000;
@@ -61,10 +61,10 @@ fn v1() -> (CashMarket, Governance) {
     )
 }
 
-fn v2() -> (MarketV2, CashGroupV2) {
+fn v2() -> (v2::Market, v2::CashGroup) {
     let unit = 100_000_000i128;
     (
-        MarketV2 {
+        v2::Market {
             total_fcash: 1_100_000 * unit,
             total_cash: 1_000_000 * unit,
             total_liquidity: 1_000_000 * unit,
@@ -72,7 +72,7 @@ fn v2() -> (MarketV2, CashGroupV2) {
             oracle_rate: 50_000_000,
             previous_trade_time: 0,
         },
-        CashGroupV2 {
+        v2::CashGroup {
             rate_scalar: 30,
             total_fee: 6,
             reserve_fee_share: 50,

@@ -87,7 +87,7 @@ pub(crate) fn log_2(x: i128) -> Result<i128> {
     if x < ONE {
         return Err(NotionalError::InvalidArgument {
             name: "x",
-            value: x.to_string(),
+            value: x.into(),
             reason: "the 64.64 logarithm is only used for arguments of at least 1",
         });
     }

@@ -94,9 +94,10 @@
 pub struct ReadmeDoctests;
 
 mod abdk;
+mod arith;
 mod error;
 pub mod gist;
 pub mod v1;
 pub mod v2;
 
-pub use error::{NotionalError, Result};
+pub use error::{JsNumber, NotionalError, Number, Result};

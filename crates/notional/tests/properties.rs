@@ -7,7 +7,7 @@
 
 use notional::gist::{BigInt, CashGroup, Market, MarketData, RateParams, convert};
 use notional::v1::{self, CashMarket, Governance};
-use notional::v2::{self, CashGroupV2, MarketV2};
+use notional::v2;
 use proptest::prelude::*;
 
 const E18: u128 = 1_000_000_000_000_000_000;
@@ -68,9 +68,9 @@ fn gist_market((c, f): (u64, u64), fee: f64) -> Market {
     )
 }
 
-fn v2_market((c, f): (u64, u64)) -> MarketV2 {
+fn v2_market((c, f): (u64, u64)) -> v2::Market {
     let unit = 100_000_000i128;
-    MarketV2 {
+    v2::Market {
         total_fcash: i128::from(f) * unit,
         total_cash: i128::from(c) * unit,
         total_liquidity: i128::from(c) * unit,
@@ -80,8 +80,8 @@ fn v2_market((c, f): (u64, u64)) -> MarketV2 {
     }
 }
 
-fn v2_group(fee: u8) -> CashGroupV2 {
-    CashGroupV2 {
+fn v2_group(fee: u8) -> v2::CashGroup {
+    v2::CashGroup {
         rate_scalar: 30,
         total_fee: fee,
         reserve_fee_share: 50,
@@ -133,7 +133,7 @@ proptest! {
         let before = m;
         let cash = m.total_current_cash / 1_000_000 * u128::from(share);
         let now = MATURITY - 864_000;
-        let added = m.add_liquidity(&g, MATURITY, cash, u128::MAX, 0, u32::MAX, now).unwrap();
+        let added = m.add_liquidity(&g, MATURITY, v1::AddLiquidity::at_any_rate(cash, u128::MAX), now).unwrap();
         // tokens / L = cash / C = fCash / F, each rounded down (in 256 bits, as the contract).
         let pro_rata = |total: u128| BigInt::from(total) * BigInt::from(cash) / BigInt::from(before.total_current_cash);
         prop_assert_eq!(BigInt::from(added.tokens), pro_rata(before.total_liquidity));
@@ -337,7 +337,7 @@ proptest! {
         let before = m;
         if m.take_fcash(&g, t, amount, now, r).is_err() { prop_assert_eq!(m, before); }
         let before = m;
-        if m.add_liquidity(&g, t, amount, amount, 0, r, now).is_err() { prop_assert_eq!(m, before); }
+        if m.add_liquidity(&g, t, v1::AddLiquidity { cash: amount, max_fcash: amount, min_implied_rate: 0, max_implied_rate: r }, now).is_err() { prop_assert_eq!(m, before); }
         let before = m;
         if m.remove_liquidity(t, amount, now).is_err() { prop_assert_eq!(m, before); }
     }
@@ -348,19 +348,20 @@ proptest! {
         prev in any::<u32>(), s in any::<u8>(), fee in any::<u8>(), share in any::<u8>(), w in any::<u32>(),
         amount in any::<i128>(), t in any::<u32>(), now in any::<u32>(), delta in any::<i128>(),
     ) {
-        let cg = CashGroupV2 { rate_scalar: s, total_fee: fee, reserve_fee_share: share, rate_oracle_time_window: w };
-        let mut m = MarketV2 { total_fcash: f, total_cash: c, total_liquidity: l, last_implied_rate: r, oracle_rate: o, previous_trade_time: prev };
+        let cg = v2::CashGroup { rate_scalar: s, total_fee: fee, reserve_fee_share: share, rate_oracle_time_window: w };
+        let mut m = v2::Market { total_fcash: f, total_cash: c, total_liquidity: l, last_implied_rate: r, oracle_rate: o, previous_trade_time: prev };
         let _ = v2::log_proportion(amount);
         let _ = v2::annualised_rate(f, amount, t);
-        let _ = v2::exchange_rate(f, c, amount, amount, amount);
+        let curve = v2::Curve { total_fcash: f, total_cash: c, rate_scalar: amount, rate_anchor: amount };
+        let _ = v2::exchange_rate(&curve, amount);
         let _ = v2::exchange_rate_from_implied_rate(amount, t);
-        let _ = v2::rate_anchor(f, r, c, amount, t);
-        let _ = v2::implied_rate(f, c, amount, amount, t);
-        let _ = v2::oracle_rate(prev, r, o, w, now);
+        let _ = v2::rate_anchor(&m, amount, t);
+        let _ = v2::implied_rate(&curve, t);
+        let _ = v2::weighted_oracle_rate(&m, w, now);
         let _ = cg.rate_scalar(t);
-        let _ = m.exchange_rate_factors(&cg, t);
+        let _ = m.curve(&cg, t);
         let _ = m.fcash_given_cash(&cg, amount, t, delta);
-        let _ = m.oracle_rate(&cg, now);
+        let _ = m.oracle_rate_at(&cg, now);
         let before = m;
         if m.calculate_trade(&cg, amount, t, now).is_err() { prop_assert_eq!(m, before); }
         let before = m;

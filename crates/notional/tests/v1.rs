@@ -2,7 +2,7 @@
 //! contract floors ABDK's), and every rejection the contract makes.
 
 use notional::NotionalError;
-use notional::v1::{CashMarket, Governance, calculate_implied_rate, transaction_fee};
+use notional::v1::{AddLiquidity, CashMarket, Governance, calculate_implied_rate, transaction_fee};
 
 const E18: u128 = 1_000_000_000_000_000_000;
 const MATURITY: u32 = 1_700_000_000;
@@ -160,7 +160,12 @@ fn liquidity_is_pro_rata() {
     let g = gov();
     let mut m = market();
     let added = m
-        .add_liquidity(&g, MATURITY, 1000 * E18, u128::MAX, 0, u32::MAX, NOW)
+        .add_liquidity(
+            &g,
+            MATURITY,
+            AddLiquidity::at_any_rate(1000 * E18, u128::MAX),
+            NOW,
+        )
         .unwrap();
     // 1000 cash is 1/1000 of the pool: 1000 tokens and 1100 fCash.
     assert_eq!((added.tokens, added.fcash), (1000 * E18, 1100 * E18));
@@ -170,7 +175,12 @@ fn liquidity_is_pro_rata() {
     // The first deposit sets the anchor (1.1e9 − 1e9)·864000/31536000 + 1e9 = 1002739726.
     let mut new = CashMarket::default();
     let first = new
-        .add_liquidity(&g, MATURITY, 1000 * E18, 1100 * E18, 0, u32::MAX, NOW)
+        .add_liquidity(
+            &g,
+            MATURITY,
+            AddLiquidity::at_any_rate(1000 * E18, 1100 * E18),
+            NOW,
+        )
         .unwrap();
     assert_eq!(first.tokens, 1000 * E18);
     assert_eq!((new.rate_scalar, new.rate_anchor), (100, 1_002_739_726));

@@ -2,8 +2,8 @@
 //! rejections.
 
 use notional::v2::{
-    CashGroupV2, MarketV2, RATE_PRECISION, exchange_rate_from_implied_rate, implied_rate,
-    log_proportion, oracle_rate,
+    CashGroup, Market, RATE_PRECISION, exchange_rate_from_implied_rate, implied_rate,
+    log_proportion, weighted_oracle_rate,
 };
 
 /// 1e8, v2's internal token precision.
@@ -11,8 +11,8 @@ const UNIT: i128 = 100_000_000;
 /// A 90-day market.
 const T: u32 = 90 * 86_400;
 
-fn cash_group() -> CashGroupV2 {
-    CashGroupV2 {
+fn cash_group() -> CashGroup {
+    CashGroup {
         rate_scalar: 30,
         total_fee: 6, // 30 bps a year
         reserve_fee_share: 50,
@@ -21,8 +21,8 @@ fn cash_group() -> CashGroupV2 {
 }
 
 /// 1M fCash against 950k cash at a last implied rate of 5 %.
-fn market() -> MarketV2 {
-    MarketV2 {
+fn market() -> Market {
+    Market {
         total_fcash: 1_000_000 * UNIT,
         total_cash: 950_000 * UNIT,
         total_liquidity: 950_000 * UNIT,
@@ -59,8 +59,8 @@ fn the_rolled_anchor_keeps_the_last_implied_rate() {
     // truncated to 1e-9 (twice: e^(rt) and ln/scalar), and annualising multiplies that by 360d/t.
     let (m, cg) = (market(), cash_group());
     for t in [T, T / 3, 7 * 86_400, 86_400] {
-        let (scalar, anchor) = m.exchange_rate_factors(&cg, t).unwrap();
-        let r = implied_rate(m.total_fcash, m.total_cash, scalar, anchor, t).unwrap();
+        let curve = m.curve(&cg, t).unwrap();
+        let r = implied_rate(&curve, t).unwrap();
         let bound = 3 * 31_104_000 / i64::from(t);
         assert!(
             (i64::from(r) - 50_000_000).abs() <= bound,
@@ -137,6 +137,16 @@ fn newton_finds_the_fcash_for_a_cash_amount() {
 
 #[test]
 fn the_oracle_is_time_weighted() {
+    // The market's last trade time, last implied rate and stored oracle rate; the window; now.
+    let oracle_rate = |previous_trade_time, last_implied_rate, oracle_rate, window, now| {
+        let m = Market {
+            last_implied_rate,
+            oracle_rate,
+            previous_trade_time,
+            ..Market::default()
+        };
+        weighted_oracle_rate(&m, window, now)
+    };
     // Half the window since the last trade: (60e6 + 50e6)/2.
     assert_eq!(
         oracle_rate(1000, 60_000_000, 50_000_000, 600, 1300).unwrap(),
@@ -176,7 +186,7 @@ fn liquidity_is_pro_rata() {
         "TradeTooLarge"
     );
     assert_eq!(
-        MarketV2::default().add_liquidity(1).unwrap_err().kind(),
+        Market::default().add_liquidity(1).unwrap_err().kind(),
         "InvalidArgument"
     );
 }

@@ -118,8 +118,8 @@ fn honey_productivity() -> ExperimentFile {
 /// Step 1's productivity range `(low, median, high)`, computed by running it (a quarter of a
 /// second), the median rounded to 6 decimals; the seed's 0.88 throughout if step 1 does not
 /// bracket both crossings.
-pub(crate) fn productivity_range() -> (f64, f64, f64) {
-    let found = crate::run::saturation_range(&honey_productivity(), 0.1, 0.8);
+pub(crate) fn step1_productivity_range() -> (f64, f64, f64) {
+    let found = crate::run::productivity_crossings(&honey_productivity(), 0.1, 0.8);
     let (low, high) = found.unwrap_or((0.88, 0.88));
     (low, (((low + high) / 2.0) * 1e6).round() / 1e6, high)
 }
@@ -128,7 +128,7 @@ pub(crate) fn productivity_range() -> (f64, f64, f64) {
 /// 0.025 against throttle 0.002..0.032 by 0.004 (0.030 is the last on that lattice), every
 /// pair (72 subsets).
 fn honey_grid() -> ExperimentFile {
-    let (_, median, _) = productivity_range();
+    let (_, median, _) = step1_productivity_range();
     honey_file(
         tokensim_models::honey::SEED_RUNS,
         RuleName::Product,
@@ -144,7 +144,7 @@ fn honey_grid() -> ExperimentFile {
 /// (ratio 0.2..0.3, throttle 0.002..0.014), with productivity over step 1's range, variance
 /// 0.15..0.35 and pull 0.65..0.85 added, every combination (243 subsets).
 fn honey_sensitivity() -> ExperimentFile {
-    let (low, median, high) = productivity_range();
+    let (low, median, high) = step1_productivity_range();
     honey_file(
         tokensim_models::honey::SEED_RUNS,
         RuleName::Product,

@@ -346,9 +346,13 @@ fn parquet_run(
     )
 }
 
-/// Runs `file` in memory and returns the productivity range of
-/// [`Analysis::SaturationRange`], when both ends are found.
-pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Option<(f64, f64)> {
+/// Runs `file` in memory and returns the productivities where the mean final saturation
+/// crosses `low` and `high` ([`Analysis::SaturationRange`]'s range), when both are found.
+pub(crate) fn productivity_crossings(
+    file: &ExperimentFile,
+    low: f64,
+    high: f64,
+) -> Option<(f64, f64)> {
     let model = catalog::model(&file.model)?;
     let job = file.job(model).ok()?;
     let subsets = model.subsets(&job).ok()?;
@@ -370,19 +374,15 @@ pub(crate) fn saturation_range(file: &ExperimentFile, low: f64, high: f64) -> Op
             Some((param_of(p, "productivity")?, mean))
         })
         .collect();
-    match productivity_range(points, low, high) {
+    match crossings(points, low, high) {
         (Some(a), Some(b)) => Some((a, b)),
         _ => None,
     }
 }
 
-/// The largest productivity whose mean final saturation is below `low`, and the smallest
-/// whose mean final saturation is above `high`.
-fn productivity_range(
-    mut points: Vec<(f64, f64)>,
-    low: f64,
-    high: f64,
-) -> (Option<f64>, Option<f64>) {
+/// Of `(productivity, mean final saturation)` points, the largest productivity whose
+/// saturation is below `low`, and the smallest whose saturation is above `high`.
+fn crossings(mut points: Vec<(f64, f64)>, low: f64, high: f64) -> (Option<f64>, Option<f64>) {
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     let below = points.iter().rev().find(|(_, s)| *s < low).map(|p| p.0);
     let above = points.iter().find(|(_, s)| *s > high).map(|p| p.0);
@@ -418,7 +418,7 @@ fn analysis(
     match analysis {
         Analysis::None => Json::Null,
         Analysis::SaturationRange { low, high } => {
-            let mut points: Vec<(f64, f64)> = per_subset
+            let points: Vec<(f64, f64)> = per_subset
                 .iter()
                 .filter_map(|s| {
                     let i = usize::try_from(s.get("subset")?.as_u64()?).ok()?;
@@ -428,9 +428,7 @@ fn analysis(
                     ))
                 })
                 .collect();
-            points.sort_by(|a, b| a.0.total_cmp(&b.0));
-            let below = points.iter().rev().find(|(_, s)| *s < low).map(|p| p.0);
-            let above = points.iter().find(|(_, s)| *s > high).map(|p| p.0);
+            let (below, above) = crossings(points, low, high);
             json!({
                 "productivity_range": {
                     "low": below,

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use carbon_orders::{EncodedOrder, Fidelity, MatchAction, TradeBy, match_options};
+use carbon_orders::{EncodedOrder, Fidelity, MatchAction, TradeBy, match_amount};
 use serde::Deserialize;
 
 use crate::runner::{FileReport, Suite};
@@ -84,10 +84,10 @@ fn run_case(case: &Case) -> Result<(String, String)> {
     let amount: u128 = case.amount.parse().context("amount")?;
     let options = match case.method.as_str() {
         "matchBySourceAmount" => {
-            match_options(amount, &orders, TradeBy::SourceAmount, Fidelity::Faithful)
+            match_amount(amount, &orders, TradeBy::SourceAmount, Fidelity::Faithful)
         }
         "matchByTargetAmount" => {
-            match_options(amount, &orders, TradeBy::TargetAmount, Fidelity::Faithful)
+            match_amount(amount, &orders, TradeBy::TargetAmount, Fidelity::Faithful)
         }
         other => bail!("unknown method `{other}`"),
     };

@@ -77,7 +77,7 @@ pub fn annual_to_period_rate(annualized_rate: f64, maturity_length: f64) -> f64 
 fn matured(time_to_maturity: f64) -> Result<()> {
     if time_to_maturity < 0.0 {
         return Err(NotionalError::MaturedMarket {
-            time_to_maturity: super::js::number_to_string(time_to_maturity),
+            time_to_maturity: crate::JsNumber(time_to_maturity).into(),
         });
     }
     Ok(())

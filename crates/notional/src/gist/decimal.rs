@@ -34,9 +34,9 @@ pub(crate) enum Dec {
     },
 }
 
-/// How a result is cut to its digits.
+/// How a result is cut to its digits: decimal.js's rounding mode.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Mode {
+pub(crate) enum Rounding {
     /// ROUND_CEIL, the gist's global mode.
     Ceil,
     /// ROUND_DOWN, which `trunc` uses.
@@ -121,7 +121,7 @@ impl Dec {
         } else {
             v.is_negative()
         };
-        round_sd(neg, v.magnitude().clone(), exp, PRECISION, Mode::Ceil)
+        round_sd(neg, v.magnitude().clone(), exp, PRECISION, Rounding::Ceil)
     }
 
     fn signed(&self) -> Option<(BigInt, i64)> {
@@ -209,7 +209,7 @@ impl Dec {
                 Self::Fin {
                     coef: b, exp: eb, ..
                 },
-            ) => round_sd(neg, a * b, ea + eb, PRECISION, Mode::Ceil),
+            ) => round_sd(neg, a * b, ea + eb, PRECISION, Rounding::Ceil),
         }
     }
 
@@ -251,7 +251,13 @@ impl Dec {
                 let k = (PRECISION + 2 + digits(b)).saturating_sub(digits(a));
                 let (q, r) = (a * pow10(k)).div_rem(b);
                 let q = q * 10u32 + u32::from(!r.is_zero());
-                round_sd(neg, q, ea - eb - i64::from(k) - 1, PRECISION, Mode::Ceil)
+                round_sd(
+                    neg,
+                    q,
+                    ea - eb - i64::from(k) - 1,
+                    PRECISION,
+                    Rounding::Ceil,
+                )
             }
         }
     }
@@ -275,11 +281,11 @@ impl Dec {
     }
 
     /// `x.round()` (toward +∞, the global mode) or `x.trunc()`: to an integer.
-    pub(crate) fn to_integer(&self, mode: Mode) -> Self {
+    pub(crate) fn to_integer(&self, rounding: Rounding) -> Self {
         match self {
             Self::Fin { neg, coef, exp } if *exp < 0 => {
                 let drop = u32::try_from(-exp).unwrap_or(u32::MAX);
-                round_at(*neg, coef, drop, *exp, mode)
+                round_at(*neg, coef, drop, *exp, rounding)
             }
             other => other.clone(),
         }
@@ -327,7 +333,7 @@ impl Dec {
     /// (NaN for NaN and ±Infinity, whose strings parseInt cannot read; `-0` for a negative value
     /// that rounds to zero).
     pub(crate) fn parse_int_to_fixed0(&self) -> f64 {
-        match self.to_integer(Mode::Ceil) {
+        match self.to_integer(Rounding::Ceil) {
             Self::Fin { coef, exp, .. } => {
                 let int = coef * pow10(u32::try_from(exp).unwrap_or(0));
                 let neg = self.is_neg() && !self.is_zero();
@@ -387,19 +393,19 @@ impl std::fmt::Display for Dec {
     }
 }
 
-/// Rounds `coef · 10^exp` to `sd` significant digits in `mode`.
-pub(crate) fn round_sd(neg: bool, coef: BigUint, exp: i64, sd: u32, mode: Mode) -> Dec {
+/// Rounds `coef · 10^exp` to `sd` significant digits with `rounding`.
+pub(crate) fn round_sd(neg: bool, coef: BigUint, exp: i64, sd: u32, rounding: Rounding) -> Dec {
     let n = digits(&coef);
     if n <= sd {
         return Dec::Fin { neg, coef, exp };
     }
-    round_at(neg, &coef, n - sd, exp, mode)
+    round_at(neg, &coef, n - sd, exp, rounding)
 }
 
-/// Drops the last `drop` digits of `coef · 10^exp`, rounding in `mode`.
-fn round_at(neg: bool, coef: &BigUint, drop: u32, exp: i64, mode: Mode) -> Dec {
+/// Drops the last `drop` digits of `coef · 10^exp`, with `rounding`.
+fn round_at(neg: bool, coef: &BigUint, drop: u32, exp: i64, rounding: Rounding) -> Dec {
     let (mut q, r) = coef.div_rem(&pow10(drop));
-    if mode == Mode::Ceil && !neg && !r.is_zero() {
+    if rounding == Rounding::Ceil && !neg && !r.is_zero() {
         q += 1u32;
     }
     Dec::Fin {
@@ -446,10 +452,13 @@ mod tests {
             d("-632820402").div(&d("209")).to_string(),
             "-3027848.81339712918"
         );
-        assert_eq!(d("-0.6328204025").to_integer(Mode::Ceil).to_string(), "0");
-        assert_eq!(d("0.2").to_integer(Mode::Ceil).to_string(), "1");
         assert_eq!(
-            d("-3027848.8").to_integer(Mode::Down).to_string(),
+            d("-0.6328204025").to_integer(Rounding::Ceil).to_string(),
+            "0"
+        );
+        assert_eq!(d("0.2").to_integer(Rounding::Ceil).to_string(), "1");
+        assert_eq!(
+            d("-3027848.8").to_integer(Rounding::Down).to_string(),
             "-3027848"
         );
     }

@@ -67,7 +67,7 @@ pub(crate) fn to_fixed(x: f64, digits: u32) -> Result<String> {
     if digits > 100 {
         return Err(NotionalError::InvalidArgument {
             name: "precision",
-            value: digits.to_string(),
+            value: digits.into(),
             reason: "toFixed() digits must be between 0 and 100",
         });
     }
@@ -124,7 +124,7 @@ pub(crate) fn big(x: f64) -> Result<BigInt> {
         return Ok(BigInt::from(x as i64));
     }
     Err(NotionalError::InvalidNumber {
-        value: number_to_string(x),
+        value: crate::JsNumber(x),
     })
 }
 
@@ -138,9 +138,7 @@ pub(crate) fn number(b: &BigInt) -> Result<f64> {
             let v = m as f64;
             Ok(if b.is_negative() { -v } else { v })
         }
-        _ => Err(NotionalError::NumberOverflow {
-            value: b.to_string(),
-        }),
+        _ => Err(NotionalError::NumberOverflow { value: b.clone() }),
     }
 }
 

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use num_bigint::{BigInt, BigUint, Sign};
 use num_traits::Zero;
 
-use super::decimal::{Dec, Mode, PRECISION, digits, pow10, round_sd};
+use super::decimal::{Dec, PRECISION, Rounding, digits, pow10, round_sd};
 
 /// First working precision, in decimal places.
 const W0: u32 = 60;
@@ -97,7 +97,7 @@ fn to_dec(v: &BigInt, w: u32) -> Dec {
         v.magnitude().clone(),
         -i64::from(w),
         PRECISION,
-        Mode::Ceil,
+        Rounding::Ceil,
     )
 }
 

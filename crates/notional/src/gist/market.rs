@@ -7,7 +7,7 @@ use num_traits::Zero;
 use serde::{Deserialize, Serialize};
 
 use super::convert::{self, SECONDS_IN_YEAR};
-use super::decimal::{Dec, Mode};
+use super::decimal::{Dec, Rounding};
 use super::js::{big, div, number};
 use super::types::{CashGroup, MarketData, MarketJson, RateParams};
 use crate::{NotionalError, Result};
@@ -276,23 +276,23 @@ impl Market {
         let proportion = tf.add(&f).div(&tf.add(&c));
         if proportion.lt(&Dec::zero()) || proportion.gt(&one) {
             return Err(NotionalError::ProportionOutOfBounds {
-                proportion: proportion.to_string(),
+                proportion: crate::Number::Decimal(proportion.to_string()),
             });
         }
         let scalar = self.calculate_scalar(block_time);
         let ratio = proportion.div(&one.sub(&proportion));
         if ratio.gt(&Dec::from_f64(MAX64)) {
             return Err(NotionalError::RatioOverflow {
-                ratio: ratio.to_string(),
+                ratio: crate::Number::Decimal(ratio.to_string()),
             });
         }
         let log_portion = ratio
             .ln()
             .mul(&Dec::from_f64(self.rate_params.rate_precision))
-            .to_integer(Mode::Ceil);
+            .to_integer(Rounding::Ceil);
         let rate = log_portion
             .div(&Dec::from_f64(scalar))
-            .to_integer(Mode::Down)
+            .to_integer(Rounding::Down)
             .add(&Dec::from_f64(anchor));
         Ok(rate.parse_int_to_fixed0())
     }

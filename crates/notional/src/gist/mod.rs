@@ -73,7 +73,7 @@
 
 pub mod convert;
 mod decimal;
-mod js;
+pub(crate) mod js;
 mod liquidity;
 mod ln;
 mod market;

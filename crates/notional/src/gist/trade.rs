@@ -83,8 +83,8 @@ impl Market {
         )? - at.fee_rate;
         if trade_rate < p {
             return Err(NotionalError::NegativeInterestRate {
-                trade_rate: super::js::number_to_string(trade_rate),
-                rate_precision: super::js::number_to_string(p),
+                trade_rate: crate::JsNumber(trade_rate).into(),
+                rate_precision: crate::JsNumber(p).into(),
             });
         }
         div(

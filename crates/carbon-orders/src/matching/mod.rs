@@ -35,62 +35,17 @@
 //! (1 682 095 252 046 069); carbon-sdk 0.0.99 from npm returns the same actions;
 //! [`Fidelity::Corrected`] re-quotes the last one for what remains.
 
-use std::cmp::Ordering;
+mod amount;
+mod best;
+mod corrected;
+mod fast;
+mod sdk;
 
-use ruint::aliases::{U256, U512};
+pub use amount::Amount;
 
 use crate::order::EncodedOrder;
-use crate::rate::{ONE, decode_float};
 use crate::strategy::TradeBy;
-
-/// A signed amount, as the SDK's integers, in the range `(−2²⁵⁵, 2²⁵⁵)` (stored with a bias of
-/// `2²⁵⁵`, so the stored order is the numeric order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Amount(U256);
-
-impl Amount {
-    const BIAS: U256 = U256::from_limbs([0, 0, 0, 1 << 63]);
-
-    /// Zero.
-    pub const ZERO: Self = Self(Self::BIAS);
-
-    /// A non-negative amount.
-    #[must_use]
-    pub fn from_u128(v: u128) -> Self {
-        Self(Self::BIAS + U256::from(v))
-    }
-
-    fn add(self, other: Self) -> Self {
-        Self(self.0 + other.0 - Self::BIAS)
-    }
-
-    fn sub(self, other: Self) -> Self {
-        Self(self.0 + Self::BIAS - other.0)
-    }
-
-    fn is_negative(self) -> bool {
-        self.0 < Self::BIAS
-    }
-
-    fn is_positive(self) -> bool {
-        self.0 > Self::BIAS
-    }
-
-    /// The value, if it is in `0..2¹²⁸`.
-    #[must_use]
-    pub fn to_u128(self) -> Option<u128> {
-        let v = self.0.checked_sub(Self::BIAS)?;
-        (v.bit_len() <= 128).then(|| v.to())
-    }
-
-    fn magnitude(self) -> U256 {
-        if self.is_negative() {
-            Self::BIAS - self.0
-        } else {
-            self.0 - Self::BIAS
-        }
-    }
-}
+use sdk::{EqualizeFn, Quote, TradeFn};
 
 /// One matched trade: order `id` (its index) takes `input` and gives `output`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,275 +58,15 @@ pub struct MatchAction {
     pub output: u128,
 }
 
-/// The two matchings of one amount.
+/// The two matchings of one amount: what [`match_amount`], [`match_by_source_amount`] and
+/// [`match_by_target_amount`] return (carbon-sdk's `MatchOptions`, a map from `MatchType` to
+/// actions; here a field per method).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct MatchOptions {
+pub struct MatchResults {
     /// Greedy, best rate first.
     pub fast: Vec<MatchAction>,
     /// Rates equalised across the orders used.
     pub best: Vec<MatchAction>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Rate {
-    input: Amount,
-    output: Amount,
-}
-
-/// The SDK's `getEncodedTradeTargetAmount`: 0 wherever the contract would revert, and for
-/// negative inputs.
-fn sdk_target(x: Amount, order: &EncodedOrder) -> Amount {
-    match x.to_u128() {
-        Some(x) => Amount::from_u128(order.target_amount(x).unwrap_or(0)),
-        // x ≥ 2¹²⁸ cannot occur (inputs come from u128 amounts); x < 0 gives 0 in the SDK.
-        None => Amount::ZERO,
-    }
-}
-
-/// The SDK's `getEncodedTradeSourceAmount`: `2¹²⁸ − 1` wherever the contract would revert. For
-/// a negative `x` the SDK also gives `2¹²⁸ − 1`, except on a single-rate order (`a = 0`) when
-/// `x·ONE² + b² − 1` stays above `−b²`, where its truncating division gives 0.
-fn sdk_source(x: Amount, order: &EncodedOrder) -> Amount {
-    let max = Amount::from_u128(u128::MAX);
-    if let Some(v) = x.to_u128() {
-        return Amount::from_u128(order.source_amount(v).unwrap_or(u128::MAX));
-    }
-    if !x.is_negative() {
-        return max;
-    }
-    let (Ok(a), Ok(b)) = (decode_float(order.a), decode_float(order.b)) else {
-        return max;
-    };
-    if !a.is_zero() || b.is_zero() {
-        return max;
-    }
-    // x·C² + b² − 1 > −b²  ⟺  |x|·C² < 2b² − 1.
-    let c2 = U512::from(ONE) * U512::from(ONE);
-    let b2 = U512::from(b) * U512::from(b);
-    if U512::from(x.magnitude()) * c2 < b2 * U512::from(2u8) - U512::from(1u8) {
-        Amount::ZERO
-    } else {
-        max
-    }
-}
-
-fn rate_by_source(amount: Amount, order: &EncodedOrder) -> Rate {
-    let y = Amount::from_u128(order.y);
-    let mut input = amount;
-    let mut output = sdk_target(input, order);
-    if output > y {
-        input = sdk_source(y, order);
-        output = sdk_target(input, order);
-        // The SDK steps down one wei at a time; after 64 steps, bisect (the output does not
-        // decrease with the input) to the same largest input whose output fits.
-        let mut steps = 0;
-        while output > y && steps < 64 {
-            input = input.sub(Amount::from_u128(1));
-            output = sdk_target(input, order);
-            steps += 1;
-        }
-        if output > y {
-            let (mut lo, mut hi) = (Amount::ZERO, input);
-            while lo < hi {
-                let mid = Amount(lo.0 + (hi.0 - lo.0 + U256::from(1u8)) / U256::from(2u8));
-                if sdk_target(mid, order) > y {
-                    hi = mid.sub(Amount::from_u128(1));
-                } else {
-                    lo = mid;
-                }
-            }
-            input = lo;
-            output = sdk_target(input, order);
-        }
-    }
-    Rate { input, output }
-}
-
-fn rate_by_target(amount: Amount, order: &EncodedOrder) -> Rate {
-    let input = amount.min(Amount::from_u128(order.y));
-    Rate {
-        input,
-        output: sdk_source(input, order),
-    }
-}
-
-/// `getLimit`: `floor((y·a + z·b)/z)`, 0 when `z = 0`.
-fn limit_of(order: &EncodedOrder) -> U512 {
-    let (Ok(a), Ok(b)) = (decode_float(order.a), decode_float(order.b)) else {
-        return U512::ZERO;
-    };
-    if order.z == 0 {
-        return U512::ZERO;
-    }
-    let z = U512::from(order.z);
-    (U512::from(order.y) * U512::from(a) + z * U512::from(b)) / z
-}
-
-/// `equalTargetAmount`: `floor((y·a + z·(b − limit))/a)`, `y` when `a = 0`. Negative values
-/// (a limit above the order's own rate) truncate toward zero, as the SDK's integers do.
-fn equal_target(order: &EncodedOrder, limit: U512) -> Amount {
-    let (Ok(a), Ok(b)) = (decode_float(order.a), decode_float(order.b)) else {
-        return Amount::ZERO;
-    };
-    if a.is_zero() {
-        return Amount::from_u128(order.y);
-    }
-    let a = U512::from(a);
-    let pos = U512::from(order.y) * a + U512::from(order.z) * U512::from(b);
-    let neg = U512::from(order.z) * limit;
-    let (negative, mag) = if pos >= neg {
-        (false, (pos - neg) / a)
-    } else {
-        (true, (neg - pos) / a)
-    };
-    // Saturate far outside any amount (2²⁵⁰), inside Amount's range.
-    let mag = if mag.bit_len() > 250 {
-        U256::from(1u8) << 250
-    } else {
-        let l = mag.as_limbs();
-        U256::from_limbs([l[0], l[1], l[2], l[3]])
-    };
-    if negative {
-        Amount(Amount::BIAS - mag)
-    } else {
-        Amount(Amount::BIAS + mag)
-    }
-}
-
-fn equal_source(order: &EncodedOrder, limit: U512) -> Amount {
-    sdk_source(equal_target(order, limit), order)
-}
-
-/// `sortByMinRate`: the better rate (more output per input) first; equal rates, larger output
-/// first.
-fn by_min_rate(x: &Rate, y: &Rate) -> Ordering {
-    let lhs = U512::from(x.output.magnitude()) * U512::from(y.input.magnitude());
-    let rhs = U512::from(y.output.magnitude()) * U512::from(x.input.magnitude());
-    let lt = lhs < rhs || (lhs == rhs && x.output < y.output);
-    let gt = lhs > rhs || (lhs == rhs && x.output > y.output);
-    // The SDK's comparator returns `lt − gt`: "less" sorts after.
-    match (lt, gt) {
-        (true, false) => Ordering::Greater,
-        (false, true) => Ordering::Less,
-        _ => Ordering::Equal,
-    }
-}
-
-type TradeFn = fn(Amount, &EncodedOrder) -> Rate;
-type EqualizeFn = fn(&EncodedOrder, U512) -> Amount;
-
-fn keep(rate: &Rate) -> bool {
-    rate.input.is_positive() && rate.output.is_positive()
-}
-
-fn action(id: usize, rate: &Rate) -> Option<MatchAction> {
-    Some(MatchAction {
-        id,
-        input: rate.input.to_u128()?,
-        output: rate.output.to_u128()?,
-    })
-}
-
-fn match_fast(
-    amount: Amount,
-    orders: &[EncodedOrder],
-    quotes: &[(usize, Rate)],
-    trade: TradeFn,
-) -> Vec<MatchAction> {
-    // carbon-sdk 0.0.99: an order whose quote is smaller than what remains is taken whole (when
-    // the filter keeps it); the first whose quote covers the remainder takes the remainder and
-    // ends the matching, whether or not the filter keeps that last action.
-    let mut amount = amount;
-    let mut actions = Vec::new();
-    for &(id, quote) in quotes {
-        if amount <= quote.input {
-            let last = if amount == quote.input {
-                quote
-            } else {
-                Rate {
-                    input: amount,
-                    output: trade(amount, &orders[id]).output,
-                }
-            };
-            if keep(&last) {
-                actions.extend(action(id, &last));
-            }
-            break;
-        }
-        if keep(&quote) {
-            actions.extend(action(id, &quote));
-            amount = amount.sub(quote.input);
-        }
-    }
-    actions
-}
-
-fn match_best(
-    amount: Amount,
-    orders: &[EncodedOrder],
-    quotes: &[(usize, Rate)],
-    trade: TradeFn,
-    equalize: EqualizeFn,
-) -> Vec<MatchAction> {
-    let mut sorted: Vec<EncodedOrder> = quotes.iter().map(|(id, _)| orders[*id]).collect();
-    sorted.push(EncodedOrder::default());
-    let mut rates: Vec<Rate> = Vec::new();
-    let mut delta = Amount::ZERO;
-    let rates_at = |n: usize, limit: U512| -> (Vec<Rate>, Amount) {
-        let rates: Vec<Rate> = sorted[..n]
-            .iter()
-            .map(|o| trade(equalize(o, limit), o))
-            .collect();
-        let total = rates.iter().fold(Amount::ZERO, |s, r| s.add(r.input));
-        (rates, total.sub(amount))
-    };
-    for n in 1..sorted.len() {
-        let limit = limit_of(&sorted[n]);
-        (rates, delta) = rates_at(n, limit);
-        if delta == Amount::ZERO {
-            break;
-        }
-        if delta.is_positive() {
-            let (mut lo, mut hi) = (limit, limit_of(&sorted[n - 1]));
-            while lo + U512::from(1u8) < hi {
-                let mid = (lo + hi) / U512::from(2u8);
-                (rates, delta) = rates_at(n, mid);
-                if delta.is_positive() {
-                    lo = mid;
-                } else if delta.is_negative() {
-                    hi = mid;
-                } else {
-                    break;
-                }
-            }
-            break;
-        }
-    }
-    if delta.is_positive() {
-        for i in (0..rates.len()).rev() {
-            let rate = trade(rates[i].input.sub(delta), &sorted[i]);
-            delta = delta.add(rate.input.sub(rates[i].input));
-            rates[i] = rate;
-            if !delta.is_positive() {
-                break;
-            }
-        }
-    } else if delta.is_negative() {
-        for i in 0..rates.len() {
-            let rate = trade(rates[i].input.sub(delta), &sorted[i]);
-            delta = delta.add(rate.input.sub(rates[i].input));
-            if delta.is_positive() {
-                break;
-            }
-            rates[i] = rate;
-        }
-    }
-    rates
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| keep(r))
-        .filter_map(|(i, r)| action(quotes[i].0, r))
-        .collect()
 }
 
 /// Whether matching reproduces carbon-sdk's answers exactly or keeps them within the amount
@@ -386,49 +81,6 @@ pub enum Fidelity {
     /// (default).
     #[default]
     Corrected,
-}
-
-/// The corrected form of `actions` ([`Fidelity::Corrected`]): walked in order, each kept while
-/// the inputs stay within `amount`; one that would pass it is re-quoted for the remainder, and
-/// one the contract would refuse is dropped.
-fn within_amount(
-    amount: u128,
-    orders: &[EncodedOrder],
-    actions: Vec<MatchAction>,
-    by: TradeBy,
-) -> Vec<MatchAction> {
-    let mut remaining = amount;
-    let mut kept = Vec::with_capacity(actions.len());
-    for a in actions {
-        if remaining == 0 {
-            break;
-        }
-        let Some(order) = orders.get(a.id) else {
-            continue;
-        };
-        let wanted = Amount::from_u128(a.input.min(remaining));
-        let rate = match by {
-            TradeBy::SourceAmount => rate_by_source(wanted, order),
-            TradeBy::TargetAmount => rate_by_target(wanted, order),
-        };
-        let (Some(input), Some(output)) = (rate.input.to_u128(), rate.output.to_u128()) else {
-            continue;
-        };
-        // What the contract would do with this action.
-        let accepted = match by {
-            TradeBy::SourceAmount => order.target_amount(input) == Ok(output) && output <= order.y,
-            TradeBy::TargetAmount => input <= order.y && order.source_amount(input) == Ok(output),
-        };
-        if accepted && input > 0 && output > 0 && input <= remaining {
-            kept.push(MatchAction {
-                id: a.id,
-                input,
-                output,
-            });
-            remaining -= input;
-        }
-    }
-    kept
 }
 
 /// One of the SDK's two matching methods.
@@ -447,16 +99,16 @@ fn sorted_quotes(
     orders: &[EncodedOrder],
     trade: TradeFn,
     by_max: bool,
-) -> Vec<(usize, Rate)> {
-    let mut quotes: Vec<(usize, Rate)> = orders
+) -> Vec<(usize, Quote)> {
+    let mut quotes: Vec<(usize, Quote)> = orders
         .iter()
         .enumerate()
         .map(|(id, o)| (id, trade(amount, o)))
         .collect();
     if by_max {
-        quotes.sort_by(|a, b| by_min_rate(&b.1, &a.1));
+        quotes.sort_by(|a, b| sdk::by_min_rate(&b.1, &a.1));
     } else {
-        quotes.sort_by(|a, b| by_min_rate(&a.1, &b.1));
+        quotes.sort_by(|a, b| sdk::by_min_rate(&a.1, &b.1));
     }
     quotes
 }
@@ -466,7 +118,7 @@ fn sorted_quotes(
 struct Quotes {
     amount: u128,
     by: TradeBy,
-    quotes: Vec<(usize, Rate)>,
+    quotes: Vec<(usize, Quote)>,
     trade: TradeFn,
     equalize: EqualizeFn,
 }
@@ -474,8 +126,8 @@ struct Quotes {
 impl Quotes {
     fn new(amount: u128, orders: &[EncodedOrder], by: TradeBy) -> Self {
         let (trade, by_max, equalize): (TradeFn, bool, EqualizeFn) = match by {
-            TradeBy::SourceAmount => (rate_by_source, false, equal_source),
-            TradeBy::TargetAmount => (rate_by_target, true, equal_target),
+            TradeBy::SourceAmount => (sdk::quote_by_source, false, sdk::equal_source),
+            TradeBy::TargetAmount => (sdk::quote_by_target, true, sdk::equal_target),
         };
         Self {
             amount,
@@ -495,33 +147,35 @@ impl Quotes {
     ) -> Vec<MatchAction> {
         let wide = Amount::from_u128(self.amount);
         let actions = match method {
-            MatchMethod::Fast => match_fast(wide, orders, &self.quotes, self.trade),
-            MatchMethod::Best => match_best(wide, orders, &self.quotes, self.trade, self.equalize),
+            MatchMethod::Fast => fast::match_fast(wide, orders, &self.quotes, self.trade),
+            MatchMethod::Best => {
+                best::match_best(wide, orders, &self.quotes, self.trade, self.equalize)
+            }
         };
         match fidelity {
             Fidelity::Faithful => actions,
-            Fidelity::Corrected => within_amount(self.amount, orders, actions, self.by),
+            Fidelity::Corrected => corrected::within_amount(self.amount, orders, actions, self.by),
         }
     }
 }
 
 /// Both matchings of `amount` by source or by target, at a [`Fidelity`].
 #[must_use]
-pub fn match_options(
+pub fn match_amount(
     amount: u128,
     orders: &[EncodedOrder],
     by: TradeBy,
     fidelity: Fidelity,
-) -> MatchOptions {
+) -> MatchResults {
     let quotes = Quotes::new(amount, orders, by);
-    MatchOptions {
+    MatchResults {
         fast: quotes.matched(orders, MatchMethod::Fast, fidelity),
         best: quotes.matched(orders, MatchMethod::Best, fidelity),
     }
 }
 
 /// Matches `amount` of source token across `orders` (carbon-sdk `matchBySourceAmount`), kept
-/// within the amount ([`Fidelity::Corrected`]; [`match_options`] gives the SDK's own answer):
+/// within the amount ([`Fidelity::Corrected`]; [`match_amount`] gives the SDK's own answer):
 /// each action's `input` is source paid, `output` target received.
 ///
 /// ```
@@ -544,20 +198,20 @@ pub fn match_options(
 /// # Ok::<(), carbon_orders::CarbonError>(())
 /// ```
 #[must_use]
-pub fn match_by_source_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOptions {
-    match_options(amount, orders, TradeBy::SourceAmount, Fidelity::Corrected)
+pub fn match_by_source_amount(amount: u128, orders: &[EncodedOrder]) -> MatchResults {
+    match_amount(amount, orders, TradeBy::SourceAmount, Fidelity::Corrected)
 }
 
 /// Matches `amount` of target token across `orders` (carbon-sdk `matchByTargetAmount`), kept
 /// within the amount ([`Fidelity::Corrected`]): each action's `input` is target received,
 /// `output` source paid.
 #[must_use]
-pub fn match_by_target_amount(amount: u128, orders: &[EncodedOrder]) -> MatchOptions {
-    match_options(amount, orders, TradeBy::TargetAmount, Fidelity::Corrected)
+pub fn match_by_target_amount(amount: u128, orders: &[EncodedOrder]) -> MatchResults {
+    match_amount(amount, orders, TradeBy::TargetAmount, Fidelity::Corrected)
 }
 
 /// One matching only: `method` by source or by target amount, at a [`Fidelity`]; the same
-/// actions as the corresponding field of [`match_options`], without computing the other
+/// actions as the corresponding field of [`match_amount`], without computing the other
 /// method's.
 ///
 /// ```
@@ -653,7 +307,7 @@ mod tests {
             ),
         ];
         let amount = 1_007_256_441_734_594_212_705_756_994_079;
-        let m = match_options(amount, &orders, TradeBy::TargetAmount, Fidelity::Faithful);
+        let m = match_amount(amount, &orders, TradeBy::TargetAmount, Fidelity::Faithful);
         // carbon-sdk 0.0.99's matchByTargetAmount on the same orders (run with node).
         let act = |id, input, output| MatchAction { id, input, output };
         assert_eq!(
@@ -717,7 +371,7 @@ mod tests {
             EncodedOrder::from_rates("10000000000000000000000", "0.9", "0.9", "0.9").unwrap(),
             EncodedOrder::from_rates("100000000000000000000", "0.1", "1.5", "1.5").unwrap(),
         ];
-        let m = match_options(
+        let m = match_amount(
             950_000_000_000_003_748_249,
             &orders,
             TradeBy::SourceAmount,
@@ -732,7 +386,7 @@ mod tests {
         assert_eq!(m.best, [first]);
         // Nothing is matched for an amount of 0, at either fidelity's Fast, and Corrected's Best.
         let zero = match_by_target_amount(0, &orders);
-        assert_eq!(zero, MatchOptions::default());
+        assert_eq!(zero, MatchResults::default());
     }
 
     #[test]

@@ -1,0 +1,470 @@
+//! [`CashMarket`]'s methods: the exchange rate, the implied rate and the anchor, trades, and
+//! liquidity, each as `CashMarket.sol` computes it.
+
+use ruint::aliases::U256;
+
+use super::formulas::{
+    calculate_implied_rate, max_trade, signed, time_to_maturity, transaction_fee,
+};
+use super::{
+    AddLiquidity, CashMarket, DECIMALS, Governance, INSTRUMENT_PRECISION, LN_1E18, Liquidity,
+    SECONDS_IN_YEAR, Trade, abdk_math,
+};
+use crate::arith::{div_u256, mul_div_u128, mul_u256, overflow};
+use crate::{NotionalError, Number, Result};
+
+impl CashMarket {
+    /// `_getExchangeRate(market, timeToMaturity, fCashAmount)`: the exchange rate (at 1e9) of a
+    /// trade of `fcash_amount` fCash into the pool, before fees.
+    ///
+    /// # Errors
+    /// [`NotionalError::DivisionByZero`] for an empty market or a zero scalar,
+    /// [`NotionalError::TradeTooLarge`] when `F + f < 0`, [`NotionalError::ProportionOutOfBounds`]
+    /// (`p > 1` or `p = 0`), [`NotionalError::RatioOverflow`] (`p = 1` or ratio above `MAX64`),
+    /// [`NotionalError::MaturedMarket`] for `t = 0`, [`NotionalError::Overflow`] for a scalar or
+    /// a rate outside `uint32`.
+    pub fn exchange_rate(
+        &self,
+        g: &Governance,
+        time_to_maturity: u32,
+        fcash_amount: i128,
+    ) -> Result<u32> {
+        let (f, c) = (self.total_fcash, self.total_current_cash);
+        let denominator = U256::from(f)
+            .checked_add(U256::from(c))
+            .ok_or_else(|| overflow("totalfCash + totalCurrentCash"))?;
+        if denominator.is_zero() || c == 0 {
+            return Err(NotionalError::DivisionByZero {
+                op: "_getExchangeRate",
+            });
+        }
+        let numerator = i128::try_from(f)
+            .ok()
+            .and_then(|f| f.checked_add(fcash_amount))
+            .ok_or_else(|| overflow("totalfCash + fCashAmount"))?;
+        let numerator = u128::try_from(numerator).map_err(|_| NotionalError::TradeTooLarge {
+            asked: fcash_amount.unsigned_abs().into(),
+            limit: f.into(),
+            of: "fCash in the pool",
+        })?;
+        let one = U256::from(DECIMALS);
+        let p = mul_u256(U256::from(numerator), one, "proportion")? / denominator;
+        if p > one {
+            return Err(NotionalError::ProportionOutOfBounds {
+                proportion: Number::fixed(crate::error::big_u256(p), 18),
+            });
+        }
+        let ratio = div_u256(mul_u256(p, one, "ratio")?, one - p, "ratio").map_err(|_| {
+            NotionalError::RatioOverflow {
+                ratio: Number::Infinite,
+            }
+        })?;
+        let ratio = u64::try_from(ratio).map_err(|_| NotionalError::RatioOverflow {
+            ratio: ratio.into(),
+        })?;
+        let abdk_result = i128::from(abdk_math(ratio)?);
+        if time_to_maturity == 0 {
+            return Err(NotionalError::MaturedMarket {
+                time_to_maturity: 0u32.into(),
+            });
+        }
+        let scalar = i128::from(self.rate_scalar) * i128::from(g.maturity_length)
+            / i128::from(time_to_maturity);
+        if scalar > i128::from(u32::MAX) {
+            return Err(overflow("rate scalar above uint32"));
+        }
+        if scalar == 0 {
+            return Err(NotionalError::DivisionByZero {
+                op: "ln / rateScalar",
+            });
+        }
+        // Solidity's signed division truncates toward zero, as Rust's does.
+        let rate = (abdk_result - i128::from(LN_1E18)) / scalar + i128::from(self.rate_anchor);
+        u32::try_from(rate).map_err(|_| overflow("exchange rate outside uint32"))
+    }
+
+    /// `_getImpliedRate(market, timeToMaturity)`: `(rate − 1e9) · L / t` of the zero trade.
+    ///
+    /// # Errors
+    /// [`NotionalError::NegativeInterestRate`] for an exchange rate below 1, those of
+    /// [`Self::exchange_rate`], and [`NotionalError::Overflow`] above `uint32`.
+    pub fn implied_rate(&self, g: &Governance, time_to_maturity: u32) -> Result<u32> {
+        let rate = self.exchange_rate(g, time_to_maturity, 0)?;
+        if rate < INSTRUMENT_PRECISION {
+            return Err(NotionalError::NegativeInterestRate {
+                trade_rate: rate.into(),
+                rate_precision: INSTRUMENT_PRECISION.into(),
+            });
+        }
+        let r = u64::from(rate - INSTRUMENT_PRECISION) * u64::from(g.maturity_length)
+            / u64::from(time_to_maturity);
+        u32::try_from(r).map_err(|_| overflow("implied rate above uint32"))
+    }
+
+    /// `_getNewRateAnchor(market, timeToMaturity)`:
+    /// `anchor − trunc((implied − lastImplied) · t / L)`.
+    ///
+    /// # Errors
+    /// Those of [`Self::implied_rate`] (a negative rate on the anchor update), and
+    /// [`NotionalError::Overflow`] for an anchor outside `uint32`.
+    pub fn new_rate_anchor(&self, g: &Governance, time_to_maturity: u32) -> Result<u32> {
+        let implied = self.implied_rate(g, time_to_maturity)?;
+        if g.maturity_length == 0 {
+            return Err(NotionalError::DivisionByZero {
+                op: "_getNewRateAnchor",
+            });
+        }
+        let difference = (i128::from(implied) - i128::from(self.last_implied_rate))
+            * i128::from(time_to_maturity)
+            / i128::from(g.maturity_length);
+        let anchor = i128::from(self.rate_anchor) - difference;
+        u32::try_from(anchor).map_err(|_| overflow("rate anchor outside uint32"))
+    }
+
+    /// `_tradeCalculation(market, fCashAmount, timeToMaturity)`: the market after the trade and
+    /// the cash exchanged. `fcash_amount > 0` sells fCash to the pool (borrowing cash); `< 0` buys
+    /// it (lending cash).
+    ///
+    /// # Errors
+    /// [`NotionalError::TradeTooLarge`] when the pool lacks the fCash or the cash,
+    /// [`NotionalError::NegativeInterestRate`] when the rate after fees is below 1, and those of
+    /// [`Self::new_rate_anchor`] and [`Self::exchange_rate`].
+    pub fn trade_calculation(
+        &self,
+        g: &Governance,
+        fcash_amount: i128,
+        time_to_maturity: u32,
+    ) -> Result<(Self, u128)> {
+        let mut m = *self;
+        let fcash = fcash_amount.unsigned_abs();
+        if fcash_amount < 0 && m.total_fcash < fcash {
+            return Err(NotionalError::TradeTooLarge {
+                asked: fcash.into(),
+                limit: m.total_fcash.into(),
+                of: "fCash in the pool",
+            });
+        }
+        m.rate_anchor = m.new_rate_anchor(g, time_to_maturity)?;
+        let rate = m.rate_after_fee(g, fcash_amount, time_to_maturity)?;
+        let cash = mul_div_u128(
+            fcash,
+            u128::from(INSTRUMENT_PRECISION),
+            u128::from(rate),
+            "cash",
+        )?;
+        m.exchange(fcash_amount, cash)?;
+        m.last_implied_rate = m.implied_rate(g, time_to_maturity)?;
+        Ok((m, cash))
+    }
+
+    /// The trade's exchange rate with the liquidity fee `⌊liquidityFee · t / L⌋`: added when
+    /// borrowing (`fcash_amount > 0`), subtracted when lending; at least 1.
+    fn rate_after_fee(&self, g: &Governance, fcash_amount: i128, t: u32) -> Result<u64> {
+        let rate = u64::from(self.exchange_rate(g, t, fcash_amount)?);
+        let fee = (u64::from(g.liquidity_fee) * u64::from(t))
+            .checked_div(u64::from(g.maturity_length))
+            .ok_or(NotionalError::DivisionByZero {
+                op: "liquidity fee",
+            })?;
+        let rate = if fcash_amount > 0 {
+            rate + fee
+        } else {
+            rate.saturating_sub(fee)
+        };
+        if rate < u64::from(INSTRUMENT_PRECISION) {
+            return Err(NotionalError::NegativeInterestRate {
+                trade_rate: rate.into(),
+                rate_precision: INSTRUMENT_PRECISION.into(),
+            });
+        }
+        Ok(rate)
+    }
+
+    /// Moves `|fcash_amount|` fCash into the pool and `cash` out (borrowing), or the reverse
+    /// (lending).
+    fn exchange(&mut self, fcash_amount: i128, cash: u128) -> Result<()> {
+        let fcash = fcash_amount.unsigned_abs();
+        if fcash_amount > 0 {
+            if self.total_current_cash < cash {
+                return Err(NotionalError::TradeTooLarge {
+                    asked: cash.into(),
+                    limit: self.total_current_cash.into(),
+                    of: "cash in the pool",
+                });
+            }
+            self.total_fcash = self
+                .total_fcash
+                .checked_add(fcash)
+                .ok_or_else(|| overflow("totalfCash"))?;
+            self.total_current_cash -= cash;
+        } else {
+            // The caller checked that the pool holds the fCash.
+            self.total_fcash -= fcash;
+            self.total_current_cash = self
+                .total_current_cash
+                .checked_add(cash)
+                .ok_or_else(|| overflow("totalCurrentCash"))?;
+        }
+        Ok(())
+    }
+
+    /// `getRate(maturity)` at `block_time`: the mid exchange rate, 1e9 from maturity on.
+    ///
+    /// # Errors
+    /// Those of [`Self::new_rate_anchor`] and [`Self::exchange_rate`] (the contract's
+    /// `RATE_OVERFLOW`).
+    pub fn rate(&self, g: &Governance, maturity: u32, block_time: u32) -> Result<u32> {
+        if block_time >= maturity {
+            return Ok(INSTRUMENT_PRECISION);
+        }
+        let t = maturity - block_time;
+        let mut m = *self;
+        m.rate_anchor = m.new_rate_anchor(g, t)?;
+        m.exchange_rate(g, t, 0)
+    }
+
+    /// `getfCashToCurrentCashAtTime(maturity, fCashAmount, blockTime)`: the cash a borrower
+    /// receives for `fcash` fCash, after the transaction fee.
+    ///
+    /// # Errors
+    /// [`NotionalError::MaturedMarket`] from maturity on, and those of [`Self::trade_calculation`].
+    pub fn fcash_to_current_cash(
+        &self,
+        g: &Governance,
+        maturity: u32,
+        fcash: u128,
+        block_time: u32,
+    ) -> Result<u128> {
+        let t = time_to_maturity(maturity, block_time)?;
+        let (_, cash) = self.trade_calculation(g, signed(fcash)?, t)?;
+        cash.checked_sub(transaction_fee(g, cash, t)?)
+            .ok_or_else(|| overflow("transaction fee above the cash"))
+    }
+
+    /// `getCurrentCashTofCashAtTime(maturity, fCashAmount, blockTime)`: the cash a lender pays
+    /// for `fcash` fCash, with the transaction fee.
+    ///
+    /// # Errors
+    /// As [`Self::fcash_to_current_cash`].
+    pub fn current_cash_to_fcash(
+        &self,
+        g: &Governance,
+        maturity: u32,
+        fcash: u128,
+        block_time: u32,
+    ) -> Result<u128> {
+        let t = time_to_maturity(maturity, block_time)?;
+        let (_, cash) = self.trade_calculation(g, -signed(fcash)?, t)?;
+        cash.checked_add(transaction_fee(g, cash, t)?)
+            .ok_or_else(|| overflow("cash + fee"))
+    }
+
+    /// `takeCurrentCash`: borrow by selling `fcash` fCash; the market is updated only on success.
+    ///
+    /// # Errors
+    /// [`NotionalError::TradeTooLarge`] above `maxTradeSize`, [`NotionalError::Slippage`] when
+    /// the implied rate after the fee exceeds `max_implied_rate`, and those of
+    /// [`Self::fcash_to_current_cash`].
+    pub fn take_current_cash(
+        &mut self,
+        g: &Governance,
+        maturity: u32,
+        fcash: u128,
+        block_time: u32,
+        max_implied_rate: u32,
+    ) -> Result<Trade> {
+        let t = time_to_maturity(maturity, block_time)?;
+        max_trade(g, fcash)?;
+        let (m, cash) = self.trade_calculation(g, signed(fcash)?, t)?;
+        let fee = transaction_fee(g, cash, t)?;
+        let received = cash
+            .checked_sub(fee)
+            .ok_or_else(|| overflow("transaction fee above the cash"))?;
+        let implied = calculate_implied_rate(g, received, fcash, t)?;
+        if implied > max_implied_rate {
+            return Err(NotionalError::Slippage {
+                implied_rate: implied,
+                min: 0,
+                max: max_implied_rate,
+            });
+        }
+        *self = m;
+        Ok(Trade { cash, fee })
+    }
+
+    /// `takefCash`: lend by buying `fcash` fCash; the market is updated only on success.
+    ///
+    /// # Errors
+    /// [`NotionalError::TradeTooLarge`] above `maxTradeSize`, [`NotionalError::Slippage`] below
+    /// `min_implied_rate`, and those of [`Self::current_cash_to_fcash`].
+    pub fn take_fcash(
+        &mut self,
+        g: &Governance,
+        maturity: u32,
+        fcash: u128,
+        block_time: u32,
+        min_implied_rate: u32,
+    ) -> Result<Trade> {
+        let t = time_to_maturity(maturity, block_time)?;
+        max_trade(g, fcash)?;
+        let (m, cash) = self.trade_calculation(g, -signed(fcash)?, t)?;
+        let fee = transaction_fee(g, cash, t)?;
+        let paid = cash
+            .checked_add(fee)
+            .ok_or_else(|| overflow("cash + fee"))?;
+        let implied = calculate_implied_rate(g, paid, fcash, t)?;
+        if implied < min_implied_rate {
+            return Err(NotionalError::Slippage {
+                implied_rate: implied,
+                min: min_implied_rate,
+                max: u32::MAX,
+            });
+        }
+        *self = m;
+        Ok(Trade { cash, fee })
+    }
+
+    /// `addLiquidity`: the first deposit initialises the market (scalar and the anchor
+    /// `(G_RATE_ANCHOR − 1e9) · t / year + 1e9`, with `max_fcash` as its fCash); later deposits
+    /// add fCash pro rata, `F · cash / C`, and mint `L · cash / C` tokens. The market is updated
+    /// only on success.
+    ///
+    /// ```
+    /// use notional::v1::{AddLiquidity, CashMarket, Governance};
+    ///
+    /// const E18: u128 = 1_000_000_000_000_000_000;
+    /// let g = Governance {
+    ///     maturity_length: 2_592_000, max_trade_size: u128::MAX, rate_anchor: 1_100_000_000,
+    ///     rate_scalar: 100, liquidity_fee: 0, transaction_fee: 0,
+    /// };
+    /// let mut m = CashMarket::default();
+    /// let (maturity, now) = (2_592_000, 0);
+    /// // The first deposit: 1000 cash and 1100 fCash, 1000 tokens.
+    /// let first = m.add_liquidity(&g, maturity, AddLiquidity::at_any_rate(1_000 * E18, 1_100 * E18), now)?;
+    /// assert_eq!((first.tokens, first.fcash), (1_000 * E18, 1_100 * E18));
+    /// // A later one adds fCash pro rata; refusing more than 100 fCash for 100 cash fails.
+    /// assert!(m.add_liquidity(&g, maturity, AddLiquidity::at_any_rate(100 * E18, 100 * E18), now).is_err());
+    /// let second = m.add_liquidity(&g, maturity, AddLiquidity::at_any_rate(100 * E18, 110 * E18), now)?;
+    /// assert_eq!(second.fcash, 110 * E18);
+    /// # Ok::<(), notional::NotionalError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`NotionalError::MaturedMarket`], [`NotionalError::TradeTooLarge`] when the pro-rata fCash
+    /// exceeds `max_fcash`, [`NotionalError::Slippage`] when the implied rate is outside
+    /// `[min_implied_rate, max_implied_rate]`, and the initial rate's errors.
+    pub fn add_liquidity(
+        &mut self,
+        g: &Governance,
+        maturity: u32,
+        add: AddLiquidity,
+        block_time: u32,
+    ) -> Result<Liquidity> {
+        let t = time_to_maturity(maturity, block_time)?;
+        let mut m = *self;
+        let (tokens, fcash) = if m.total_liquidity == 0 {
+            m.initialise(g, add, t)?
+        } else {
+            m.add_pro_rata(add)?
+        };
+        let implied = m.last_implied_rate;
+        let (min, max) = (add.min_implied_rate, add.max_implied_rate);
+        if !(min <= max && min <= implied && implied <= max) {
+            return Err(NotionalError::Slippage {
+                implied_rate: implied,
+                min,
+                max,
+            });
+        }
+        *self = m;
+        Ok(Liquidity {
+            tokens,
+            fcash,
+            cash: add.cash,
+        })
+    }
+
+    /// The first deposit: the scalar, the initial anchor, `max_fcash` fCash, `cash` cash and
+    /// as many tokens, and the implied rate they give. Returns `(tokens, fCash)`.
+    fn initialise(&mut self, g: &Governance, add: AddLiquidity, t: u32) -> Result<(u128, u128)> {
+        if self.rate_scalar == 0 {
+            self.rate_scalar = g.rate_scalar;
+        }
+        let anchor = (u64::from(g.rate_anchor).checked_sub(u64::from(INSTRUMENT_PRECISION)))
+            .ok_or_else(|| overflow("G_RATE_ANCHOR below 1e9"))?
+            * u64::from(t)
+            / u64::from(SECONDS_IN_YEAR)
+            + u64::from(INSTRUMENT_PRECISION);
+        self.rate_anchor =
+            u32::try_from(anchor).map_err(|_| overflow("rate anchor above uint32"))?;
+        self.total_fcash = add.max_fcash;
+        self.total_current_cash = add.cash;
+        self.total_liquidity = add.cash;
+        self.last_implied_rate = self.implied_rate(g, t)?;
+        Ok((add.cash, add.max_fcash))
+    }
+
+    /// A later deposit: `L · cash / C` tokens and `F · cash / C` fCash, at most `max_fcash`.
+    /// Returns `(tokens, fCash)`.
+    fn add_pro_rata(&mut self, add: AddLiquidity) -> Result<(u128, u128)> {
+        let c = self.total_current_cash;
+        let tokens = mul_div_u128(self.total_liquidity, add.cash, c, "addLiquidity tokens")?;
+        let fcash = mul_div_u128(self.total_fcash, add.cash, c, "addLiquidity fCash")?;
+        if fcash > add.max_fcash {
+            return Err(NotionalError::TradeTooLarge {
+                asked: fcash.into(),
+                limit: add.max_fcash.into(),
+                of: "fCash, the deposit's maxfCash",
+            });
+        }
+        let (Some(f), Some(c), Some(l)) = (
+            self.total_fcash.checked_add(fcash),
+            self.total_current_cash.checked_add(add.cash),
+            self.total_liquidity.checked_add(tokens),
+        ) else {
+            return Err(overflow("addLiquidity"));
+        };
+        (
+            self.total_fcash,
+            self.total_current_cash,
+            self.total_liquidity,
+        ) = (f, c, l);
+        Ok((tokens, fcash))
+    }
+
+    /// `removeLiquidity`: burns `tokens` for `C · tokens / L` cash and `F · tokens / L` fCash.
+    ///
+    /// # Errors
+    /// [`NotionalError::MaturedMarket`], [`NotionalError::DivisionByZero`] for an empty market,
+    /// [`NotionalError::TradeTooLarge`] for more tokens than exist.
+    pub fn remove_liquidity(
+        &mut self,
+        maturity: u32,
+        tokens: u128,
+        block_time: u32,
+    ) -> Result<Liquidity> {
+        time_to_maturity(maturity, block_time)?;
+        let l = self.total_liquidity;
+        let cash = mul_div_u128(self.total_current_cash, tokens, l, "removeLiquidity cash")?;
+        let fcash = mul_div_u128(self.total_fcash, tokens, l, "removeLiquidity fCash")?;
+        let (Some(c), Some(f), Some(liq)) = (
+            self.total_current_cash.checked_sub(cash),
+            self.total_fcash.checked_sub(fcash),
+            self.total_liquidity.checked_sub(tokens),
+        ) else {
+            return Err(NotionalError::TradeTooLarge {
+                asked: tokens.into(),
+                limit: self.total_liquidity.into(),
+                of: "liquidity tokens in the market",
+            });
+        };
+        self.total_current_cash = c;
+        self.total_fcash = f;
+        self.total_liquidity = liq;
+        Ok(Liquidity {
+            tokens,
+            fcash,
+            cash,
+        })
+    }
+}
