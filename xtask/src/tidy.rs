@@ -22,6 +22,7 @@ pub(crate) fn run() -> Result<()> {
     let root = project_root();
     let mut problems = Vec::new();
     problems.extend(files_without_module_docs(&root)?);
+    problems.extend(long_files(&root)?);
     problems.extend(architecture_drift(&root)?);
     problems.extend(conformance_drift(&root)?);
     problems.extend(crate_docs_drift(&root)?);
@@ -66,6 +67,30 @@ fn files_without_module_docs(root: &Path) -> Result<Vec<String>> {
             problems.push(format!(
                 "{} does not start with a `//!` line saying why it exists",
                 rel(root, &f)
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// Lines a source file of a crate may have: past this, a file holds more than one job
+/// (functions are held to 80 lines by clippy's `too_many_lines`, clippy.toml).
+const MAX_FILE_LINES: usize = 600;
+
+/// Source files (`crates/*/src`, `xtask/src`; not tests or benches) over [`MAX_FILE_LINES`].
+fn long_files(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for f in rust_files(root)? {
+        let path = rel(root, &f);
+        let in_src = path.starts_with("xtask/src/")
+            || path.split('/').nth(2).is_some_and(|dir| dir == "src");
+        if !in_src {
+            continue;
+        }
+        let lines = fs::read_to_string(&f)?.lines().count();
+        if lines > MAX_FILE_LINES {
+            problems.push(format!(
+                "{path} has {lines} lines, more than {MAX_FILE_LINES}: split it into modules with one job each"
             ));
         }
     }

@@ -162,33 +162,7 @@ pub fn trade(
     let (mut source_total, mut target_total) = (0u128, 0u128);
     let overflow = |what| CarbonError::Overflow { what };
     for (index, action) in actions.iter().enumerate() {
-        if action.amount == 0 {
-            return Err(CarbonError::InvalidTradeActionAmount { index });
-        }
-        let strategy = next
-            .get_mut(action.strategy)
-            .ok_or(CarbonError::UnknownStrategy {
-                index,
-                strategy: action.strategy,
-            })?;
-        let order = strategy.orders[target];
-        let (source_amount, target_amount) = match by {
-            TradeBy::SourceAmount => (action.amount, order.target_amount(action.amount)?),
-            TradeBy::TargetAmount => (order.source_amount(action.amount)?, action.amount),
-        };
-        let remaining = order.y.checked_sub(target_amount).ok_or_else(|| {
-            CarbonError::InsufficientLiquidity {
-                available: order.y,
-                needed: target_amount.to_string(),
-            }
-        })?;
-        strategy.orders[target].y = remaining;
-        let receiving = &mut strategy.orders[1 - target];
-        receiving.y = receiving
-            .y
-            .checked_add(source_amount)
-            .ok_or(overflow("source order liquidity"))?;
-        receiving.z = receiving.z.max(receiving.y);
+        let (source_amount, target_amount) = apply(&mut next, target, index, action, by)?;
         source_total = source_total
             .checked_add(source_amount)
             .ok_or(overflow("source total"))?;
@@ -196,49 +170,112 @@ pub fn trade(
             .checked_add(target_amount)
             .ok_or(overflow("target total"))?;
     }
-    let ppm = U256::from(PPM_RESOLUTION);
-    let keep = U256::from(PPM_RESOLUTION - fee.0);
     let totals = match by {
-        TradeBy::TargetAmount => {
-            if fee.0 == PPM_RESOLUTION {
-                return Err(CarbonError::DivisionByZero {
-                    what: "fee of 100 %",
-                });
-            }
-            let with_fee = to_u128(mul_div_c(U256::from(source_total), ppm, keep)?)?;
-            if with_fee > constraint {
-                return Err(CarbonError::GreaterThanMaxInput {
-                    source_amount: with_fee,
-                    max_input: constraint,
-                });
-            }
-            TradeTotals {
-                source_before_fee: source_total,
-                target_before_fee: target_total,
-                source_amount: with_fee,
-                target_amount: target_total,
-                fee_amount: with_fee - source_total,
-            }
-        }
-        TradeBy::SourceAmount => {
-            let after_fee = to_u128(mul_div_f(U256::from(target_total), keep, ppm)?)?;
-            if after_fee < constraint {
-                return Err(CarbonError::LowerThanMinReturn {
-                    target_amount: after_fee,
-                    min_return: constraint,
-                });
-            }
-            TradeTotals {
-                source_before_fee: source_total,
-                target_before_fee: target_total,
-                source_amount: source_total,
-                target_amount: after_fee,
-                fee_amount: target_total - after_fee,
-            }
-        }
+        TradeBy::TargetAmount => with_fee_on_source(source_total, target_total, fee, constraint)?,
+        TradeBy::SourceAmount => with_fee_on_target(source_total, target_total, fee, constraint)?,
     };
     strategies.copy_from_slice(&next);
     Ok(totals)
+}
+
+/// Trades action `index` against its strategy in `strategies`: order `target` pays out, the
+/// other order receives. Returns `(source, target)` amounts before the fee.
+fn apply(
+    strategies: &mut [Strategy],
+    target: usize,
+    index: usize,
+    action: &TradeAction,
+    by: TradeBy,
+) -> Result<(u128, u128), CarbonError> {
+    if action.amount == 0 {
+        return Err(CarbonError::InvalidTradeActionAmount { index });
+    }
+    let strategy = strategies
+        .get_mut(action.strategy)
+        .ok_or(CarbonError::UnknownStrategy {
+            index,
+            strategy: action.strategy,
+        })?;
+    let order = strategy.orders[target];
+    let (source_amount, target_amount) = match by {
+        TradeBy::SourceAmount => (action.amount, order.target_amount(action.amount)?),
+        TradeBy::TargetAmount => (order.source_amount(action.amount)?, action.amount),
+    };
+    let remaining =
+        order
+            .y
+            .checked_sub(target_amount)
+            .ok_or_else(|| CarbonError::InsufficientLiquidity {
+                available: order.y,
+                needed: target_amount.to_string(),
+            })?;
+    strategy.orders[target].y = remaining;
+    let receiving = &mut strategy.orders[1 - target];
+    receiving.y = receiving
+        .y
+        .checked_add(source_amount)
+        .ok_or(CarbonError::Overflow {
+            what: "source order liquidity",
+        })?;
+    receiving.z = receiving.z.max(receiving.y);
+    Ok((source_amount, target_amount))
+}
+
+/// By target: the fee is added to what the trader pays, `⌈source · 1e6 / (1e6 − fee)⌉`, which
+/// must stay within `maxInput`.
+fn with_fee_on_source(
+    source_total: u128,
+    target_total: u128,
+    fee: FeePpm,
+    max_input: Constraint,
+) -> Result<TradeTotals, CarbonError> {
+    if fee.0 == PPM_RESOLUTION {
+        return Err(CarbonError::DivisionByZero {
+            what: "fee of 100 %",
+        });
+    }
+    let ppm = U256::from(PPM_RESOLUTION);
+    let keep = U256::from(PPM_RESOLUTION - fee.0);
+    let with_fee = to_u128(mul_div_c(U256::from(source_total), ppm, keep)?)?;
+    if with_fee > max_input {
+        return Err(CarbonError::GreaterThanMaxInput {
+            source_amount: with_fee,
+            max_input,
+        });
+    }
+    Ok(TradeTotals {
+        source_before_fee: source_total,
+        target_before_fee: target_total,
+        source_amount: with_fee,
+        target_amount: target_total,
+        fee_amount: with_fee - source_total,
+    })
+}
+
+/// By source: the fee is taken from what the trader receives, `⌊target · (1e6 − fee) / 1e6⌋`,
+/// which must reach `minReturn`.
+fn with_fee_on_target(
+    source_total: u128,
+    target_total: u128,
+    fee: FeePpm,
+    min_return: Constraint,
+) -> Result<TradeTotals, CarbonError> {
+    let ppm = U256::from(PPM_RESOLUTION);
+    let keep = U256::from(PPM_RESOLUTION - fee.0);
+    let after_fee = to_u128(mul_div_f(U256::from(target_total), keep, ppm)?)?;
+    if after_fee < min_return {
+        return Err(CarbonError::LowerThanMinReturn {
+            target_amount: after_fee,
+            min_return,
+        });
+    }
+    Ok(TradeTotals {
+        source_before_fee: source_total,
+        target_before_fee: target_total,
+        source_amount: source_total,
+        target_amount: after_fee,
+        fee_amount: target_total - after_fee,
+    })
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@
 
 use std::marker::PhantomData;
 
-use crate::engine::RunError;
 use crate::error::BoxError;
 use crate::history::History;
+use crate::outcome::RunError;
 use crate::rng::SimRng;
 use crate::signals::{PolicyOp, SignalValue, Signals};
 
@@ -48,7 +48,8 @@ pub type Policy<S, P, G> = fn(&P, &Ctx<'_, S>, &mut SimRng) -> Result<G, BoxErro
 pub type Update<S, P, G> = fn(&P, &Ctx<'_, S>, &G, &mut S) -> Result<(), BoxError>;
 
 /// One partial state update block, as the engine runs it: cadCAD's `{'policies', 'variables'}`
-/// dict with its `policy_ops`.
+/// dict with its `policy_ops`. The name is cadCAD's abbreviation, PSUB: a **p**artial **s**tate
+/// **u**pdate **b**lock, run as one substep.
 ///
 /// [`Block`] implements it. Implement it yourself to write a whole block as one function (a
 /// fused update); the engine calls [`step`](Self::step) once per substep.
@@ -320,6 +321,11 @@ where
 
 /// A model: a genesis state and an ordered list of blocks (cadCAD's `initial_state` and
 /// `partial_state_update_blocks`). Parameters come per subset from the experiment.
+///
+/// The type parameters: `S` is the state (a struct with [`vars!`](crate::vars)), `P` the
+/// parameters of one subset (also `vars!`), and `G` the si**g**nals its policies return, merged
+/// key by key across a block's policies ([`signals!`](crate::signals), or [`NoSignals`](crate::NoSignals)
+/// for a model without policies).
 ///
 /// ```
 /// use sim_core::{Block, BoxError, Ctx, Experiment, Model, NullSink};

@@ -3,7 +3,7 @@
 //! radCAD calls hooks before and after the experiment, each subset and each run; a CLI draws a
 //! progress bar from "runs done out of total". Every method has an empty default.
 
-use crate::engine::Outcome;
+use crate::outcome::Outcome;
 
 /// Callbacks the engine makes while an experiment runs.
 ///

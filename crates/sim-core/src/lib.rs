@@ -190,6 +190,7 @@ mod engine;
 mod error;
 mod history;
 mod hooks;
+mod outcome;
 mod panic;
 mod rng;
 mod shard;
@@ -200,12 +201,11 @@ mod value;
 mod vars;
 
 pub use block::{Block, Ctx, Model, Named, Policies, Policy, Psub, Update, Updates, Validator};
-pub use engine::{
-    Experiment, MAX_THREADS, Outcome, RunError, RunFailure, default_memory_limit, shard_pairs,
-};
+pub use engine::{Experiment, MAX_THREADS, default_memory_limit, shard_pairs};
 pub use error::{BoxError, EngineError, SinkError};
 pub use history::History;
 pub use hooks::{Hooks, NoHooks};
+pub use outcome::{Outcome, RunError, RunFailure};
 pub use rng::{RngKind, SimRng};
 pub use shard::ShardPairs;
 pub use signals::{MissingSignal, NoSignals, PolicyOp, SignalValue, Signals, need};

@@ -82,10 +82,6 @@ pub trait ModelEntry: Sync {
     fn state_names(&self) -> &'static [&'static str];
     /// The parameters, in record order.
     fn param_names(&self) -> &'static [&'static str];
-    /// The genesis state, by name.
-    fn genesis(&self) -> Vec<(&'static str, Value)>;
-    /// The default parameters under `fidelity`, by name.
-    fn params(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)>;
     /// The parameters of every subset the job's sweep gives, by name, after every check the
     /// run would make before it starts ([`Experiment::check`]: the model's validators on each
     /// subset with the genesis state, the shard, the threads, the memory).
@@ -203,14 +199,6 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
 
     fn param_names(&self) -> &'static [&'static str] {
         P::NAMES
-    }
-
-    fn genesis(&self) -> Vec<(&'static str, Value)> {
-        named(&(self.model)().genesis)
-    }
-
-    fn params(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)> {
-        named(&(self.params)(fidelity))
     }
 
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError> {

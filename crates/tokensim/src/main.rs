@@ -21,7 +21,7 @@ mod signals;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use crate::builtin::{Analysis, BUILTINS};
@@ -203,9 +203,6 @@ fn run_cmd(args: RunArgs) -> Result<RunEnd> {
     }
     if let Some(f) = args.fidelity {
         file.fidelity = f;
-    }
-    if file.sim.runs == 0 || file.sim.timesteps == 0 {
-        bail!("runs and timesteps must be at least 1");
     }
     let out = args.out.unwrap_or_else(|| PathBuf::from("out").join(&name));
     let req = RunRequest {

@@ -369,8 +369,20 @@ where
             )))
             .map_err(err)?;
     }
-    // The colour scale.
-    let mut scale = ChartBuilder::on(&bar)
+    colour_scale(&bar, (scale_lo, scale_hi))?;
+    area.present().map_err(err)?;
+    Ok(())
+}
+
+/// The heatmap's colour scale, from `scale_lo` to `scale_hi`, in `bar`.
+fn colour_scale<DB: DrawingBackend>(
+    bar: &DrawingArea<DB, Shift>,
+    (scale_lo, scale_hi): (f64, f64),
+) -> Result<()>
+where
+    DB::ErrorType: 'static,
+{
+    let mut scale = ChartBuilder::on(bar)
         .margin_top(60)
         .margin_bottom(57)
         .margin_right(10)
@@ -403,7 +415,6 @@ where
             )))
             .map_err(err)?;
     }
-    area.present().map_err(err)?;
     Ok(())
 }
 

@@ -90,7 +90,9 @@ pub(crate) fn run(req: &RunRequest) -> Result<Report> {
     job.threads = req.threads;
     job.shard = req.shard;
     job.check_finite = req.check_finite;
-    // Parameter errors, plot names and sizes before any directory is made.
+    // Parameter errors, plot names and sizes before any directory is made. `subsets` makes
+    // every check the run will make; `run` builds the sweep again (microseconds), because the
+    // object-safe `ModelEntry` cannot hand its typed subsets from one call to the next.
     let subsets = model.subsets(&job)?;
     let plotted = plotted_variables(req, model)?;
     // Series are kept only for the subsets a time-series plot draws.
@@ -184,66 +186,18 @@ fn run_into(
     kept: Vec<String>,
     dir: &Path,
 ) -> Result<(usize, usize)> {
-    let bar = if req.quiet || !std::io::stderr().is_terminal() {
-        ProgressBar::hidden()
-    } else {
-        let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
-        b.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
-    };
+    let bar = progress_bar(req.quiet);
     let hooks = Progress(bar.clone());
     let started = Instant::now();
-    let (outcome, collector_parts) = match req.file.output.format {
-        Format::Csv => {
-            let path = dir.join("records.csv");
-            let file =
-                File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-            let mut sink = sim_core::CsvSink::new(BufWriter::new(file));
-            let (outcome, parts) = collect_run(model, job, &mut sink, &hooks, kept)?;
-            sink.into_inner()?;
-            (outcome, parts)
-        }
+    let (outcome, (state_names, finals, series)) = match req.file.output.format {
+        Format::Csv => csv_run(model, job, dir, &hooks, kept)?,
         Format::Parquet => parquet_run(model, job, dir, &hooks, kept)?,
     };
     let elapsed = started.elapsed();
     bar.finish_and_clear();
     interrupted()?;
-    let (state_names, finals, series) = collector_parts;
 
-    // The summary.
-    let mut per_subset = Vec::new();
-    let mut finals_by_subset: Vec<Vec<&[f64]>> = vec![Vec::new(); subsets.len()];
-    for (s, v) in finals.completed(&outcome.failures) {
-        finals_by_subset[s].push(v);
-    }
-    let pairs = sim_core::shard_pairs(subsets.len(), job.runs, job.shard.0, job.shard.1);
-    for (i, params) in subsets.iter().enumerate() {
-        let ran = pairs.in_subset(i);
-        if ran == 0 {
-            continue;
-        }
-        let mut fin = Map::new();
-        for (k, name) in state_names.iter().enumerate() {
-            let values: Vec<f64> = finals_by_subset[i].iter().map(|v| v[k]).collect();
-            if let Some([mean, median, p5, p95]) = stats(&values) {
-                fin.insert(
-                    (*name).to_owned(),
-                    json!({"mean": mean, "median": median, "p5": p5, "p95": p95}),
-                );
-            }
-        }
-        let failed = outcome.failures.iter().filter(|f| f.subset == i).count();
-        per_subset.push(json!({
-            "subset": i,
-            "params": params.iter().map(|(k, v)| ((*k).to_owned(), json_value(*v))).collect::<Map<_, _>>(),
-            "runs_completed": ran - failed,
-            "runs_failed": failed,
-            "final": fin,
-        }));
-    }
+    let per_subset = subset_summaries(job, subsets, &outcome, &state_names, &finals);
     // The plots first, so that the summary can say which were skipped.
     let skipped = if req.plots {
         plots::draw_all(
@@ -283,23 +237,83 @@ fn run_into(
     });
     let text = serde_json::to_string_pretty(&summary)?;
     std::fs::write(dir.join("summary.json"), text + "\n")?;
-
     if !req.quiet {
-        eprintln!(
-            "{} rows, {} runs ({} failed) in {:.2} s",
-            outcome.rows,
-            outcome.runs,
-            outcome.failures.len(),
-            elapsed.as_secs_f64()
-        );
-        if let Some(r) = summary.get("results").filter(|r| !r.is_null()) {
-            eprintln!("results: {r}");
-        }
+        report(&outcome, elapsed.as_secs_f64(), &summary);
     }
+    // Skipped plots are said even when quiet.
     for note in &skipped {
         eprintln!("note: {note}");
     }
     Ok((outcome.runs, outcome.failures.len()))
+}
+
+/// The progress bar on stderr, hidden when quiet or not on a terminal.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    b.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    b
+}
+
+/// The summary's entry for each subset that ran here: its parameters, runs completed and
+/// failed, and the statistics of each state variable's final value over its completed runs.
+fn subset_summaries(
+    job: &Job,
+    subsets: &[Vec<(&'static str, sim_core::Value)>],
+    outcome: &Outcome,
+    state_names: &[&'static str],
+    finals: &Finals,
+) -> Vec<Json> {
+    let mut finals_by_subset: Vec<Vec<&[f64]>> = vec![Vec::new(); subsets.len()];
+    for (s, v) in finals.completed(&outcome.failures) {
+        finals_by_subset[s].push(v);
+    }
+    let pairs = sim_core::shard_pairs(subsets.len(), job.runs, job.shard.0, job.shard.1);
+    let mut per_subset = Vec::new();
+    for (i, params) in subsets.iter().enumerate() {
+        let ran = pairs.in_subset(i);
+        if ran == 0 {
+            continue;
+        }
+        let mut fin = Map::new();
+        for (k, name) in state_names.iter().enumerate() {
+            let values: Vec<f64> = finals_by_subset[i].iter().map(|v| v[k]).collect();
+            if let Some([mean, median, p5, p95]) = stats(&values) {
+                fin.insert(
+                    (*name).to_owned(),
+                    json!({"mean": mean, "median": median, "p5": p5, "p95": p95}),
+                );
+            }
+        }
+        let failed = outcome.failures.iter().filter(|f| f.subset == i).count();
+        per_subset.push(json!({
+            "subset": i,
+            "params": params.iter().map(|(k, v)| ((*k).to_owned(), json_value(*v))).collect::<Map<_, _>>(),
+            "runs_completed": ran - failed,
+            "runs_failed": failed,
+            "final": fin,
+        }));
+    }
+    per_subset
+}
+
+/// The closing lines on stderr: rows, runs and time, and the results.
+fn report(outcome: &Outcome, seconds: f64, summary: &Json) {
+    eprintln!(
+        "{} rows, {} runs ({} failed) in {:.2} s",
+        outcome.rows,
+        outcome.runs,
+        outcome.failures.len(),
+        seconds
+    );
+    if let Some(r) = summary.get("results").filter(|r| !r.is_null()) {
+        eprintln!("results: {r}");
+    }
 }
 
 /// What the collector kept: the state names, every run's final state, and the plotted series.
@@ -315,6 +329,21 @@ fn collect_run(
     let mut c = Collector::new(sink, plotted);
     let outcome = model.run(job, &mut c, hooks)?;
     Ok((outcome, (c.state_names, c.finals, c.series)))
+}
+
+fn csv_run(
+    model: &dyn ModelEntry,
+    job: &Job,
+    dir: &Path,
+    hooks: &dyn Hooks,
+    plotted: Vec<String>,
+) -> Result<(Outcome, Parts)> {
+    let path = dir.join("records.csv");
+    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut sink = sim_core::CsvSink::new(BufWriter::new(file));
+    let r = collect_run(model, job, &mut sink, hooks, plotted)?;
+    sink.into_inner()?;
+    Ok(r)
 }
 
 #[cfg(feature = "parquet")]

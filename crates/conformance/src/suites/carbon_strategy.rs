@@ -64,7 +64,10 @@ fn strategy_index(id: &str) -> Result<usize> {
         .context("strategy index 0")
 }
 
-fn run_template(template: &Value, mismatches: &mut Vec<(String, String, String)>) -> Result<()> {
+/// A field that differs: its name, the expected value and ours.
+type Mismatch = (String, String, String);
+
+fn run_template(template: &Value, mismatches: &mut Vec<Mismatch>) -> Result<()> {
     let list = template
         .get("strategies")
         .and_then(Value::as_array)
@@ -74,30 +77,7 @@ fn run_template(template: &Value, mismatches: &mut Vec<(String, String, String)>
         .and_then(Value::as_bool)
         .context("no byTargetAmount")?;
     let target_symbol = template.get("targetSymbol").and_then(Value::as_str);
-    let mut strategies = Vec::new();
-    let mut target = 1;
-    for st in list {
-        let orders = st
-            .get("orders")
-            .and_then(Value::as_array)
-            .context("no orders")?;
-        if orders.len() != 2 {
-            bail!("a strategy has {} orders", orders.len());
-        }
-        let build = |o: &Value| {
-            if o.get("y").is_some() {
-                encoded(o)
-            } else {
-                decoded(o)
-            }
-        };
-        if let Some(sym) = target_symbol {
-            target = usize::from(orders[0].get("token").and_then(Value::as_str) != Some(sym));
-        }
-        strategies.push(Strategy {
-            orders: [build(&orders[0])?, build(&orders[1])?],
-        });
-    }
+    let (mut strategies, target) = build_strategies(list, target_symbol)?;
     let actions = template
         .get("tradeActions")
         .and_then(Value::as_array)
@@ -140,7 +120,47 @@ fn run_template(template: &Value, mismatches: &mut Vec<(String, String, String)>
         s(template, "targetAmount")?,
         totals.target_before_fee.to_string(),
     );
-    for (i, (st, got)) in list.iter().zip(&strategies).enumerate() {
+    compare_orders(list, &strategies, &mut check)
+}
+
+/// The template's strategies, and the index of the order that sells the target token (the
+/// one whose token is `targetSymbol`; order 1 when the file names no tokens).
+fn build_strategies(list: &[Value], target_symbol: Option<&str>) -> Result<(Vec<Strategy>, usize)> {
+    let mut strategies = Vec::new();
+    let mut target = 1;
+    for st in list {
+        let orders = st
+            .get("orders")
+            .and_then(Value::as_array)
+            .context("no orders")?;
+        if orders.len() != 2 {
+            bail!("a strategy has {} orders", orders.len());
+        }
+        let build = |o: &Value| {
+            if o.get("y").is_some() {
+                encoded(o)
+            } else {
+                decoded(o)
+            }
+        };
+        if let Some(sym) = target_symbol {
+            target = usize::from(orders[0].get("token").and_then(Value::as_str) != Some(sym));
+        }
+        strategies.push(Strategy {
+            orders: [build(&orders[0])?, build(&orders[1])?],
+        });
+    }
+    Ok((strategies, target))
+}
+
+/// Every order after the trade against the template's: encoded `y, z, A, B` (forge file), or
+/// liquidity and the three rates to 12 decimals (hardhat file).
+fn compare_orders(
+    list: &[Value],
+    strategies: &[Strategy],
+    check: &mut impl FnMut(String, &str, String),
+) -> Result<()> {
+    for (i, (st, got)) in list.iter().zip(strategies).enumerate() {
         let orders = st
             .get("orders")
             .and_then(Value::as_array)

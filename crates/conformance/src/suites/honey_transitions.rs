@@ -34,25 +34,15 @@ const CHECKED: [&str; 9] = [
     "production",
 ];
 
-fn run_file(path: &Path) -> Result<FileReport> {
-    if path.extension().and_then(|e| e.to_str()) != Some("csv") {
-        bail!("not a records file (*.csv)");
-    }
-    let table = Table::read(path)?;
-    let state_cols = HoneyState::NAMES
-        .iter()
-        .map(|n| table.col(n))
-        .collect::<Result<Vec<_>>>()?;
-    let param_cols = HoneyParams::NAMES
-        .iter()
-        .map(|n| table.col(n))
-        .collect::<Result<Vec<_>>>()?;
+/// Row numbers by `(simulation, subset, run)`, then by timestep.
+type Groups = BTreeMap<(usize, usize, usize), BTreeMap<usize, usize>>;
+
+/// The rows of each `(simulation, subset, run)`, by timestep; a repeated timestep is an error.
+fn group_rows(table: &Table) -> Result<Groups> {
     let [sim, subset, run, timestep] =
         ["simulation", "subset", "run", "timestep"].map(|c| table.col(c));
     let (sim, subset, run, timestep) = (sim?, subset?, run?, timestep?);
-
-    // (simulation, subset, run) → timestep → row
-    let mut groups: BTreeMap<(usize, usize, usize), BTreeMap<usize, usize>> = BTreeMap::new();
+    let mut groups = Groups::new();
     for row in 0..table.rows.len() {
         let key = (
             table.int(row, sim)?,
@@ -72,6 +62,48 @@ fn run_file(path: &Path) -> Result<FileReport> {
             );
         }
     }
+    Ok(groups)
+}
+
+/// The checked variables on which `got` is not within a relative 1e-12 (absolute 1e-9) of
+/// `want`, as `(name, want, got)`; `worst` keeps the largest relative gap seen.
+fn differences(
+    want: &HoneyState,
+    got: &HoneyState,
+    worst: &mut f64,
+) -> Vec<(&'static str, f64, f64)> {
+    let (want_v, got_v) = (want.values(), got.values());
+    let mut bad = Vec::new();
+    for name in CHECKED {
+        let i = HoneyState::NAMES
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(0);
+        let (w, g) = (want_v[i].as_f64(), got_v[i].as_f64());
+        if w.to_bits() != g.to_bits() && w.abs().max(g.abs()) > 1e-9 {
+            *worst = worst.max((w - g).abs() / w.abs().max(g.abs()));
+        }
+        if !close(w, g, 1e-12, 1e-9) {
+            bad.push((name, w, g));
+        }
+    }
+    bad
+}
+
+fn run_file(path: &Path) -> Result<FileReport> {
+    if path.extension().and_then(|e| e.to_str()) != Some("csv") {
+        bail!("not a records file (*.csv)");
+    }
+    let table = Table::read(path)?;
+    let state_cols = HoneyState::NAMES
+        .iter()
+        .map(|n| table.col(n))
+        .collect::<Result<Vec<_>>>()?;
+    let param_cols = HoneyParams::NAMES
+        .iter()
+        .map(|n| table.col(n))
+        .collect::<Result<Vec<_>>>()?;
+    let groups = group_rows(&table)?;
 
     let read = |row: usize| -> Result<(HoneyState, HoneyParams)> {
         let mut s = HoneyState::default();
@@ -105,21 +137,7 @@ fn run_file(path: &Path) -> Result<FileReport> {
                     continue;
                 }
             };
-            let (want_v, got_v) = (want.values(), got.values());
-            let mut bad = Vec::new();
-            for name in CHECKED {
-                let i = HoneyState::NAMES
-                    .iter()
-                    .position(|n| *n == name)
-                    .unwrap_or(0);
-                let (w, g) = (want_v[i].as_f64(), got_v[i].as_f64());
-                if w.to_bits() != g.to_bits() && w.abs().max(g.abs()) > 1e-9 {
-                    worst = worst.max((w - g).abs() / w.abs().max(g.abs()));
-                }
-                if !close(w, g, 1e-12, 1e-9) {
-                    bad.push((name, w, g));
-                }
-            }
+            let bad = differences(&want, &got, &mut worst);
             if bad.is_empty() {
                 report.passed += 1;
             } else {

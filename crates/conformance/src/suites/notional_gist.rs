@@ -113,80 +113,105 @@ fn outcome<T>(r: notional::Result<T>, ok: impl FnOnce(T) -> Value) -> Value {
     }
 }
 
+/// An integer result as the vectors write it: a decimal string.
+fn big(r: notional::Result<BigInt>) -> Value {
+    outcome(r, |b| json!(b.to_string()))
+}
+
+/// A JS Number result.
+fn js(r: notional::Result<f64>) -> Value {
+    outcome(r, number)
+}
+
+/// A string result.
+fn text(r: notional::Result<String>) -> Value {
+    outcome(r, |s| json!(s))
+}
+
+/// The `precision` argument, 4 when absent.
+fn precision(a: &Value, name: &str) -> Result<u32> {
+    Ok(a.get(name)
+        .and_then(Value::as_u64)
+        .map_or(Ok(4), u32::try_from)?)
+}
+
 /// Runs one vector; the result has the shape of `expected`, and the iteration count if any.
 fn run_case(v: &Value) -> Result<(Value, Option<u32>)> {
     let method = v["method"].as_str().context("no method")?;
-    let a = &v["args"];
-    let big = |r: notional::Result<BigInt>| outcome(r, |b| json!(b.to_string()));
-    let js = |r: notional::Result<f64>| outcome(r, number);
-    let text = |r: notional::Result<String>| outcome(r, |s| json!(s));
-    let precision = |name| {
-        a.get(name)
-            .and_then(Value::as_u64)
-            .map_or(Ok(4), u32::try_from)
-    };
     if v["static"].as_bool() == Some(true) {
-        let p = convert::RATE_PRECISION;
-        let got = match method {
-            "formatImpliedRate" => text(convert::format_implied_rate(
-                num(a, "rate")?,
-                p,
-                precision("precision")?,
-            )),
-            "formatExchangeRate" => text(convert::format_exchange_rate(
-                num(a, "rate")?,
-                p,
-                precision("precision")?,
-            )),
-            "periodToAnnualRate" => js(Ok(convert::period_to_annual_rate(
-                num(a, "impliedPeriodRate")?,
-                num(a, "maturityLength")?,
-            ))),
-            "annualToPeriodRate" => js(Ok(convert::annual_to_period_rate(
-                num(a, "annualizedRate")?,
-                num(a, "maturityLength")?,
-            ))),
-            "exchangeToPeriodRate" => js(convert::exchange_to_period_rate(
-                num(a, "exchangeRate")?,
-                num(a, "blockTime")?,
-                num(a, "maturityLength")?,
-                num(a, "maturity")?,
-                p,
-            )),
-            "periodToExchangeRate" => js(convert::period_to_exchange_rate(
-                num(a, "impliedPeriodRate")?,
-                num(a, "blockTime")?,
-                num(a, "maturityLength")?,
-                num(a, "maturity")?,
-                p,
-            )),
-            "impliedPeriodRate" => js(convert::implied_period_rate(
-                &int(a, "fCashAmount")?,
-                &int(a, "cashAmount")?,
-                num(a, "maturityLength")?,
-                num(a, "maturity")?,
-                num(a, "blockTime")?,
-                p,
-            )),
-            "exchangeRate" => js(convert::exchange_rate(
-                &int(a, "fCashAmount")?,
-                &int(a, "cashAmount")?,
-                p,
-            )),
-            "fCashFromExchangeRate" => big(convert::fcash_from_exchange_rate(
-                num(a, "exchangeRate")?,
-                &int(a, "cash")?,
-                p,
-            )),
-            "cashFromExchangeRate" => big(convert::cash_from_exchange_rate(
-                num(a, "exchangeRate")?,
-                &int(a, "fCash")?,
-                p,
-            )),
-            other => bail!("unknown static method {other}"),
-        };
-        return Ok((got, None));
+        return Ok((run_static(method, &v["args"])?, None));
     }
+    run_market(method, v)
+}
+
+/// A static method of the gist's `Market` (`notional::gist::convert`).
+fn run_static(method: &str, a: &Value) -> Result<Value> {
+    let p = convert::RATE_PRECISION;
+    let got = match method {
+        "formatImpliedRate" => text(convert::format_implied_rate(
+            num(a, "rate")?,
+            p,
+            precision(a, "precision")?,
+        )),
+        "formatExchangeRate" => text(convert::format_exchange_rate(
+            num(a, "rate")?,
+            p,
+            precision(a, "precision")?,
+        )),
+        "periodToAnnualRate" => js(Ok(convert::period_to_annual_rate(
+            num(a, "impliedPeriodRate")?,
+            num(a, "maturityLength")?,
+        ))),
+        "annualToPeriodRate" => js(Ok(convert::annual_to_period_rate(
+            num(a, "annualizedRate")?,
+            num(a, "maturityLength")?,
+        ))),
+        "exchangeToPeriodRate" => js(convert::exchange_to_period_rate(
+            num(a, "exchangeRate")?,
+            num(a, "blockTime")?,
+            num(a, "maturityLength")?,
+            num(a, "maturity")?,
+            p,
+        )),
+        "periodToExchangeRate" => js(convert::period_to_exchange_rate(
+            num(a, "impliedPeriodRate")?,
+            num(a, "blockTime")?,
+            num(a, "maturityLength")?,
+            num(a, "maturity")?,
+            p,
+        )),
+        "impliedPeriodRate" => js(convert::implied_period_rate(
+            &int(a, "fCashAmount")?,
+            &int(a, "cashAmount")?,
+            num(a, "maturityLength")?,
+            num(a, "maturity")?,
+            num(a, "blockTime")?,
+            p,
+        )),
+        "exchangeRate" => js(convert::exchange_rate(
+            &int(a, "fCashAmount")?,
+            &int(a, "cashAmount")?,
+            p,
+        )),
+        "fCashFromExchangeRate" => big(convert::fcash_from_exchange_rate(
+            num(a, "exchangeRate")?,
+            &int(a, "cash")?,
+            p,
+        )),
+        "cashFromExchangeRate" => big(convert::cash_from_exchange_rate(
+            num(a, "exchangeRate")?,
+            &int(a, "fCash")?,
+            p,
+        )),
+        other => bail!("unknown static method {other}"),
+    };
+    Ok(got)
+}
+
+/// A method of a `Market` built from the vector's market, rate parameters, cash group and
+/// maturity.
+fn run_market(method: &str, v: &Value) -> Result<(Value, Option<u32>)> {
+    let a = &v["args"];
     let market = Market::new(
         serde_json::from_value::<MarketData>(v["market"].clone()).context("market")?,
         serde_json::from_value::<RateParams>(v["rateParams"].clone()).context("rateParams")?,

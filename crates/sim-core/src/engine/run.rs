@@ -1,0 +1,212 @@
+//! The two executors of [`Experiment::run`]: runs one at a time on the calling thread (one
+//! thread, or numpy's shared stream), or windows of runs on a rayon pool while this thread
+//! writes the previous window. Both write the same records in the same order.
+
+use rayon::prelude::*;
+
+use super::Experiment;
+use super::execute::RunOutput;
+use crate::error::EngineError;
+use crate::outcome::Outcome;
+use crate::rng::{RngKind, SimRng};
+use crate::shard::ShardPairs;
+use crate::signals::Signals;
+use crate::sink::{Header, RowEncoder, Sink};
+use crate::value::Value;
+use crate::vars::Vars;
+
+/// The pairs in windows of `size` (at least 1), each collected on its own: only one window's
+/// pairs exist at a time.
+fn windows(jobs: ShardPairs, size: usize) -> impl Iterator<Item = Vec<(usize, usize)>> {
+    let mut jobs = jobs;
+    let size = size.max(1);
+    std::iter::from_fn(move || {
+        let chunk: Vec<_> = jobs.by_ref().take(size).collect();
+        (!chunk.is_empty()).then_some(chunk)
+    })
+}
+
+/// What the writing thread keeps: the sink, the outcome so far, and how many runs are done.
+struct Writer<'w> {
+    sink: &'w mut dyn Sink,
+    jobs: &'w ShardPairs,
+    params: &'w [Vec<Value>],
+    outcome: Outcome,
+    scratch: Vec<Value>,
+    done: usize,
+}
+
+impl<S, P, G> Experiment<'_, S, P, G>
+where
+    S: Vars,
+    P: Vars,
+    G: Signals,
+{
+    /// Runs the experiment, writing every record to `sink` in cadCAD's order.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError`] when the experiment cannot start ([`check`](Self::check)'s reasons,
+    /// or no thread pool), when it is cancelled ([`Hooks::cancelled`](crate::Hooks::cancelled)),
+    /// or when the sink fails. A failing run is not an error: see [`Outcome::failures`].
+    pub fn run(&self, sink: &mut dyn Sink) -> Result<Outcome, EngineError> {
+        let threads = self.check()?;
+        let jobs = self.jobs();
+        let params: Vec<Vec<Value>> = self.subsets.iter().map(Vars::values).collect();
+        self.hooks.before_experiment(self.subsets.len(), self.runs);
+        sink.begin(&self.header())?;
+        let pool = self.pool(threads)?;
+        // With a pool, the sink's formatting (if it has an encoder) runs on the workers.
+        let encoder = if pool.is_some() { sink.encoder() } else { None };
+        let window = self.window(threads, jobs.len());
+        let mut writer = Writer {
+            sink,
+            jobs: &jobs,
+            params: &params,
+            outcome: Outcome {
+                runs: jobs.len(),
+                ..Outcome::default()
+            },
+            scratch: Vec::with_capacity(S::NAMES.len()),
+            done: 0,
+        };
+        match &pool {
+            None => self.run_here(window, &mut writer)?,
+            Some(pool) => self.run_on(pool, encoder.as_deref(), window, &mut writer)?,
+        }
+        if self.hooks.cancelled() {
+            return Err(EngineError::Cancelled);
+        }
+        writer.sink.finish()?;
+        self.hooks.after_experiment(&writer.outcome);
+        Ok(writer.outcome)
+    }
+
+    /// The records' header: the state's and parameters' names, and the genesis with the first
+    /// subset as an example row.
+    fn header(&self) -> Header {
+        let mut example = self.model.genesis.values();
+        example.extend(self.subsets.first().map(Vars::values).unwrap_or_default());
+        Header {
+            state: S::NAMES,
+            params: P::NAMES,
+            example,
+        }
+    }
+
+    /// A pool of `threads` workers, or none when runs execute on the calling thread.
+    fn pool(&self, threads: usize) -> Result<Option<rayon::ThreadPool>, EngineError> {
+        if self.is_sequential(threads) {
+            return Ok(None);
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .map(Some)
+            .map_err(|e| EngineError::ThreadPool(e.to_string()))
+    }
+
+    /// Runs on the calling thread, one at a time; numpy's shared stream runs through all of
+    /// them in order, other kinds get a stream per run.
+    fn run_here(&self, window: usize, writer: &mut Writer<'_>) -> Result<(), EngineError> {
+        let mut shared = SimRng::for_run(self.rng, self.seed, 0, 0);
+        for (i, chunk) in windows(writer.jobs.clone(), window).enumerate() {
+            if self.hooks.cancelled() {
+                return Err(EngineError::Cancelled);
+            }
+            self.before_subsets(writer.jobs, i * window, &chunk);
+            let outputs = chunk
+                .iter()
+                .map(|&(s, r)| {
+                    if self.rng == RngKind::NumpyShared {
+                        self.execute(s, r, &mut shared)
+                    } else {
+                        let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
+                        self.execute(s, r, &mut rng)
+                    }
+                })
+                .collect();
+            self.write(writer, outputs)?;
+        }
+        Ok(())
+    }
+
+    /// Runs on `pool`: it computes window k + 1 while this thread writes window k. One thread
+    /// dispatches windows in order; the channel hands them over in order.
+    fn run_on(
+        &self,
+        pool: &rayon::ThreadPool,
+        encoder: Option<&dyn RowEncoder>,
+        window: usize,
+        writer: &mut Writer<'_>,
+    ) -> Result<(), EngineError> {
+        let (jobs, params) = (writer.jobs, writer.params);
+        std::thread::scope(|scope| -> Result<(), EngineError> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RunOutput<S>>>(1);
+            scope.spawn(move || {
+                for (i, chunk) in windows(jobs.clone(), window).enumerate() {
+                    if self.hooks.cancelled() {
+                        break;
+                    }
+                    self.before_subsets(jobs, i * window, &chunk);
+                    let outputs = pool.install(|| {
+                        chunk
+                            .par_iter()
+                            .map(|&(s, r)| {
+                                let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
+                                let mut out = self.execute(s, r, &mut rng);
+                                if let Some(e) = encoder {
+                                    out.encoded = Some(self.encode(&out, &params[s], e));
+                                }
+                                out
+                            })
+                            .collect()
+                    });
+                    // The writer stopped (a sink error): stop computing.
+                    if tx.send(outputs).is_err() {
+                        break;
+                    }
+                }
+            });
+            for outputs in rx {
+                if self.hooks.cancelled() {
+                    return Err(EngineError::Cancelled);
+                }
+                self.write(writer, outputs)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Writes a window's runs in order, with their failures, progress and subset hooks.
+    fn write(&self, w: &mut Writer<'_>, outputs: Vec<RunOutput<S>>) -> Result<(), EngineError> {
+        for out in outputs {
+            let params = &w.params[out.subset];
+            w.outcome.rows += self.emit(&out, params, &mut w.scratch, &mut *w.sink)?;
+            if let Some(f) = out.failure {
+                w.outcome.failures.push(f);
+            }
+            w.done += 1;
+            self.hooks.progress(w.done, w.outcome.runs);
+            // The subset's last run in this experiment (or shard).
+            if w.jobs.get(w.done).is_none_or(|(s, _)| s != out.subset) {
+                self.hooks.after_subset(out.subset);
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `before_subset` for each subset whose first run in this experiment (or shard) is
+    /// in `chunk`, the window starting at position `start`.
+    fn before_subsets(&self, jobs: &ShardPairs, start: usize, chunk: &[(usize, usize)]) {
+        for (k, &(subset, _)) in chunk.iter().enumerate() {
+            let first = (start + k)
+                .checked_sub(1)
+                .and_then(|prev| jobs.get(prev))
+                .is_none_or(|(s, _)| s != subset);
+            if first {
+                self.hooks.before_subset(subset);
+            }
+        }
+    }
+}
