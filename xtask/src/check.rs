@@ -70,17 +70,7 @@ pub(crate) fn run() -> Result<()> {
             .env("RUSTDOCFLAGS", "-D warnings"),
         )
     })?;
-    step("publish, dry run", || {
-        // Cargo's multi-package publish: every crate packaged and verified against the others'
-        // packages in a local registry.
-        run_cmd(&mut cargo(&[
-            "publish",
-            "--workspace",
-            "--dry-run",
-            "--allow-dirty",
-            "--locked",
-        ]))
-    })?;
+    step("publish, dry run", publish_dry_run)?;
     step(
         "consumers: each crate alone, from its package",
         consumers::run,
@@ -89,6 +79,67 @@ pub(crate) fn run() -> Result<()> {
     step("adversarial", adversarial::run)?;
     eprintln!("xtask check: all steps passed");
     Ok(())
+}
+
+/// Cargo's multi-package publish, as a dry run: every crate packaged and verified against the
+/// others' packages in a local registry under the target directory.
+///
+/// Cargo unpacks that registry's packages into `~/.cargo/registry/src/<hash of the registry's
+/// path>/` and never unpacks a version again once its folder exists, so a second dry run from
+/// the same path verifies against the first run's sources (the failure miden-vm#2530 hit). The
+/// target directory is therefore named after a hash of the packaged files: new contents get a
+/// new registry path and a fresh unpack; the same contents reuse their build. Older such
+/// directories, which only this step writes, are removed.
+fn publish_dry_run() -> Result<()> {
+    let root = crate::project_root();
+    let base = root.join("target/publish");
+    let dir = base.join(format!("{:016x}", packaged_files_hash(&root)?));
+    if let Ok(entries) = std::fs::read_dir(&base) {
+        for entry in entries.flatten() {
+            if entry.path() != dir {
+                std::fs::remove_dir_all(entry.path())
+                    .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+            }
+        }
+    }
+    let target_dir = dir.to_string_lossy().into_owned();
+    run_cmd(&mut cargo(&[
+        "publish",
+        "--workspace",
+        "--dry-run",
+        "--allow-dirty",
+        "--locked",
+        "--target-dir",
+        &target_dir,
+    ]))
+}
+
+/// A hash of every file a package can hold: the root manifest and lock file, and everything
+/// under `crates/` (their paths and bytes, in sorted order).
+fn packaged_files_hash(root: &std::path::Path) -> Result<u64> {
+    use std::hash::{Hash, Hasher};
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = vec![root.join("Cargo.toml"), root.join("Cargo.lock")];
+    walk(&root.join("crates"), &mut files)?;
+    files.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for f in &files {
+        f.strip_prefix(root).unwrap_or(f).hash(&mut h);
+        std::fs::read(f)
+            .with_context(|| format!("reading {}", f.display()))?
+            .hash(&mut h);
+    }
+    Ok(h.finish())
 }
 
 fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
