@@ -84,7 +84,9 @@
 //! ## Errors
 //!
 //! Every fallible call returns [`NotionalError`]; nothing panics on any input, and nothing
-//! loops for ever. [`NotionalError::kind`] names the kind as the conformance vectors do.
+//! loops for ever. [`NotionalError::kind`] names the kind as the conformance vectors do. The
+//! values an error reports are [`Number`]s in the kind of number that produced them: an exact
+//! integer from the contracts, a [`JsNumber`] or a decimal.js value from the gist.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
