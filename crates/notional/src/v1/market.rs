@@ -13,6 +13,24 @@ use super::{
 use crate::arith::{div_u256, mul_div_u128, mul_u256, overflow};
 use crate::{NotionalError, Number, Result};
 
+/// Which way a trader trades fCash with the pool.
+#[derive(Clone, Copy)]
+enum Direction {
+    /// Sell fCash to the pool for cash now.
+    Borrow,
+    /// Buy fCash from the pool with cash now.
+    Lend,
+}
+
+/// A priced trade, not yet applied ([`CashMarket::quote`]).
+struct Quote {
+    market: CashMarket,
+    cash: u128,
+    fee: u128,
+    /// What the trader receives (borrowing) or pays (lending), the fee included.
+    net: u128,
+}
+
 impl CashMarket {
     /// `_getExchangeRate(market, timeToMaturity, fCashAmount)`: the exchange rate (at 1e9) of a
     /// trade of `fcash_amount` fCash into the pool, before fees.
@@ -236,9 +254,7 @@ impl CashMarket {
         block_time: u32,
     ) -> Result<u128> {
         let t = time_to_maturity(maturity, block_time)?;
-        let (_, cash) = self.trade_calculation(g, signed(fcash)?, t)?;
-        cash.checked_sub(transaction_fee(g, cash, t)?)
-            .ok_or_else(|| overflow("transaction fee above the cash"))
+        Ok(self.quote(g, Direction::Borrow, fcash, t)?.net)
     }
 
     /// `getCurrentCashTofCashAtTime(maturity, fCashAmount, blockTime)`: the cash a lender pays
@@ -254,9 +270,7 @@ impl CashMarket {
         block_time: u32,
     ) -> Result<u128> {
         let t = time_to_maturity(maturity, block_time)?;
-        let (_, cash) = self.trade_calculation(g, -signed(fcash)?, t)?;
-        cash.checked_add(transaction_fee(g, cash, t)?)
-            .ok_or_else(|| overflow("cash + fee"))
+        Ok(self.quote(g, Direction::Lend, fcash, t)?.net)
     }
 
     /// `takeCurrentCash`: borrow by selling `fcash` fCash; the market is updated only on success.
@@ -273,23 +287,8 @@ impl CashMarket {
         block_time: u32,
         max_implied_rate: u32,
     ) -> Result<Trade> {
-        let t = time_to_maturity(maturity, block_time)?;
-        max_trade(g, fcash)?;
-        let (m, cash) = self.trade_calculation(g, signed(fcash)?, t)?;
-        let fee = transaction_fee(g, cash, t)?;
-        let received = cash
-            .checked_sub(fee)
-            .ok_or_else(|| overflow("transaction fee above the cash"))?;
-        let implied = calculate_implied_rate(g, received, fcash, t)?;
-        if implied > max_implied_rate {
-            return Err(NotionalError::Slippage {
-                implied_rate: implied,
-                min: 0,
-                max: max_implied_rate,
-            });
-        }
-        *self = m;
-        Ok(Trade { cash, fee })
+        let limits = (0, max_implied_rate);
+        self.take(g, Direction::Borrow, (maturity, block_time), fcash, limits)
     }
 
     /// `takefCash`: lend by buying `fcash` fCash; the market is updated only on success.
@@ -305,23 +304,63 @@ impl CashMarket {
         block_time: u32,
         min_implied_rate: u32,
     ) -> Result<Trade> {
+        let limits = (min_implied_rate, u32::MAX);
+        self.take(g, Direction::Lend, (maturity, block_time), fcash, limits)
+    }
+
+    /// `takeCurrentCash` and `takefCash`: the trade of [`Self::quote`] after the max trade size
+    /// check, kept only when the implied rate of what the trader receives or pays is within
+    /// `(min, max)`.
+    fn take(
+        &mut self,
+        g: &Governance,
+        direction: Direction,
+        (maturity, block_time): (u32, u32),
+        fcash: u128,
+        (min, max): (u32, u32),
+    ) -> Result<Trade> {
         let t = time_to_maturity(maturity, block_time)?;
         max_trade(g, fcash)?;
-        let (m, cash) = self.trade_calculation(g, -signed(fcash)?, t)?;
-        let fee = transaction_fee(g, cash, t)?;
-        let paid = cash
-            .checked_add(fee)
-            .ok_or_else(|| overflow("cash + fee"))?;
-        let implied = calculate_implied_rate(g, paid, fcash, t)?;
-        if implied < min_implied_rate {
+        let q = self.quote(g, direction, fcash, t)?;
+        let implied = calculate_implied_rate(g, q.net, fcash, t)?;
+        if implied < min || implied > max {
             return Err(NotionalError::Slippage {
                 implied_rate: implied,
-                min: min_implied_rate,
-                max: u32::MAX,
+                min,
+                max,
             });
         }
-        *self = m;
-        Ok(Trade { cash, fee })
+        *self = q.market;
+        Ok(Trade {
+            cash: q.cash,
+            fee: q.fee,
+        })
+    }
+
+    /// `fcash` fCash sold to the pool (borrowing) or bought from it (lending) `t` seconds
+    /// before maturity: the market after it, the cash before the transaction fee, the fee, and
+    /// the cash the trader receives (`cash − fee`) or pays (`cash + fee`).
+    fn quote(&self, g: &Governance, direction: Direction, fcash: u128, t: u32) -> Result<Quote> {
+        let amount = match direction {
+            Direction::Borrow => signed(fcash)?,
+            Direction::Lend => -signed(fcash)?,
+        };
+        let (market, cash) = self.trade_calculation(g, amount, t)?;
+        let fee = transaction_fee(g, cash, t)?;
+        let net = match direction {
+            Direction::Borrow => cash
+                .checked_sub(fee)
+                .ok_or_else(|| overflow("transaction fee above the cash"))?,
+            Direction::Lend => cash
+                .checked_add(fee)
+                .ok_or_else(|| overflow("cash + fee"))?,
+        };
+        Ok(Quote {
+            market,
+            cash,
+            fee,
+            net,
+        })
     }
 
     /// `addLiquidity`: the first deposit initialises the market (scalar and the anchor
