@@ -118,20 +118,8 @@ fn publish_dry_run() -> Result<()> {
 /// under `crates/` (their paths and bytes, in sorted order).
 fn packaged_files_hash(root: &std::path::Path) -> Result<u64> {
     use std::hash::{Hash, Hasher};
-    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) -> Result<()> {
-        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                walk(&path, out)?;
-            } else {
-                out.push(path);
-            }
-        }
-        Ok(())
-    }
     let mut files = vec![root.join("Cargo.toml"), root.join("Cargo.lock")];
-    walk(&root.join("crates"), &mut files)?;
-    files.sort();
+    files.extend(crate::files_under(&root.join("crates"))?);
     let mut h = std::collections::hash_map::DefaultHasher::new();
     for f in &files {
         f.strip_prefix(root).unwrap_or(f).hash(&mut h);

@@ -122,6 +122,27 @@ fn project_root() -> PathBuf {
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
 
+/// Every file under `dir`, recursively, sorted; folders named `target` are not entered.
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "target") {
+                    walk(&path, out)?;
+                }
+            } else {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
 /// `$CARGO args…` (`$CARGO` is set when run through `cargo xtask`; else `cargo`), run from the
 /// workspace root.
 fn cargo(args: &[&str]) -> Command {

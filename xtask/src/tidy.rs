@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{consumers, project_root};
+use crate::{consumers, files_under, project_root};
 
 pub(crate) fn run() -> Result<()> {
     let root = project_root();
@@ -39,23 +39,9 @@ pub(crate) fn run() -> Result<()> {
 
 /// Every `.rs` file under `crates/` and `xtask/` (outside `target/`).
 fn rust_files(root: &Path) -> Result<Vec<PathBuf>> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-        for entry in fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
-                    walk(&path, out)?;
-                }
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-        Ok(())
-    }
-    let mut out = Vec::new();
-    walk(&root.join("crates"), &mut out)?;
-    walk(&root.join("xtask"), &mut out)?;
-    out.sort();
+    let mut out = files_under(&root.join("crates"))?;
+    out.extend(files_under(&root.join("xtask"))?);
+    out.retain(|p| p.extension().is_some_and(|e| e == "rs"));
     Ok(out)
 }
 

@@ -59,6 +59,36 @@ impl FileReport {
     }
 }
 
+/// The fields of one case that differ, each as `field=value` on both sides; the case passes
+/// when there are none.
+#[derive(Default)]
+pub(crate) struct FieldDiffs {
+    expected: Vec<String>,
+    got: Vec<String>,
+}
+
+impl FieldDiffs {
+    /// Notes that `field` was `got` where `expected` was wanted.
+    pub(crate) fn push(
+        &mut self,
+        field: &str,
+        expected: impl fmt::Display,
+        got: impl fmt::Display,
+    ) {
+        self.expected.push(format!("{field}={expected}"));
+        self.got.push(format!("{field}={got}"));
+    }
+
+    /// Counts the case as passed, or fails it with every differing field.
+    pub(crate) fn finish(self, case: impl Into<String>, report: &mut FileReport) {
+        if self.expected.is_empty() {
+            report.passed += 1;
+        } else {
+            report.fail(case, self.expected.join(" "), self.got.join(" "));
+        }
+    }
+}
+
 /// The runner's options.
 #[derive(Default)]
 pub(crate) struct Options {

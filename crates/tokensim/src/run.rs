@@ -331,6 +331,13 @@ fn collect_run(
     Ok((outcome, (c.state_names, c.finals, c.series)))
 }
 
+/// The records file `name`, new, in the output's temporary directory.
+fn records_file(dir: &Path, name: &str) -> Result<BufWriter<File>> {
+    let path = dir.join(name);
+    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+    Ok(BufWriter::new(file))
+}
+
 fn csv_run(
     model: &dyn ModelEntry,
     job: &Job,
@@ -338,9 +345,7 @@ fn csv_run(
     hooks: &dyn Hooks,
     plotted: Vec<String>,
 ) -> Result<(Outcome, Parts)> {
-    let path = dir.join("records.csv");
-    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut sink = sim_core::CsvSink::new(BufWriter::new(file));
+    let mut sink = sim_core::CsvSink::new(records_file(dir, "records.csv")?);
     let r = collect_run(model, job, &mut sink, hooks, plotted)?;
     sink.into_inner()?;
     Ok(r)
@@ -354,9 +359,7 @@ fn parquet_run(
     hooks: &dyn Hooks,
     plotted: Vec<String>,
 ) -> Result<(Outcome, Parts)> {
-    let path = dir.join("records.parquet");
-    let file = File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
-    let mut sink = sim_core::sink::ParquetSink::new(BufWriter::new(file));
+    let mut sink = sim_core::sink::ParquetSink::new(records_file(dir, "records.parquet")?);
     let r = collect_run(model, job, &mut sink, hooks, plotted)?;
     sink.into_inner()?;
     Ok(r)

@@ -16,7 +16,7 @@ use anyhow::{Context, Result, bail};
 use carbon_orders::{EncodedOrder, FeePpm, Strategy, TradeAction, TradeBy, trade};
 use serde_json::{Map, Value};
 
-use crate::runner::{FileReport, Suite};
+use crate::runner::{FieldDiffs, FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "carbon-strategy",
@@ -64,10 +64,7 @@ fn strategy_index(id: &str) -> Result<usize> {
         .context("strategy index 0")
 }
 
-/// A field that differs: its name, the expected value and ours.
-type Mismatch = (String, String, String);
-
-fn run_template(template: &Value, mismatches: &mut Vec<Mismatch>) -> Result<()> {
+fn run_template(template: &Value, diffs: &mut FieldDiffs) -> Result<()> {
     let list = template
         .get("strategies")
         .and_then(Value::as_array)
@@ -107,7 +104,7 @@ fn run_template(template: &Value, mismatches: &mut Vec<Mismatch>) -> Result<()> 
     )?;
     let mut check = |field: String, expected: &str, got: String| {
         if expected != got {
-            mismatches.push((field, expected.to_owned(), got));
+            diffs.push(&field, expected, got);
         }
     };
     check(
@@ -204,20 +201,9 @@ fn run_file(path: &Path) -> Result<FileReport> {
     let root: Map<String, Value> = serde_json::from_str(&text).context("not a JSON object")?;
     let mut report = FileReport::default();
     for (name, template) in &root {
-        let mut mismatches = Vec::new();
-        match run_template(template, &mut mismatches) {
-            Ok(()) if mismatches.is_empty() => report.passed += 1,
-            Ok(()) => {
-                let expected: Vec<_> = mismatches
-                    .iter()
-                    .map(|m| format!("{}={}", m.0, m.1))
-                    .collect();
-                let got: Vec<_> = mismatches
-                    .iter()
-                    .map(|m| format!("{}={}", m.0, m.2))
-                    .collect();
-                report.fail(name.clone(), expected.join(" "), got.join(" "));
-            }
+        let mut diffs = FieldDiffs::default();
+        match run_template(template, &mut diffs) {
+            Ok(()) => diffs.finish(name.clone(), &mut report),
             Err(e) => report.fail(name.clone(), "a runnable template", format!("{e:#}")),
         }
     }

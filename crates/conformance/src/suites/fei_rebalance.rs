@@ -22,7 +22,7 @@ use fei_cam::{
 };
 use serde::Deserialize;
 
-use crate::runner::{FileReport, Suite};
+use crate::runner::{FieldDiffs, FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "fei-rebalance",
@@ -81,8 +81,7 @@ struct Tally {
 struct Check<'a> {
     tol: f64,
     tally: &'a mut Tally,
-    expected: Vec<String>,
-    got: Vec<String>,
+    diffs: FieldDiffs,
 }
 
 impl Check<'_> {
@@ -95,28 +94,19 @@ impl Check<'_> {
         if gap <= self.tol {
             self.tally.worst = self.tally.worst.max(gap / self.tol);
         } else {
-            self.mismatch(field, expected, got);
+            self.diffs.push(field, expected, got);
         }
     }
 
     fn floats(&mut self, field: &str, expected: &[f64], got: &[f64]) {
         if expected.len() != got.len() {
-            self.mismatch(&format!("{field}.len"), expected.len(), got.len());
+            self.diffs
+                .push(&format!("{field}.len"), expected.len(), got.len());
             return;
         }
         for (i, (e, g)) in expected.iter().zip(got).enumerate() {
             self.float(&format!("{field}[{i}]"), *e, *g);
         }
-    }
-
-    fn mismatch(
-        &mut self,
-        field: &str,
-        expected: impl std::fmt::Display,
-        got: impl std::fmt::Display,
-    ) {
-        self.expected.push(format!("{field}={expected}"));
-        self.got.push(format!("{field}={got}"));
     }
 }
 
@@ -126,19 +116,18 @@ fn rows(m: &DMatrix<f64>) -> Vec<Vec<f64>> {
         .collect()
 }
 
-fn run_case(case: &Case, tally: &mut Tally) -> Result<(Vec<String>, Vec<String>)> {
+fn run_case(case: &Case, tally: &mut Tally) -> Result<FieldDiffs> {
     let tol = 1e-9 * case.inputs.total_fei.abs().max(1.0);
     let mut check = Check {
         tol,
         tally,
-        expected: Vec::new(),
-        got: Vec::new(),
+        diffs: FieldDiffs::default(),
     };
 
     let m = constrained_incidence_matrix(case.n).context("incidence matrix")?;
     let m = rows(&m);
     if m != case.outputs.constrained_incidence_matrix {
-        check.mismatch(
+        check.diffs.push(
             "constrained_incidence_matrix",
             format!("{:?}", case.outputs.constrained_incidence_matrix),
             format!("{m:?}"),
@@ -166,7 +155,7 @@ fn run_case(case: &Case, tally: &mut Tally) -> Result<(Vec<String>, Vec<String>)
             check.floats(&format!("rebalance_matrix[{r}]"), e, g);
         }
     } else {
-        check.mismatch(
+        check.diffs.push(
             "rebalance_matrix.rows",
             o.rebalance_matrix.len(),
             matrix.len(),
@@ -185,7 +174,7 @@ fn run_case(case: &Case, tally: &mut Tally) -> Result<(Vec<String>, Vec<String>)
     if expected.len() == got.len() {
         for (k, (e, g)) in expected.iter().zip(&got).enumerate() {
             if (e.0, e.1) != (g.from, g.to) {
-                check.mismatch(
+                check.diffs.push(
                     &format!("transfers[{k}].from_to"),
                     format!("{}->{}", e.0, e.1),
                     format!("{}->{}", g.from, g.to),
@@ -195,12 +184,12 @@ fn run_case(case: &Case, tally: &mut Tally) -> Result<(Vec<String>, Vec<String>)
             check.float(&format!("transfers[{k}].requested"), e.3, g.requested);
         }
     } else {
-        check.mismatch("transfers.len", expected.len(), got.len());
+        check.diffs.push("transfers.len", expected.len(), got.len());
     }
     check.floats("balances_after", &sim.balances_after, &after);
     let remainder = seed_remainder(&sim.current_balances, &plan.change, &after);
     check.floats("rebalance_remainder", &sim.rebalance_remainder, &remainder);
-    Ok((check.expected, check.got))
+    Ok(check.diffs)
 }
 
 fn run_file(path: &Path) -> Result<FileReport> {
@@ -212,8 +201,7 @@ fn run_file(path: &Path) -> Result<FileReport> {
     for case in &file.cases {
         let id = format!("case {}", case.id);
         match run_case(case, &mut tally) {
-            Ok((expected, _)) if expected.is_empty() => report.passed += 1,
-            Ok((expected, got)) => report.fail(id, expected.join(" "), got.join(" ")),
+            Ok(diffs) => diffs.finish(id, &mut report),
             Err(e) => report.fail(id, "a result", format!("error: {e:#}")),
         }
     }

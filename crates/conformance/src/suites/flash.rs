@@ -16,7 +16,7 @@ use tokensim_models::flash::{self, Liquidity};
 use tokensim_models::{Fidelity, ModelError};
 
 use super::decimal::{Dec, ulps};
-use crate::runner::{FileReport, Suite};
+use crate::runner::{FieldDiffs, FileReport, Suite};
 
 pub(crate) const SUITE: Suite = Suite {
     name: "flash",
@@ -48,8 +48,7 @@ struct Tally {
 /// Compares the values of one case; collects mismatches as `field: expected` / `field: got`.
 #[derive(Default)]
 struct Case {
-    expected: Vec<String>,
-    got: Vec<String>,
+    diffs: FieldDiffs,
 }
 
 impl Case {
@@ -69,25 +68,7 @@ impl Case {
                 }
                 tally.worst = tally.worst.max(u);
             }
-            _ => self.mismatch(field, expected, got_s),
-        }
-    }
-
-    fn mismatch(
-        &mut self,
-        field: &str,
-        expected: impl std::fmt::Display,
-        got: impl std::fmt::Display,
-    ) {
-        self.expected.push(format!("{field}={expected}"));
-        self.got.push(format!("{field}={got}"));
-    }
-
-    fn finish(self, id: String, report: &mut FileReport) {
-        if self.expected.is_empty() {
-            report.passed += 1;
-        } else {
-            report.fail(id, self.expected.join(" "), self.got.join(" "));
+            _ => self.diffs.push(field, expected, got_s),
         }
     }
 }
@@ -147,9 +128,9 @@ fn run_file(path: &Path) -> Result<FileReport> {
                         _ => stake_case(case, &mut c, &mut tally),
                     };
                     if let Err(e) = ran {
-                        c.mismatch("case", "a runnable case", format!("{e:#}"));
+                        c.diffs.push("case", "a runnable case", format!("{e:#}"));
                     }
-                    c.finish(id, &mut report);
+                    c.diffs.finish(id, &mut report);
                 }
             }
             "flash_to_stake_seed_initial_state_float_decimals" => {
@@ -204,7 +185,7 @@ fn arb_case(v: &Value, c: &mut Case, tally: &mut Tally) -> Result<()> {
     let (token, amount) = flash::amm_arb_calc(liquidity(v, "ext")?, liquidity(v, "int")?)?;
     let want = s(v, "input_token")?;
     if token.name() != want {
-        c.mismatch("input_token", want, token.name());
+        c.diffs.push("input_token", want, token.name());
     }
     c.value(tally, "input_amount", s(v, "input_amount")?, amount);
     Ok(())
@@ -224,10 +205,10 @@ fn stake_case(v: &Value, c: &mut Case, tally: &mut Tally) -> Result<()> {
         match &faithful {
             Err(e) => match error_matches(name, e) {
                 Some(true) => {}
-                Some(false) => c.mismatch("error", name, e),
+                Some(false) => c.diffs.push("error", name, e),
                 None => bail!("no mapping for the Python exception `{name}`"),
             },
-            Ok(r) => c.mismatch("error", name, format!("Ok({r:?})")),
+            Ok(r) => c.diffs.push("error", name, format!("Ok({r:?})")),
         }
         return Ok(());
     }
@@ -242,12 +223,12 @@ fn stake_case(v: &Value, c: &mut Case, tally: &mut Tally) -> Result<()> {
                 r.flash_to_stake,
             );
         }
-        Err(e) => c.mismatch("fl_2", s(v, "fl_2")?, e),
+        Err(e) => c.diffs.push("fl_2", s(v, "fl_2")?, e),
     }
     if let Some(want) = v.get("cp_correct_fl_2").and_then(Value::as_str) {
         match flash::p_flash_to_stake(Fidelity::Corrected, m_apy, fpy, ext) {
             Ok(r) => c.value(tally, "cp_correct_fl_2", want, r.fl_2),
-            Err(e) => c.mismatch("cp_correct_fl_2", want, e),
+            Err(e) => c.diffs.push("cp_correct_fl_2", want, e),
         }
     }
     Ok(())
