@@ -55,6 +55,13 @@ pub enum EngineError {
     /// Sharding an experiment whose runs share one numpy stream (`RngKind::NumpyShared`).
     #[error("runs that share one random stream (numpy single-process) cannot be sharded")]
     ShardSharedStream,
+    /// A fidelity name that is neither `corrected` nor `faithful`
+    /// ([`Fidelity`](crate::Fidelity)'s `FromStr`).
+    #[error("unknown fidelity `{given}` (expected `corrected` or `faithful`)")]
+    UnknownFidelity {
+        /// The name given.
+        given: String,
+    },
     /// The model has no partial state update blocks.
     #[error("the model has no partial state update blocks")]
     NoBlocks,

@@ -63,10 +63,4 @@ pub enum ModelError {
         /// The scale given.
         scale: String,
     },
-    /// A fidelity name that is neither `corrected` nor `faithful`.
-    #[error("unknown fidelity `{given}` (expected `corrected` or `faithful`)")]
-    UnknownFidelity {
-        /// The name given.
-        given: String,
-    },
 }

@@ -14,7 +14,6 @@
 //! * [`honey`]: the 1Hive Honey supply model (seed `001_a19297b187876f33`) on `sim-core`:
 //!   proportional mint/burn toward a target pool ratio, logistic market saturation, and a price
 //!   random walk pulled toward a fundamental target.
-//! * [`catalog`]: every runnable model behind one object-safe trait, for front ends.
 //! * [`toy`]: the small three-block model of the `engine-records` conformance suite, which pins
 //!   sim-core's semantics against cadCAD 0.5.3.
 //!
@@ -42,7 +41,6 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-pub mod catalog;
 mod check;
 mod error;
 pub mod fei;
@@ -52,70 +50,14 @@ pub mod toy;
 
 pub use error::ModelError;
 
-/// Which behaviour to give where a seed has a known defect.
-///
-/// The same two words everywhere: `carbon_orders::Fidelity`, [`fei_cam::Fidelity`], the command
-/// line's `--fidelity` and an experiment file's `fidelity = "…"`. [`Fidelity::name`] and
-/// [`FromStr`](std::str::FromStr) give and read those words.
+/// Which behaviour to give where a seed has a known defect: sim-core's [`sim_core::Fidelity`],
+/// the one switch every model (a user's too) and the command line share.
 ///
 /// ```
 /// use tokensim_models::Fidelity;
 ///
 /// assert_eq!(Fidelity::default(), Fidelity::Corrected);
-/// assert_eq!("faithful".parse::<Fidelity>(), Ok(Fidelity::Faithful));
-/// assert_eq!(Fidelity::Faithful.to_string(), "faithful");
-/// assert!("seed".parse::<Fidelity>().is_err());
 /// // Fei's model hands its fidelity to fei-cam unchanged.
-/// assert_eq!(fei_cam::Fidelity::from(Fidelity::Faithful), fei_cam::Fidelity::Faithful);
+/// assert_eq!(tokensim_models::fei::cam_fidelity(Fidelity::Faithful), fei_cam::Fidelity::Faithful);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Fidelity {
-    /// The corrected behaviour, documented beside each function. The default.
-    #[default]
-    Corrected,
-    /// The seed exactly as written, defects included (crashes become named errors).
-    Faithful,
-}
-
-impl Fidelity {
-    /// Both, the default first.
-    pub const ALL: [Self; 2] = [Self::Corrected, Self::Faithful];
-
-    /// The word for it in experiment files and on the command line: `corrected` or `faithful`.
-    #[must_use]
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Corrected => "corrected",
-            Self::Faithful => "faithful",
-        }
-    }
-}
-
-impl std::fmt::Display for Fidelity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl std::str::FromStr for Fidelity {
-    type Err = ModelError;
-
-    /// Reads [`Fidelity::name`]'s words, exactly.
-    fn from_str(s: &str) -> Result<Self, ModelError> {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.name() == s)
-            .ok_or_else(|| ModelError::UnknownFidelity {
-                given: s.to_owned(),
-            })
-    }
-}
-
-impl From<Fidelity> for fei_cam::Fidelity {
-    fn from(f: Fidelity) -> Self {
-        match f {
-            Fidelity::Corrected => Self::Corrected,
-            Fidelity::Faithful => Self::Faithful,
-        }
-    }
-}
+pub use sim_core::Fidelity;

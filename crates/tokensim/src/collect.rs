@@ -9,6 +9,15 @@ use sim_core::{EncodedRun, Header, RowEncoder, RowMeta, RunFailure, Sink, SinkEr
 /// Most runs per subset whose time series are kept for the plots' bands.
 pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
 
+/// What a [`Collector`] kept: the state names, every run's final state, and the plotted
+/// series (`series[subset][variable][run]`, the value at the end of each timestep).
+#[derive(Debug, Default)]
+pub(crate) struct Collected {
+    pub(crate) state_names: Vec<&'static str>,
+    pub(crate) finals: Finals,
+    pub(crate) series: Vec<Vec<Vec<Vec<f64>>>>,
+}
+
 /// The run being written: subset, run, and its plotted series.
 type Current = (usize, usize, Vec<Vec<f64>>);
 
@@ -102,6 +111,15 @@ impl<'a> Collector<'a> {
             series: Vec::new(),
             current: None,
             scratch: Vec::new(),
+        }
+    }
+
+    /// What it kept.
+    pub(crate) fn into_parts(self) -> Collected {
+        Collected {
+            state_names: self.state_names,
+            finals: self.finals,
+            series: self.series,
         }
     }
 

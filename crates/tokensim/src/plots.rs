@@ -6,107 +6,136 @@
 
 use std::path::Path;
 
+use crate::collect::percentile;
+use crate::summary::SubsetSummary;
 use anyhow::{Result, anyhow};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use serde_json::Value as Json;
-
-use crate::collect::percentile;
-use crate::run::RunRequest;
 
 /// More subsets than this get no time-series plot (it would be unreadable); grids get heatmaps.
 pub(crate) const MAX_SERIES: usize = 12;
 
 type Subsets<'a> = &'a [Vec<(&'static str, sim_core::Value)>];
 
-pub(crate) fn draw_all(
-    dir: &Path,
-    req: &RunRequest,
-    subsets: Subsets<'_>,
-    plotted: &[String],
-    series: &[Vec<Vec<Vec<f64>>>],
-    per_subset: &[Json],
-) -> Result<Vec<String>> {
+/// What to draw: the experiment's title, its subsets, the variables, and the data.
+pub(crate) struct Figures<'a> {
+    /// The experiment's name, at the head of every plot.
+    pub(crate) title: &'a str,
+    /// Every subset's parameters.
+    pub(crate) subsets: Subsets<'a>,
+    /// The variables plotted over time.
+    pub(crate) plotted: &'a [String],
+    /// The variables whose final mean gets a heatmap on a two-parameter grid.
+    pub(crate) heatmapped: &'a [String],
+    /// `series[subset][plotted variable][run]`.
+    pub(crate) series: &'a [Vec<Vec<Vec<f64>>>],
+    /// The summary's subsets.
+    pub(crate) per_subset: &'a [SubsetSummary],
+}
+
+/// Draws every figure into `dir` (PNG and SVG); returns a note for each one skipped.
+pub(crate) fn draw_all(dir: &Path, f: &Figures<'_>) -> Result<Vec<String>> {
     std::fs::create_dir_all(dir)?;
     let mut skipped = Vec::new();
-    let varying = varying_params(subsets);
-    if subsets.len() <= MAX_SERIES {
-        for (v, name) in plotted.iter().enumerate() {
-            let title = format!("{}: {name}", req.name);
-            let labels: Vec<String> = subsets.iter().map(|p| label(p, &varying)).collect();
-            let data: Vec<&Vec<Vec<f64>>> = series.iter().map(|s| &s[v]).collect();
-            let bands = bands(&data);
-            let Some(range) = value_range(&bands) else {
-                skipped.push(format!(
-                    "plot {name}: skipped, no run has a finite {name} to draw"
-                ));
-                continue;
-            };
-            let png = dir.join(format!("{name}.png"));
-            let svg = dir.join(format!("{name}.svg"));
-            time_series(
-                &BitMapBackend::new(&png, (1000, 600)).into_drawing_area(),
-                &title,
-                name,
-                &labels,
-                &bands,
-                range,
-            )?;
-            time_series(
-                &SVGBackend::new(&svg, (1000, 600)).into_drawing_area(),
-                &title,
-                name,
-                &labels,
-                &bands,
-                range,
-            )?;
-        }
+    let varying = varying_params(f.subsets);
+    if f.subsets.len() <= MAX_SERIES {
+        time_series_all(dir, f, &varying, &mut skipped)?;
     }
     if let [x, y] = varying.as_slice() {
-        for name in plotted.iter().take(2) {
-            let cells: Vec<(f64, f64, f64)> = per_subset
-                .iter()
-                .filter_map(|s| {
-                    let i = usize::try_from(s.get("subset")?.as_u64()?).ok()?;
-                    let px = param(&subsets[i], x)?;
-                    let py = param(&subsets[i], y)?;
-                    let m = s.get("final")?.get(name)?.get("mean")?.as_f64()?;
-                    Some((px, py, m))
-                })
-                .collect();
-            let Some((extent, scale)) =
-                finite_extent(cells.iter().map(|c| c.2)).and_then(|e| Some((e, axis_range(e)?)))
-            else {
-                skipped.push(format!(
-                    "heatmap_{name}: skipped, no subset has a finite mean final {name}"
-                ));
-                continue;
-            };
-            let title = format!("{}: final {name} (mean over runs)", req.name);
-            let base = dir.join(format!("heatmap_{name}"));
-            let png = base.with_extension("png");
-            let svg = base.with_extension("svg");
-            heatmap(
-                &BitMapBackend::new(&png, (900, 700)).into_drawing_area(),
-                &title,
-                x,
-                y,
-                &cells,
-                extent,
-                scale,
-            )?;
-            heatmap(
-                &SVGBackend::new(&svg, (900, 700)).into_drawing_area(),
-                &title,
-                x,
-                y,
-                &cells,
-                extent,
-                scale,
-            )?;
-        }
+        heatmaps_all(dir, f, (x, y), &mut skipped)?;
     }
     Ok(skipped)
+}
+
+/// Each plotted variable over time, one band per subset.
+fn time_series_all(
+    dir: &Path,
+    f: &Figures<'_>,
+    varying: &[&str],
+    skipped: &mut Vec<String>,
+) -> Result<()> {
+    let labels: Vec<String> = f.subsets.iter().map(|p| label(p, varying)).collect();
+    for (v, name) in f.plotted.iter().enumerate() {
+        let title = format!("{}: {name}", f.title);
+        let data: Vec<&Vec<Vec<f64>>> = f.series.iter().map(|s| &s[v]).collect();
+        let bands = bands(&data);
+        let Some(range) = value_range(&bands) else {
+            skipped.push(format!(
+                "plot {name}: skipped, no run has a finite {name} to draw"
+            ));
+            continue;
+        };
+        let png = dir.join(format!("{name}.png"));
+        let svg = dir.join(format!("{name}.svg"));
+        time_series(
+            &BitMapBackend::new(&png, (1000, 600)).into_drawing_area(),
+            &title,
+            name,
+            &labels,
+            &bands,
+            range,
+        )?;
+        time_series(
+            &SVGBackend::new(&svg, (1000, 600)).into_drawing_area(),
+            &title,
+            name,
+            &labels,
+            &bands,
+            range,
+        )?;
+    }
+    Ok(())
+}
+
+/// A heatmap of each heatmapped variable's final mean over the two varying parameters.
+fn heatmaps_all(
+    dir: &Path,
+    f: &Figures<'_>,
+    (x, y): (&str, &str),
+    skipped: &mut Vec<String>,
+) -> Result<()> {
+    for name in f.heatmapped {
+        let cells: Vec<(f64, f64, f64)> = f
+            .per_subset
+            .iter()
+            .filter_map(|s| {
+                let p = f.subsets.get(s.subset)?;
+                let m = s.final_mean(name).filter(|m| m.is_finite())?;
+                Some((param(p, x)?, param(p, y)?, m))
+            })
+            .collect();
+        let Some((extent, scale)) =
+            finite_extent(cells.iter().map(|c| c.2)).and_then(|e| Some((e, axis_range(e)?)))
+        else {
+            skipped.push(format!(
+                "heatmap_{name}: skipped, no subset has a finite mean final {name}"
+            ));
+            continue;
+        };
+        let title = format!("{}: final {name} (mean over runs)", f.title);
+        let base = dir.join(format!("heatmap_{name}"));
+        let png = base.with_extension("png");
+        let svg = base.with_extension("svg");
+        heatmap(
+            &BitMapBackend::new(&png, (900, 700)).into_drawing_area(),
+            &title,
+            x,
+            y,
+            &cells,
+            extent,
+            scale,
+        )?;
+        heatmap(
+            &SVGBackend::new(&svg, (900, 700)).into_drawing_area(),
+            &title,
+            x,
+            y,
+            &cells,
+            extent,
+            scale,
+        )?;
+    }
+    Ok(())
 }
 
 fn param(p: &[(&'static str, sim_core::Value)], name: &str) -> Option<f64> {

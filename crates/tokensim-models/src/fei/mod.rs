@@ -291,6 +291,16 @@ impl FeiParams {
     }
 }
 
+/// fei-cam's fidelity for the model's: the same word ([`fei_cam::Fidelity`] is fei-cam's own
+/// enum, since the math crates depend on nothing of ours).
+#[must_use]
+pub const fn cam_fidelity(fidelity: Fidelity) -> fei_cam::Fidelity {
+    match fidelity {
+        Fidelity::Corrected => fei_cam::Fidelity::Corrected,
+        Fidelity::Faithful => fei_cam::Fidelity::Faithful,
+    }
+}
+
 /// The signals of the Fei blocks, each emitted by one policy.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct FeiSignals {

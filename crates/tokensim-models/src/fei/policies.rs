@@ -144,8 +144,13 @@ pub fn target_weights(
         .filter_map(|k| history.back(k).and_then(<[FeiState]>::last))
         .map(FeiState::yields)
         .collect();
-    let w = endogenous_weights(&rows, &[risk, risk, 0.0, 0.0], window, p.fidelity.into())
-        .map_err(cam)?;
+    let w = endogenous_weights(
+        &rows,
+        &[risk, risk, 0.0, 0.0],
+        window,
+        super::cam_fidelity(p.fidelity),
+    )
+    .map_err(cam)?;
     Ok([w[0], w[1], w[2], w[3]])
 }
 
@@ -297,7 +302,7 @@ pub fn p_rebalance(
         &c.state.balances(),
         &c.state.weights(),
         rate,
-        p.fidelity.into(),
+        super::cam_fidelity(p.fidelity),
     )
     .map_err(cam)?;
     let b = &r.balances_after;

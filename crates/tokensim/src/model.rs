@@ -1,32 +1,38 @@
-//! The catalog of runnable models, behind one object-safe trait, so that a front end (the
-//! `tokensim` command line) can list them, resolve parameters by name and run any of them
-//! without knowing their state types.
+//! A model behind one object-safe trait, [`ModelEntry`], so that the command line can list it,
+//! resolve its parameters and genesis variables by name and run it without knowing its state,
+//! parameter and signal types. [`Entry`] makes one from a model's two constructors.
 //!
 //! ```
-//! use tokensim_models::catalog::{self, Job};
-//! use sim_core::{MemorySink, NoHooks};
+//! use sim_core::{Block, BoxError, Ctx, MemorySink, Model, NoHooks, NoSignals};
+//! use tokensim::{Entry, Fidelity, Job, ModelEntry};
 //!
-//! // Every model by name, with its variables, as the command line lists them.
-//! let names: Vec<_> = catalog::models().iter().map(|m| m.name()).collect();
-//! assert_eq!(names, ["honey", "flash", "fei"]);
-//!
-//! // Run one by name: 2 runs of 3 months of Honey at its defaults.
-//! let honey = catalog::model("honey").unwrap();
-//! let job = Job { runs: 2, timesteps: 3, seed: 1, ..Job::default() };
+//! #[derive(Clone, Default)]
+//! struct State { x: f64 }
+//! sim_core::vars!(State { x });
+//! #[derive(Clone)]
+//! struct Params { rate: f64 }
+//! sim_core::vars!(Params { rate });
+//! fn grow(p: &Params, c: &Ctx<'_, State>, _: &NoSignals, n: &mut State) -> Result<(), BoxError> {
+//!     n.x = c.state.x * (1.0 + p.rate);
+//!     Ok(())
+//! }
+//! fn model() -> Model<State, Params, NoSignals> {
+//!     Model::new(State { x: 1.0 }).block(Block::new().update("x", grow))
+//! }
+//! let growth = Entry::new("growth", "compound growth", model, |_: Fidelity| Params { rate: 0.1 });
+//! let job = Job { timesteps: 2, ..Job::default() };
 //! let mut records = MemorySink::new();
-//! let outcome = honey.run(&job, &mut records, &NoHooks)?;
-//! assert_eq!(outcome.rows, 2 * (1 + 3)); // one block: an initial row and one per month
-//! assert!(records.column("price").is_some());
+//! growth.run(&job, &mut records, &NoHooks)?;
+//! let x = records.f64_column("x").unwrap();
+//! assert!((x[2] - 1.21).abs() < 1e-12);
+//! assert_eq!(growth.param_names(), ["rate"]);
 //! # Ok::<(), sim_core::EngineError>(())
 //! ```
 
 use sim_core::{
-    EngineError, Experiment, Hooks, Model, NoHooks, Outcome, RngKind, Signals, Sink, Sweep,
-    SweepRule, Value, Vars,
+    EngineError, Experiment, Fidelity, Hooks, Model, NoHooks, Outcome, RngKind, Signals, Sink,
+    Sweep, SweepRule, Value, Vars,
 };
-
-use crate::Fidelity;
-use crate::{fei, flash, honey};
 
 /// What to run: the sweep over the model's parameters, genesis overrides, and the
 /// experiment's settings.
@@ -82,6 +88,10 @@ pub trait ModelEntry: Sync {
     fn state_names(&self) -> &'static [&'static str];
     /// The parameters, in record order.
     fn param_names(&self) -> &'static [&'static str];
+    /// The default parameters under `fidelity`, by name, in record order.
+    fn defaults(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)>;
+    /// The genesis state, by name, in record order.
+    fn genesis(&self) -> Vec<(&'static str, Value)>;
     /// The parameters of every subset the job's sweep gives, by name, after every check the
     /// run would make before it starts ([`Experiment::check`]: the model's validators on each
     /// subset with the genesis state, the shard, the threads, the memory).
@@ -102,41 +112,8 @@ pub trait ModelEntry: Sync {
     ) -> Result<Outcome, EngineError>;
 }
 
-/// A [`ModelEntry`] from a model's constructor and its parameters' constructor.
-///
-/// ```
-/// use sim_core::{Block, BoxError, Ctx, MemorySink, Model, NoHooks, NoSignals};
-/// use tokensim_models::Fidelity;
-/// use tokensim_models::catalog::{Entry, Job, ModelEntry};
-///
-/// #[derive(Clone, Default)]
-/// struct State { x: f64 }
-/// sim_core::vars!(State { x });
-/// #[derive(Clone)]
-/// struct Params { rate: f64 }
-/// sim_core::vars!(Params { rate });
-/// fn grow(p: &Params, c: &Ctx<'_, State>, _: &NoSignals, n: &mut State) -> Result<(), BoxError> {
-///     n.x = c.state.x * (1.0 + p.rate);
-///     Ok(())
-/// }
-/// fn model() -> Model<State, Params, NoSignals> {
-///     Model::new(State { x: 1.0 }).block(Block::new().update("x", grow))
-/// }
-/// // A model of your own behind the same object-safe interface as the built-ins.
-/// static GROWTH: Entry<State, Params, NoSignals> = Entry {
-///     name: "growth",
-///     description: "compound growth",
-///     model,
-///     params: |_: Fidelity| Params { rate: 0.1 },
-/// };
-/// let job = Job { timesteps: 2, ..Job::default() };
-/// let mut records = MemorySink::new();
-/// GROWTH.run(&job, &mut records, &NoHooks)?;
-/// let x = records.f64_column("x").unwrap();
-/// assert!((x[2] - 1.21).abs() < 1e-12);
-/// assert_eq!(GROWTH.param_names(), ["rate"]);
-/// # Ok::<(), sim_core::EngineError>(())
-/// ```
+/// A [`ModelEntry`] from a model's constructor and its parameters' constructor (the module's
+/// example).
 pub struct Entry<S, P, G: Signals> {
     /// See [`ModelEntry::name`].
     pub name: &'static str,
@@ -156,6 +133,23 @@ fn named<V: Vars>(v: &V) -> Vec<(&'static str, Value)> {
 type Parts<S, P, G> = (Model<S, P, G>, Vec<P>);
 
 impl<S: Vars, P: Vars, G: Signals> Entry<S, P, G> {
+    /// An entry named `name` (the experiment file's `model = "…"`), described in one line, from
+    /// the model's constructor and the default parameters under a fidelity.
+    #[must_use]
+    pub const fn new(
+        name: &'static str,
+        description: &'static str,
+        model: fn() -> Model<S, P, G>,
+        params: fn(Fidelity) -> P,
+    ) -> Self {
+        Self {
+            name,
+            description,
+            model,
+            params,
+        }
+    }
+
     fn experiment<'a>(
         &self,
         job: &Job,
@@ -201,6 +195,14 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
         P::NAMES
     }
 
+    fn defaults(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)> {
+        named(&(self.params)(fidelity))
+    }
+
+    fn genesis(&self) -> Vec<(&'static str, Value)> {
+        named(&(self.model)().genesis)
+    }
+
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError> {
         let (model, subsets) = self.experiment_parts(job)?;
         let named_subsets = subsets.iter().map(named).collect();
@@ -217,46 +219,4 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
         let (model, subsets) = self.experiment_parts(job)?;
         self.experiment(job, &model, subsets, hooks).run(sink)
     }
-}
-
-fn honey_params(fidelity: Fidelity) -> honey::HoneyParams {
-    honey::HoneyParams {
-        options: fidelity.into(),
-        ..honey::HoneyParams::default()
-    }
-}
-
-static HONEY: Entry<honey::HoneyState, honey::HoneyParams, honey::HoneySignals> = Entry {
-    name: "honey",
-    description: "1Hive Honey supply: mint and burn toward a target pool ratio, market saturation, a price walk",
-    model: honey::model,
-    params: honey_params,
-};
-
-static FLASH: Entry<flash::FlashState, flash::FlashParams, flash::FlashSignals> = Entry {
-    name: "flash",
-    description: "Flash V3: external and internal constant-product pools, arbitrage, staking whose mint is sold on the market",
-    model: flash::model,
-    params: flash::FlashParams::with_fidelity,
-};
-
-static FEI: Entry<fei::FeiState, fei::FeiParams, fei::FeiSignals> = Entry {
-    name: "fei",
-    description: "Fei capital allocation: user FEI moves between pool, money market, savings and idle toward yield- and risk-weighted targets",
-    model: fei::model,
-    params: fei::FeiParams::with_fidelity,
-};
-
-static MODELS: [&dyn ModelEntry; 3] = [&HONEY, &FLASH, &FEI];
-
-/// Every model of the catalog.
-#[must_use]
-pub fn models() -> &'static [&'static dyn ModelEntry] {
-    &MODELS
-}
-
-/// The model of that name.
-#[must_use]
-pub fn model(name: &str) -> Option<&'static dyn ModelEntry> {
-    models().iter().copied().find(|m| m.name() == name)
 }

@@ -1,38 +1,21 @@
-//! `tokensim`: list, show and run the built-in experiments of the seed models, or an
-//! experiment file, and get the records, a summary and the plots in one directory.
-//!
-//! ```text
-//! tokensim list
-//! tokensim show honey > my.toml
-//! tokensim run honey --runs 100 --threads 2 --out out/honey
-//! tokensim run my.toml --format parquet --shard 0/4
-//! ```
+//! The command line over a [`Registry`]: parses the arguments, runs the command, and turns
+//! its end into an exit code. The commands themselves are in their own modules.
 
 #![expect(clippy::print_stdout, reason = "a command line prints its results")]
 
-mod builtin;
-mod collect;
-mod config;
-mod output;
-mod plots;
-mod run;
-mod signals;
-
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use sim_core::Fidelity;
 
-use crate::builtin::{Analysis, BUILTINS};
-use crate::config::{ExperimentFile, Format};
+use crate::experiment::{ExperimentFile, Format};
+use crate::registry::Registry;
 use crate::run::RunRequest;
-use tokensim_models::Fidelity;
-
-/// mimalloc: the engine's workers allocate each run's records and the writing thread frees
-/// them; glibc's allocator spent a fifth of a two-thread sweep's time in the kernel on that.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use crate::spec::ModelSpec;
+use crate::{run, signals};
 
 #[derive(Parser)]
 #[command(
@@ -47,20 +30,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// The built-in models and experiments, one line each.
+    /// The models and named experiments, one line each.
     List,
-    /// Prints a built-in experiment as the TOML that reproduces it.
+    /// Prints an experiment as the TOML that reproduces it (a model's name gives a starting
+    /// experiment with every parameter at its default).
     Show {
-        /// The experiment's name (see `tokensim list`).
+        /// An experiment's or a model's name (see `list`).
         experiment: String,
     },
-    /// Runs a built-in experiment or an experiment file (`.toml`).
+    /// Runs a named experiment, a model's starting experiment, or an experiment file (`.toml`).
     Run(RunArgs),
 }
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// A built-in experiment's name, or the path of an experiment file.
+    /// A named experiment, a model's name, or the path of an experiment file.
     experiment: String,
     /// Monte Carlo runs per subset (overrides the experiment's).
     #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..))]
@@ -139,43 +123,54 @@ fn parse_shard(s: &str) -> Result<(usize, usize), String> {
     Ok((i, n))
 }
 
-fn list() {
+fn list(registry: &Registry) {
     println!("models:");
-    for m in tokensim_models::catalog::models() {
-        println!("  {:<20} {}", m.name(), m.description());
+    for m in registry.models() {
+        println!("  {:<20} {}", m.name(), m.entry().description());
     }
     println!("experiments:");
-    for b in BUILTINS {
-        println!("  {:<20} {}", b.name, b.description);
+    for e in registry.experiments() {
+        println!("  {:<20} {}", e.name(), e.description());
     }
 }
 
-fn unknown_experiment(name: &str) -> anyhow::Error {
-    let known: Vec<&str> = BUILTINS.iter().map(|b| b.name).collect();
+fn unknown_experiment(registry: &Registry, name: &str) -> anyhow::Error {
+    let names = |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(", ");
     anyhow::anyhow!(
-        "unknown experiment `{name}` (experiments: {}; or give a .toml file)",
-        known.join(", ")
+        "unknown experiment `{name}` (experiments: {}; models: {}; or give a .toml file)",
+        names(&mut registry.experiments().iter().map(|e| e.name())),
+        names(&mut registry.models().iter().map(ModelSpec::name)),
     )
 }
 
-fn show(name: &str) -> Result<()> {
-    let b = builtin::find(name).ok_or_else(|| unknown_experiment(name))?;
-    print!("{}", (b.file)().to_toml()?);
+/// A named experiment's name and file, or a model's starting experiment.
+fn resolve(registry: &Registry, name: &str) -> Option<(String, ExperimentFile)> {
+    if let Some(e) = registry.find_experiment(name) {
+        return Some((e.name().to_owned(), e.file()));
+    }
+    let m = registry.find_model(name)?;
+    Some((m.name().to_owned(), ExperimentFile::for_model(m.entry())))
+}
+
+fn show(registry: &Registry, name: &str) -> Result<()> {
+    let (_, file) = resolve(registry, name).ok_or_else(|| unknown_experiment(registry, name))?;
+    print!("{}", file.to_toml()?);
     Ok(())
 }
 
-/// How `tokensim run` ended, when it did not fail.
-enum RunEnd {
+/// How a command ended, when it did not fail.
+enum End {
     /// Every run completed, or some failed and others completed.
     Done,
     /// Every run failed: the outputs are written, and the exit code is non-zero.
     AllFailed,
 }
 
-fn run_cmd(args: RunArgs) -> Result<RunEnd> {
+/// The experiment `args` names, with the command line's overrides applied.
+fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, ExperimentFile)> {
     let path = PathBuf::from(&args.experiment);
-    let (name, mut file, analysis) = if let Some(b) = builtin::find(&args.experiment) {
-        (b.name.to_owned(), (b.file)(), b.analysis)
+    let (name, mut file) = if let Some(found) = resolve(registry, &args.experiment) {
+        found
     } else if path.extension().is_some_and(|e| e == "toml") || path.exists() {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
@@ -183,9 +178,9 @@ fn run_cmd(args: RunArgs) -> Result<RunEnd> {
         let stem = path
             .file_stem()
             .map_or_else(|| "experiment".into(), |s| s.to_string_lossy().into_owned());
-        (stem, file, Analysis::None)
+        (stem, file)
     } else {
-        return Err(unknown_experiment(&args.experiment));
+        return Err(unknown_experiment(registry, &args.experiment));
     };
     if let Some(r) = args.runs {
         file.sim.runs = usize::try_from(r).context("--runs is too large")?;
@@ -204,11 +199,17 @@ fn run_cmd(args: RunArgs) -> Result<RunEnd> {
     if let Some(f) = args.fidelity {
         file.fidelity = f;
     }
+    Ok((name, file))
+}
+
+fn run_cmd(registry: &Registry, args: RunArgs) -> Result<End> {
+    let (name, file) = experiment(registry, &args)?;
+    let spec = registry.model_named(&file.model)?;
     let out = args.out.unwrap_or_else(|| PathBuf::from("out").join(&name));
     let req = RunRequest {
         name,
+        spec,
         file,
-        analysis,
         threads: args.threads,
         shard: args.shard.unwrap_or((0, 1)),
         out,
@@ -228,24 +229,48 @@ fn run_cmd(args: RunArgs) -> Result<RunEnd> {
             report.runs,
             report.dir.display()
         );
-        return Ok(RunEnd::AllFailed);
+        return Ok(End::AllFailed);
     }
-    Ok(RunEnd::Done)
+    Ok(End::Done)
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        Command::List => {
-            list();
-            Ok(RunEnd::Done)
+/// The program's name for usage lines: the binary's file name.
+fn bin_name(first: Option<&OsString>) -> String {
+    first
+        .map(PathBuf::from)
+        .and_then(|p| p.file_name().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "tokensim".to_owned())
+}
+
+/// Parses `args` and runs the command over `registry`.
+pub(crate) fn main(registry: &Registry, args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let parsed = Cli::command()
+        .bin_name(bin_name(args.first()))
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version on stdout with 0; usage errors on stderr with 2.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
-        Command::Show { experiment } => show(&experiment).map(|()| RunEnd::Done),
-        Command::Run(args) => run_cmd(args),
     };
+    let result = registry
+        .check()
+        .map_err(anyhow::Error::from)
+        .and_then(|()| match cli.command {
+            Command::List => {
+                list(registry);
+                Ok(End::Done)
+            }
+            Command::Show { experiment } => show(registry, &experiment).map(|()| End::Done),
+            Command::Run(args) => run_cmd(registry, args),
+        });
     match result {
-        Ok(RunEnd::Done) => ExitCode::SUCCESS,
-        Ok(RunEnd::AllFailed) => ExitCode::from(3),
+        Ok(End::Done) => ExitCode::SUCCESS,
+        Ok(End::AllFailed) => ExitCode::from(3),
         Err(e) => {
             eprintln!("error: {e:#}");
             // Stopped by a signal: the shell's convention, 128 + the signal.

@@ -1,0 +1,266 @@
+//! The experiment file: what `tokensim show` prints and `tokensim run FILE.toml` reads, for
+//! any registered model.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sim_core::{Fidelity, Sweep, SweepRule, Value};
+
+use crate::error::Error;
+use crate::model::{Job, ModelEntry};
+
+/// An experiment, as TOML:
+///
+/// ```toml
+/// model = "honey"
+/// fidelity = "corrected"   # or "faithful": the seed's defects included
+///
+/// [sim]
+/// runs = 10
+/// timesteps = 120
+/// seed = 1
+/// sweep = "zip"            # cadCAD's rule; "pad-last" (radCAD) or "product"
+///
+/// [params]                 # lists, combined by the sweep rule; unnamed ones keep defaults
+/// throttle = [0.002, 0.004]
+///
+/// [genesis]                # genesis variables overridden
+/// price = 12.0
+///
+/// [output]
+/// format = "csv"           # or "parquet"
+/// plots = ["saturation", "price"]
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExperimentFile {
+    /// The registered model's name.
+    pub model: String,
+    /// The corrected behaviour or the reference's own.
+    #[serde(default, with = "fidelity_words")]
+    pub fidelity: Fidelity,
+    /// Runs, timesteps, seed and sweep rule.
+    pub sim: SimSection,
+    /// Swept parameters: each a list, combined by the sweep rule; unnamed ones keep defaults.
+    #[serde(default)]
+    pub params: BTreeMap<String, Vec<Scalar>>,
+    /// Genesis variables overridden.
+    #[serde(default)]
+    pub genesis: BTreeMap<String, Scalar>,
+    /// The records' format and the plots.
+    #[serde(default)]
+    pub output: OutputSection,
+}
+
+/// `fidelity = "corrected" | "faithful"`: [`Fidelity`]'s own words ([`Fidelity::name`]).
+mod fidelity_words {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use sim_core::Fidelity;
+
+    pub(super) fn serialize<S: Serializer>(f: &Fidelity, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(f.name())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fidelity, D::Error> {
+        let word = String::deserialize(d)?;
+        word.parse().map_err(D::Error::custom)
+    }
+}
+
+/// `[sim]`: how much to run, from which seed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SimSection {
+    /// Monte Carlo runs per subset.
+    pub runs: usize,
+    /// Timesteps per run.
+    pub timesteps: usize,
+    /// The experiment's seed.
+    #[serde(default)]
+    pub seed: u64,
+    /// How the parameter lists combine.
+    #[serde(default)]
+    pub sweep: RuleName,
+}
+
+/// The sweep rule's words: `zip` (cadCAD), `pad-last` (radCAD), `product`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleName {
+    /// cadCAD's: equal lengths zip, single values broadcast.
+    #[default]
+    Zip,
+    /// radCAD's: shorter lists padded with their last value.
+    PadLast,
+    /// Every combination.
+    Product,
+}
+
+/// The records' format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// `records.csv`.
+    #[default]
+    Csv,
+    /// `records.parquet`.
+    Parquet,
+}
+
+/// `[output]`: the records' format and the plots.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSection {
+    /// The records' format.
+    #[serde(default)]
+    pub format: Format,
+    /// The state variables to plot over time; empty for the model's own choice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plots: Vec<String>,
+    /// The state variables whose final mean gets a heatmap when two parameters vary; empty for
+    /// the model's own choice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heatmaps: Vec<String>,
+}
+
+/// A TOML scalar: a float, an integer or a boolean.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer.
+    Int(i64),
+    /// A float.
+    Float(f64),
+}
+
+impl From<Scalar> for Value {
+    fn from(s: Scalar) -> Self {
+        match s {
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::Int(i) => Value::I64(i),
+            Scalar::Float(f) => Value::F64(f),
+        }
+    }
+}
+
+impl From<Value> for Scalar {
+    fn from(v: Value) -> Self {
+        match v {
+            Value::Bool(b) => Scalar::Bool(b),
+            Value::I64(i) => Scalar::Int(i),
+            other => Scalar::Float(other.as_f64()),
+        }
+    }
+}
+
+impl ExperimentFile {
+    /// Parses TOML; syntax errors name the line and column.
+    ///
+    /// # Errors
+    /// [`Error::ExperimentFile`]: not TOML, or not an experiment.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, Error> {
+        toml::from_str(text).map_err(|e| {
+            let place = e
+                .span()
+                .map(|span| {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+                    format!(" at line {line}, column {column}")
+                })
+                .unwrap_or_default();
+            Error::ExperimentFile {
+                origin: origin.to_owned(),
+                place,
+                message: e.message().to_owned(),
+            }
+        })
+    }
+
+    /// The experiment as TOML, as `tokensim show` prints it.
+    ///
+    /// # Errors
+    /// A value TOML cannot hold (a non-finite float).
+    pub fn to_toml(&self) -> Result<String, Error> {
+        toml::to_string(self)
+            .map_err(|e| Error::Command(format!("cannot print the experiment as TOML: {e}")))
+    }
+
+    /// A starting experiment for `model`: 10 runs of 100 timesteps from seed 1, every
+    /// parameter listed at its default (decimal ones left out: they keep theirs), to edit.
+    #[must_use]
+    pub fn for_model(model: &dyn ModelEntry) -> Self {
+        let params = model
+            .defaults(Fidelity::Corrected)
+            .into_iter()
+            .filter(|(_, v)| !matches!(v, Value::Decimal(_)))
+            .map(|(k, v)| (k.to_owned(), vec![Scalar::from(v)]))
+            .collect();
+        Self {
+            model: model.name().to_owned(),
+            fidelity: Fidelity::Corrected,
+            sim: SimSection {
+                runs: 10,
+                timesteps: 100,
+                seed: 1,
+                sweep: RuleName::Zip,
+            },
+            params,
+            genesis: BTreeMap::new(),
+            output: OutputSection::default(),
+        }
+    }
+
+    /// The job for `model`, every name checked against it.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] for a parameter or genesis variable the model does not have.
+    pub fn job(&self, model: &dyn ModelEntry) -> Result<Job, Error> {
+        let names = model.param_names();
+        let mut sweep = Sweep::new();
+        for (name, values) in &self.params {
+            if !names.contains(&name.as_str()) {
+                return Err(Error::UnknownName {
+                    model: model.name().to_owned(),
+                    kind: "parameter",
+                    name: name.clone(),
+                    known: names.join(", "),
+                });
+            }
+            sweep = sweep.param_values(name, values.iter().map(|&v| v.into()).collect());
+        }
+        let states = model.state_names();
+        let mut genesis = Vec::new();
+        for (name, value) in &self.genesis {
+            if !states.contains(&name.as_str()) {
+                return Err(Error::UnknownName {
+                    model: model.name().to_owned(),
+                    kind: "state variable",
+                    name: name.clone(),
+                    known: states.join(", "),
+                });
+            }
+            genesis.push((name.clone(), Value::from(*value)));
+        }
+        // Zero runs or timesteps are refused by the engine's check, which `subsets` makes
+        // before anything is written.
+        Ok(Job {
+            sweep,
+            rule: match self.sim.sweep {
+                RuleName::Zip => SweepRule::Zip,
+                RuleName::PadLast => SweepRule::PadLast,
+                RuleName::Product => SweepRule::Product,
+            },
+            genesis,
+            fidelity: self.fidelity,
+            runs: self.sim.runs,
+            timesteps: self.sim.timesteps,
+            seed: self.sim.seed,
+            threads: 0,
+            shard: (0, 1),
+            check_finite: true,
+        })
+    }
+}
