@@ -15,7 +15,7 @@ use crate::experiment::{ExperimentFile, Format};
 use crate::registry::Registry;
 use crate::run::RunRequest;
 use crate::spec::ModelSpec;
-use crate::{run, signals};
+use crate::{merge, run, signals};
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +40,25 @@ enum Command {
     },
     /// Runs a named experiment, a model's starting experiment, or an experiment file (`.toml`).
     Run(RunArgs),
+    /// Merges the outputs of `run --shard I/N` for every I into one output, as the unsharded
+    /// run writes it: the records in record order, `summary.json` over all runs, the plots.
+    Merge(MergeArgs),
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// The merged output directory: a new path, an empty directory, or a previous tokensim
+    /// output, which is replaced whole.
+    out: PathBuf,
+    /// The shards' output directories, every shard of one experiment once, in any order.
+    #[arg(required = true)]
+    shards: Vec<PathBuf>,
+    /// Skip the plots.
+    #[arg(long)]
+    no_plots: bool,
+    /// No report on stderr.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[derive(clap::Args)]
@@ -234,6 +253,25 @@ fn run_cmd(registry: &Registry, args: RunArgs) -> Result<End> {
     Ok(End::Done)
 }
 
+fn merge_cmd(registry: &Registry, args: MergeArgs) -> Result<End> {
+    signals::install()?;
+    let req = merge::MergeRequest {
+        out: args.out,
+        shards: args.shards,
+        plots: !args.no_plots,
+        quiet: args.quiet,
+    };
+    let (dir, summary) = merge::merge(registry, &req)?;
+    if !req.quiet {
+        eprintln!("results in {}", dir.display());
+    }
+    let runs = summary.runs_completed + summary.runs_failed;
+    if runs > 0 && summary.runs_failed == runs {
+        return Ok(End::AllFailed);
+    }
+    Ok(End::Done)
+}
+
 /// The program's name for usage lines: the binary's file name.
 fn bin_name(first: Option<&OsString>) -> String {
     first
@@ -267,6 +305,7 @@ pub(crate) fn main(registry: &Registry, args: impl IntoIterator<Item = OsString>
             }
             Command::Show { experiment } => show(registry, &experiment).map(|()| End::Done),
             Command::Run(args) => run_cmd(registry, args),
+            Command::Merge(args) => merge_cmd(registry, args),
         });
     match result {
         Ok(End::Done) => ExitCode::SUCCESS,

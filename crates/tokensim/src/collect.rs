@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use sim_core::{EncodedRun, Header, RowEncoder, RowMeta, RunFailure, Sink, SinkError, Value};
+use sim_core::{EncodedRun, Header, RowEncoder, RowMeta, Sink, SinkError, Value};
+
+use crate::summary::FailureSummary;
 
 /// Most runs per subset whose time series are kept for the plots' bands.
 pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
@@ -74,7 +76,7 @@ impl Finals {
     /// `(subset, final state)` of every run that did not fail, in record order.
     pub(crate) fn completed<'a>(
         &'a self,
-        failures: &[RunFailure],
+        failures: &[FailureSummary],
     ) -> impl Iterator<Item = (usize, &'a [f64])> {
         let failed: BTreeSet<(usize, usize)> = failures.iter().map(|f| (f.subset, f.run)).collect();
         self.iter()
@@ -83,6 +85,7 @@ impl Finals {
     }
 }
 
+/// A sink in front of another that keeps what the summary and the plots need.
 pub(crate) struct Collector<'a> {
     inner: &'a mut dyn Sink,
     plotted: Vec<String>,
@@ -262,12 +265,12 @@ mod tests {
         assert_eq!((s, r), (CHUNK_RUNS / 10, CHUNK_RUNS % 10 + 1));
         assert_eq!(v, &[CHUNK_RUNS as f64, -(CHUNK_RUNS as f64)]);
         // A failed run is left out of the completed ones, wherever its chunk.
-        let failures = vec![RunFailure {
+        let failures = vec![FailureSummary {
             subset: CHUNK_RUNS / 10,
             run: CHUNK_RUNS % 10 + 1,
             timestep: 1,
             substep: 1,
-            error: sim_core::RunError::Reduction { key: "x" },
+            error: "a reduction failed".to_owned(),
         }];
         assert_eq!(f.completed(&failures).count(), n - 1);
         assert!(

@@ -58,6 +58,7 @@ mod cli;
 mod collect;
 mod error;
 mod experiment;
+mod merge;
 mod model;
 mod output;
 mod plots;

@@ -28,11 +28,11 @@
 //! ```
 
 use serde_json::Value as Json;
-use sim_core::{Fidelity, Model, RunFailure, Signals, Vars};
+use sim_core::{Fidelity, Model, Signals, Vars};
 
 use crate::collect::Finals;
 use crate::model::{Entry, ModelEntry};
-use crate::summary::SubsetSummary;
+use crate::summary::{FailureSummary, SubsetSummary};
 
 /// An analysis hook: reads an experiment's finished runs and returns what to add to the
 /// summary's `results`, or `None` when it has nothing to say about this experiment.
@@ -151,7 +151,7 @@ pub struct Finished<'a> {
     pub(crate) subsets: &'a [SubsetSummary],
     pub(crate) state_names: &'a [&'static str],
     pub(crate) finals: &'a Finals,
-    pub(crate) failures: &'a [RunFailure],
+    pub(crate) failures: &'a [FailureSummary],
 }
 
 impl Finished<'_> {

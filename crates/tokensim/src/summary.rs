@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use sim_core::{Outcome, RunFailure};
+use sim_core::RunFailure;
 
 use crate::collect::{Finals, stats};
 use crate::experiment::ExperimentFile;
@@ -153,12 +153,12 @@ impl Summary {
 pub(crate) fn subset_summaries(
     pairs: &sim_core::ShardPairs,
     subsets: &[Vec<(&'static str, sim_core::Value)>],
-    outcome: &Outcome,
+    failures: &[FailureSummary],
     state_names: &[&'static str],
     finals: &Finals,
 ) -> Vec<SubsetSummary> {
     let mut finals_by_subset: Vec<Vec<&[f64]>> = vec![Vec::new(); subsets.len()];
-    for (s, v) in finals.completed(&outcome.failures) {
+    for (s, v) in finals.completed(failures) {
         if let Some(list) = finals_by_subset.get_mut(s) {
             list.push(v);
         }
@@ -184,7 +184,7 @@ pub(crate) fn subset_summaries(
                 );
             }
         }
-        let failed = outcome.failures.iter().filter(|f| f.subset == i).count();
+        let failed = failures.iter().filter(|f| f.subset == i).count();
         per_subset.push(SubsetSummary {
             subset: i,
             params: params

@@ -56,7 +56,7 @@ use crate::value::Value;
 pub const INDEX_COLUMNS: [&str; 5] = ["simulation", "subset", "run", "substep", "timestep"];
 
 /// The index of one record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RowMeta {
     /// The experiment's index in a batch of experiments (cadCAD's `simulation`), from 0.
     pub simulation: usize,

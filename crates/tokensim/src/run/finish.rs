@@ -12,7 +12,7 @@ use crate::experiment::ExperimentFile;
 use crate::model::Job;
 use crate::plots;
 use crate::spec::{Finished, ModelSpec};
-use crate::summary::{ShardInfo, Summary, failure_summary, subset_summaries};
+use crate::summary::{FailureSummary, ShardInfo, Summary, failure_summary, subset_summaries};
 
 /// What the summary says of the experiment, besides its outcome.
 pub(crate) struct Context<'a> {
@@ -28,10 +28,27 @@ pub(crate) struct Context<'a> {
     pub(crate) subsets: &'a [Vec<(&'static str, sim_core::Value)>],
 }
 
-/// The summary of a finished run (no plots drawn yet: `plots_skipped` is empty).
+/// How the runs went: records written, runs executed, and the failed ones in record order.
+pub(crate) struct Ran {
+    pub(crate) rows: u64,
+    pub(crate) runs: usize,
+    pub(crate) failures: Vec<FailureSummary>,
+}
+
+impl From<&Outcome> for Ran {
+    fn from(outcome: &Outcome) -> Self {
+        Self {
+            rows: outcome.rows,
+            runs: outcome.runs,
+            failures: outcome.failures.iter().map(failure_summary).collect(),
+        }
+    }
+}
+
+/// The summary of finished runs (no plots drawn yet: `plots_skipped` is empty).
 pub(crate) fn summary(
     cx: &Context<'_>,
-    outcome: &Outcome,
+    ran: Ran,
     collected: &Collected,
     elapsed_seconds: f64,
 ) -> Summary {
@@ -40,7 +57,7 @@ pub(crate) fn summary(
     let per_subset = subset_summaries(
         &pairs,
         cx.subsets,
-        outcome,
+        &ran.failures,
         &collected.state_names,
         &collected.finals,
     );
@@ -48,7 +65,7 @@ pub(crate) fn summary(
         subsets: &per_subset,
         state_names: &collected.state_names,
         finals: &collected.finals,
-        failures: &outcome.failures,
+        failures: &ran.failures,
     });
     Summary {
         experiment: cx.name.to_owned(),
@@ -64,10 +81,10 @@ pub(crate) fn summary(
         },
         check_finite: job.check_finite,
         experiment_file: cx.file.clone(),
-        rows: outcome.rows,
-        runs_completed: outcome.runs - outcome.failures.len(),
-        runs_failed: outcome.failures.len(),
-        failures: outcome.failures.iter().map(failure_summary).collect(),
+        rows: ran.rows,
+        runs_completed: ran.runs - ran.failures.len(),
+        runs_failed: ran.failures.len(),
+        failures: ran.failures,
         subsets: per_subset,
         results,
         plots_skipped: Vec::new(),

@@ -141,7 +141,7 @@ fn run_into(
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     interrupted()?;
-    let summary = finish::summary(cx, &outcome, &collected, elapsed);
+    let summary = finish::summary(cx, (&outcome).into(), &collected, elapsed);
     finish::write(
         cx,
         summary,
@@ -175,7 +175,7 @@ impl ModelSpec {
         };
         Ok(finish::summary(
             &cx,
-            &outcome,
+            (&outcome).into(),
             &collected,
             started.elapsed().as_secs_f64(),
         ))
