@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::{adversarial, cargo, conformance, consumers, run_cmd, tidy};
+use crate::{adversarial, cargo, conformance, consumers, run_cmd, scaffold, tidy};
 
 /// Property tests run this many cases in `check`, whatever the environment says.
 const PROPTEST_CASES: &str = "256";
@@ -75,6 +75,7 @@ pub(crate) fn run() -> Result<()> {
         "consumers: each crate alone, from its package",
         consumers::run,
     )?;
+    step("scaffold: `tokensim new`, run and tested", scaffold::run)?;
     step("conformance", || conformance::run(&["--implemented"]))?;
     step("adversarial", adversarial::run)?;
     eprintln!("xtask check: all steps passed");

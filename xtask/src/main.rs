@@ -8,6 +8,7 @@
 //! cargo xtask compare [--runs N,N] [--rounds K]      tokensim against cadCAD and radCAD
 //! cargo xtask adversarial                            the command line under attack
 //! cargo xtask consumers                              each crate from its package, alone
+//! cargo xtask scaffold                               `tokensim new`'s project, built, run and tested
 //! cargo xtask tidy                                   the docs against the code
 //! ```
 
@@ -19,6 +20,7 @@ mod check;
 mod compare;
 mod conformance;
 mod consumers;
+mod scaffold;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -31,7 +33,7 @@ usage: cargo xtask <command>
 
 commands:
   check                                   fmt, tidy, clippy, tests, benches in test mode, docs, publish
-                                          dry run, consumers, conformance, adversarial
+                                          dry run, consumers, scaffold, conformance, adversarial
   conformance [--dir DIR] [--suite NAME]... [--implemented] [--list]
                                           run golden-vector suites through the
                                           conformance runner (DIR defaults to
@@ -45,6 +47,8 @@ commands:
   consumers                               package every crate and run each README example in
                                           a new crate outside the workspace that depends on
                                           that crate alone (docs/CRATES.md)
+  scaffold                                `tokensim new` into target/scaffold: its experiment
+                                          (`cargo run --release -- run NAME.toml`) and its test
   compare [--runs N,N...] [--rounds K] [--python PATH]
                                           time tokensim against cadCAD and radCAD on the
                                           Honey seed's sweep (a venv under target/compare)
@@ -94,6 +98,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         "consumers" => {
             no_more_args(rest)?;
             consumers::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "scaffold" => {
+            no_more_args(rest)?;
+            scaffold::run()?;
             Ok(ExitCode::SUCCESS)
         }
         "compare" => {

@@ -4,7 +4,7 @@
 #![expect(clippy::print_stdout, reason = "a command line prints its results")]
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -15,7 +15,7 @@ use crate::experiment::{ExperimentFile, Format};
 use crate::registry::Registry;
 use crate::run::RunRequest;
 use crate::spec::ModelSpec;
-use crate::{merge, run, signals};
+use crate::{merge, run, scaffold, signals};
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +43,26 @@ enum Command {
     /// Merges the outputs of `run --shard I/N` for every I into one output, as the unsharded
     /// run writes it: the records in record order, `summary.json` over all runs, the plots.
     Merge(MergeArgs),
+    /// Writes a new crate in `NAME/` with a model of your own: `cd NAME && cargo run --release
+    /// -- run NAME.toml`.
+    New(NewArgs),
+}
+
+#[derive(clap::Args)]
+#[command(group = clap::ArgGroup::new("source").multiple(false))]
+struct NewArgs {
+    /// The crate's (and its model's) name.
+    name: String,
+    /// Depend on a tokensim checkout at this path (default: the sources this tokensim was
+    /// built from, when they are still there).
+    #[arg(long, group = "source")]
+    path: Option<PathBuf>,
+    /// Depend on tokensim's git repository at this URL.
+    #[arg(long, group = "source")]
+    git: Option<String>,
+    /// Depend on the crates.io releases of this tokensim's version.
+    #[arg(long, group = "source")]
+    crates_io: bool,
 }
 
 #[derive(clap::Args)]
@@ -272,6 +292,24 @@ fn merge_cmd(registry: &Registry, args: MergeArgs) -> Result<End> {
     Ok(End::Done)
 }
 
+fn new_cmd(args: NewArgs) -> Result<End> {
+    let source = if let Some(p) = args.path {
+        scaffold::Source::Path(p)
+    } else if let Some(url) = args.git {
+        scaffold::Source::Git(url)
+    } else if args.crates_io {
+        scaffold::Source::CratesIo
+    } else {
+        scaffold::Source::default_for_this_build()
+    };
+    scaffold::new(Path::new("."), &args.name, &source)?;
+    println!(
+        "wrote {0}/: cd {0} && cargo run --release -- run {0}.toml",
+        args.name
+    );
+    Ok(End::Done)
+}
+
 /// The program's name for usage lines: the binary's file name.
 fn bin_name(first: Option<&OsString>) -> String {
     first
@@ -306,6 +344,7 @@ pub(crate) fn main(registry: &Registry, args: impl IntoIterator<Item = OsString>
             Command::Show { experiment } => show(registry, &experiment).map(|()| End::Done),
             Command::Run(args) => run_cmd(registry, args),
             Command::Merge(args) => merge_cmd(registry, args),
+            Command::New(args) => new_cmd(args),
         });
     match result {
         Ok(End::Done) => ExitCode::SUCCESS,

@@ -64,6 +64,7 @@ mod output;
 mod plots;
 mod registry;
 mod run;
+mod scaffold;
 mod signals;
 mod spec;
 mod summary;

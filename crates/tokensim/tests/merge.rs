@@ -115,7 +115,11 @@ fn merged_shards_equal_the_unsharded_run() {
                     v
                 };
                 assert_eq!(names(&whole), names(&merged));
-                assert_eq!(names(&merged).len(), 12, "4 variables and 2 heatmaps, PNG and SVG");
+                assert_eq!(
+                    names(&merged).len(),
+                    12,
+                    "4 variables and 2 heatmaps, PNG and SVG"
+                );
                 let svg = |d: &Path| std::fs::read(d.join("plots/price.svg")).unwrap();
                 assert!(svg(&whole) == svg(&merged), "the same picture");
             }
