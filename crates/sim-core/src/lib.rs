@@ -211,7 +211,9 @@ pub use outcome::{Outcome, RunError, RunFailure};
 pub use rng::{RngKind, SimRng};
 pub use shard::ShardPairs;
 pub use signals::{MissingSignal, NoSignals, PolicyOp, SignalValue, Signals, need};
-pub use sink::{CsvSink, EncodedRun, Header, MemorySink, NullSink, RowEncoder, RowMeta, Sink};
+pub use sink::{
+    CsvSink, EncodedRun, Header, Layout, MemorySink, NullSink, RowEncoder, RowMeta, Sink,
+};
 pub use sweep::{MAX_SUBSETS, Sweep, SweepRule};
 pub use value::{Scalar, Value};
 pub use vars::{NoParams, VarError, Vars};

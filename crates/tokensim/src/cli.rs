@@ -105,6 +105,10 @@ struct RunArgs {
     /// The records' format.
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
+    /// The records' columns: `tokensim` (index, state, parameters) or `cadcad` (cadCAD's
+    /// DataFrame: state, then index, no parameters). Overrides the experiment's.
+    #[arg(long, value_enum)]
+    layout: Option<LayoutArg>,
     /// Where the seed has a defect: `corrected` (the default) or `faithful`, the seed's own
     /// behaviour (overrides the experiment's).
     #[arg(long, value_parser = fidelity_parser())]
@@ -128,6 +132,12 @@ struct RunArgs {
 enum FormatArg {
     Csv,
     Parquet,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LayoutArg {
+    Tokensim,
+    Cadcad,
 }
 
 /// `--fidelity`: [`Fidelity`]'s own words, listed in `--help` as clap lists an enum's values.
@@ -233,6 +243,11 @@ fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, Experiment
     match args.format {
         Some(FormatArg::Csv) => file.output.format = Format::Csv,
         Some(FormatArg::Parquet) => file.output.format = Format::Parquet,
+        None => {}
+    }
+    match args.layout {
+        Some(LayoutArg::Tokensim) => file.output.layout = sim_core::Layout::Tokensim,
+        Some(LayoutArg::Cadcad) => file.output.layout = sim_core::Layout::Cadcad,
         None => {}
     }
     if let Some(f) = args.fidelity {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sim_core::{Fidelity, Sweep, SweepRule, Value};
+use sim_core::{Fidelity, Layout, Sweep, SweepRule, Value};
 
 use crate::error::Error;
 use crate::model::{Job, ModelEntry};
@@ -29,6 +29,7 @@ use crate::model::{Job, ModelEntry};
 ///
 /// [output]
 /// format = "csv"           # or "parquet"
+/// layout = "tokensim"      # or "cadcad": cadCAD's DataFrame columns
 /// plots = ["saturation", "price"]
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -121,6 +122,45 @@ pub struct OutputSection {
     /// the model's own choice.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub heatmaps: Vec<String>,
+    /// The records' columns: `tokensim` (index, state, parameters; the default) or `cadcad`
+    /// (cadCAD's DataFrame: state, then index, no parameters).
+    #[serde(default, with = "layout_words", skip_serializing_if = "is_default")]
+    pub layout: Layout,
+}
+
+fn is_default(layout: &Layout) -> bool {
+    *layout == Layout::default()
+}
+
+/// `layout = "tokensim" | "cadcad"`.
+mod layout_words {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use sim_core::Layout;
+
+    /// Each layout's word.
+    pub(crate) const WORDS: [(&str, Layout); 2] =
+        [("tokensim", Layout::Tokensim), ("cadcad", Layout::Cadcad)];
+
+    pub(super) fn serialize<S: Serializer>(l: &Layout, s: S) -> Result<S::Ok, S::Error> {
+        let word = WORDS
+            .iter()
+            .find(|(_, x)| x == l)
+            .map_or("tokensim", |(w, _)| *w);
+        s.serialize_str(word)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Layout, D::Error> {
+        let word = String::deserialize(d)?;
+        WORDS
+            .iter()
+            .find(|(w, _)| *w == word)
+            .map(|(_, l)| *l)
+            .ok_or_else(|| {
+                D::Error::custom(format!(
+                    "unknown layout `{word}` (expected `tokensim` or `cadcad`)"
+                ))
+            })
+    }
 }
 
 /// A TOML scalar: a float, an integer or a boolean.

@@ -277,3 +277,82 @@ fn bad_input_is_refused_with_a_clear_message() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn cadcads_layout_is_state_then_index_without_parameters() {
+    let dir = scratch("layout");
+    let flag = dir.join("flag");
+    run_ok(&[
+        "run",
+        "fei",
+        "--runs",
+        "1",
+        "--timesteps",
+        "2",
+        "--layout",
+        "cadcad",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        flag.to_str().unwrap(),
+    ]);
+    let lines = records(&flag);
+    // radCAD's README and cadCAD's DataFrame: the state's keys, then the index, in this order.
+    assert!(
+        lines[0].ends_with(",simulation,subset,run,substep,timestep"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].starts_with("eth_price,"), "{}", lines[0]);
+    assert!(!lines[0].contains("rebalance_duration"), "no parameter columns");
+    assert!(
+        lines[1].ends_with(",0,0,1,0,0"),
+        "the genesis row: {}",
+        lines[1]
+    );
+    // The same from the experiment file, which `show` round-trips.
+    let toml = dir.join("fei.toml");
+    let shown = tokensim(&["show", "fei"]);
+    let text = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert!(
+        !text.contains("layout"),
+        "the default layout is not written"
+    );
+    std::fs::write(
+        &toml,
+        text.replace("[output]", "[output]\nlayout = \"cadcad\""),
+    )
+    .unwrap();
+    let file = dir.join("file");
+    run_ok(&[
+        "run",
+        toml.to_str().unwrap(),
+        "--runs",
+        "1",
+        "--timesteps",
+        "2",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(records(&file), lines);
+    // And back to ours on the command line.
+    let ours = dir.join("ours");
+    run_ok(&[
+        "run",
+        toml.to_str().unwrap(),
+        "--runs",
+        "1",
+        "--timesteps",
+        "2",
+        "--layout",
+        "tokensim",
+        "--quiet",
+        "--no-plots",
+        "--out",
+        ours.to_str().unwrap(),
+    ]);
+    assert!(records(&ours)[0].starts_with("simulation,subset,run,substep,timestep,"));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -179,3 +179,50 @@ fn shards_that_are_not_one_experiment_are_refused_by_name() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn shards_in_cadcads_layout_merge_too() {
+    let dir = scratch("merge-cadcad");
+    for format in ["csv", "parquet"] {
+        let run = |out: &Path, shard: Option<&str>| {
+            let mut args = vec![
+                "run",
+                "flash",
+                "--runs",
+                "5",
+                "--layout",
+                "cadcad",
+                "--format",
+                format,
+                "--quiet",
+                "--no-plots",
+                "--out",
+                out.to_str().unwrap(),
+            ];
+            if let Some(s) = shard {
+                args.extend(["--shard", s]);
+            }
+            ok(&args);
+        };
+        let whole = dir.join(format!("whole-{format}"));
+        run(&whole, None);
+        let parts: Vec<PathBuf> = (0..3)
+            .map(|i| {
+                let out = dir.join(format!("shard-{i}-{format}"));
+                run(&out, Some(&format!("{i}/3")));
+                out
+            })
+            .collect();
+        let merged = dir.join(format!("merged-{format}"));
+        let o = merge(&merged, &parts);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let records = format!("records.{format}");
+        assert!(
+            std::fs::read(whole.join(&records)).unwrap()
+                == std::fs::read(merged.join(&records)).unwrap(),
+            "{format}: the records differ"
+        );
+        assert_eq!(summary(&whole), summary(&merged), "{format}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}

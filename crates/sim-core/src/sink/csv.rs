@@ -21,7 +21,7 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use super::{EncodedRun, Header, RowEncoder, RowMeta, Sink};
+use super::{EncodedRun, Header, Layout, RowEncoder, RowMeta, Sink};
 use crate::error::SinkError;
 use crate::value::Value;
 
@@ -53,15 +53,30 @@ impl<W: Write> CsvSink<W> {
         Self {
             out,
             buf: Vec::with_capacity(BUFFER + 4096),
-            encoder: CsvEncoder { params: true },
+            encoder: CsvEncoder {
+                params: true,
+                layout: Layout::Tokensim,
+            },
             param_cache: (Vec::new(), Vec::new()),
         }
     }
 
-    /// Whether to write the parameter columns (default: yes).
+    /// Whether to write the parameter columns (default: yes; never in cadCAD's layout).
     #[must_use]
     pub fn with_params(mut self, params: bool) -> Self {
-        self.encoder.params = params;
+        self.encoder.params = params && self.encoder.layout.index_first();
+        self.param_cache = (Vec::new(), Vec::new());
+        self
+    }
+
+    /// The order of the columns (default: [`Layout::Tokensim`]). [`Layout::Cadcad`] also drops
+    /// the parameter columns.
+    #[must_use]
+    pub fn with_layout(mut self, layout: Layout) -> Self {
+        self.encoder.layout = layout;
+        if !layout.index_first() {
+            self.encoder.params = false;
+        }
         self.param_cache = (Vec::new(), Vec::new());
         self
     }
@@ -90,6 +105,7 @@ impl<W: Write> CsvSink<W> {
 #[derive(Debug, Clone, Copy)]
 struct CsvEncoder {
     params: bool,
+    layout: Layout,
 }
 
 impl RowEncoder for CsvEncoder {
@@ -107,26 +123,39 @@ impl RowEncoder for CsvEncoder {
 
     fn encode_row(&self, meta: &RowMeta, state: &[Value], params: &[u8], out: &mut Vec<u8>) {
         let (mut float, mut int) = (zmij::Buffer::new(), itoa::Buffer::new());
-        for (k, i) in [
+        let index = [
             meta.simulation,
             meta.subset,
             meta.run,
             meta.substep,
             meta.timestep,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            if k > 0 {
-                out.push(b',');
+        ];
+        if self.layout.index_first() {
+            for (k, i) in index.into_iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(int.format(i).as_bytes());
             }
-            out.extend_from_slice(int.format(i).as_bytes());
+            for v in state {
+                out.push(b',');
+                push_value(out, v, &mut float, &mut int);
+            }
+            out.extend_from_slice(params);
+        } else {
+            for (k, v) in state.iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                push_value(out, v, &mut float, &mut int);
+            }
+            for (k, i) in index.into_iter().enumerate() {
+                if k > 0 || !state.is_empty() {
+                    out.push(b',');
+                }
+                out.extend_from_slice(int.format(i).as_bytes());
+            }
         }
-        for v in state {
-            out.push(b',');
-            push_value(out, v, &mut float, &mut int);
-        }
-        out.extend_from_slice(params);
         out.push(b'\n');
     }
 }
@@ -171,11 +200,22 @@ impl<W: Write> Sink for CsvSink<W> {
         } else {
             &[]
         };
-        let names = super::INDEX_COLUMNS
-            .iter()
-            .chain(header.state)
-            .chain(params);
-        for (i, name) in names.enumerate() {
+        let names: Vec<&str> = if self.encoder.layout.index_first() {
+            super::INDEX_COLUMNS
+                .iter()
+                .chain(header.state)
+                .chain(params)
+                .copied()
+                .collect()
+        } else {
+            header
+                .state
+                .iter()
+                .chain(&super::INDEX_COLUMNS)
+                .copied()
+                .collect()
+        };
+        for (i, name) in names.iter().enumerate() {
             if i > 0 {
                 self.buf.push(b',');
             }

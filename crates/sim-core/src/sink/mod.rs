@@ -55,6 +55,52 @@ use crate::value::Value;
 /// The index columns of every record, in cadCAD's order.
 pub const INDEX_COLUMNS: [&str; 5] = ["simulation", "subset", "run", "substep", "timestep"];
 
+/// The order of a record's columns in a file sink ([`CsvSink::with_layout`],
+/// `ParquetSink::with_layout`).
+///
+/// ```
+/// use sim_core::{Block, BoxError, Ctx, CsvSink, Experiment, Layout, Model, NoSignals};
+/// # #[derive(Clone)] struct State { count: f64 }
+/// # sim_core::vars!(State { count });
+/// # #[derive(Clone)] struct Params { step: f64 }
+/// # sim_core::vars!(Params { step });
+/// # fn add(p: &Params, c: &Ctx<'_, State>, _: &NoSignals, n: &mut State) -> Result<(), BoxError> {
+/// #     n.count = c.state.count + p.step;
+/// #     Ok(())
+/// # }
+/// let model = Model::new(State { count: 0.0 }).block(Block::new().update("count", add));
+/// // cadCAD's DataFrame: the state, then the index; no parameter columns.
+/// let mut csv = CsvSink::new(Vec::new()).with_layout(Layout::Cadcad);
+/// Experiment::new(&model, vec![Params { step: 2.0 }]).runs(1).timesteps(1).run(&mut csv)?;
+/// let text = String::from_utf8(csv.into_inner()?).unwrap();
+/// assert_eq!(
+///     text,
+///     "count,simulation,subset,run,substep,timestep\n\
+///      0.0,0,0,1,0,0\n\
+///      2.0,0,0,1,1,1\n"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Layout {
+    /// tokensim's: the index columns (`simulation, subset, run, substep, timestep`), the
+    /// state, then the parameters (as the 1Hive results files have them). The default.
+    #[default]
+    Tokensim,
+    /// cadCAD's and radCAD's DataFrame: the state, then `simulation, subset, run, substep,
+    /// timestep`, and no parameter columns.
+    Cadcad,
+}
+
+impl Layout {
+    /// Whether the index columns come first.
+    #[must_use]
+    pub const fn index_first(self) -> bool {
+        matches!(self, Layout::Tokensim)
+    }
+}
+
 /// The index of one record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RowMeta {

@@ -10,7 +10,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 
-use super::{Header, INDEX_COLUMNS, RowMeta, Sink};
+use super::{Header, INDEX_COLUMNS, Layout, RowMeta, Sink};
 use crate::error::SinkError;
 use crate::value::Value;
 
@@ -106,6 +106,7 @@ pub struct ParquetSink<W: Write + Send> {
     rows: usize,
     row_group: usize,
     params: bool,
+    layout: Layout,
     /// The header's example row (state, then parameters if written), for an empty file.
     example: Vec<Value>,
     began: bool,
@@ -131,6 +132,7 @@ impl<W: Write + Send> ParquetSink<W> {
             rows: 0,
             row_group: DEFAULT_ROW_GROUP,
             params: true,
+            layout: Layout::Tokensim,
             example: Vec::new(),
             began: false,
         }
@@ -143,10 +145,21 @@ impl<W: Write + Send> ParquetSink<W> {
         self
     }
 
-    /// Whether to write the parameter columns (default: yes).
+    /// Whether to write the parameter columns (default: yes; never in cadCAD's layout).
     #[must_use]
     pub fn with_params(mut self, params: bool) -> Self {
-        self.params = params;
+        self.params = params && self.layout.index_first();
+        self
+    }
+
+    /// The order of the columns (default: [`Layout::Tokensim`]). [`Layout::Cadcad`] also drops
+    /// the parameter columns.
+    #[must_use]
+    pub fn with_layout(mut self, layout: Layout) -> Self {
+        self.layout = layout;
+        if !layout.index_first() {
+            self.params = false;
+        }
         self
     }
 
@@ -186,14 +199,15 @@ impl<W: Write + Send> ParquetSink<W> {
 
     fn open(&mut self, first: &[&Value]) -> Result<(), SinkError> {
         self.columns = first.iter().map(|v| Column::for_value(v)).collect();
-        let mut fields = Vec::new();
+        let mut index = Vec::new();
         for name in INDEX_COLUMNS {
-            fields.push(Arc::new(
+            index.push(Arc::new(
                 Type::primitive_type_builder(name, PhysicalType::INT64)
                     .with_repetition(Repetition::REQUIRED)
                     .build()?,
             ));
         }
+        let mut values = Vec::new();
         for (name, col) in self.names.iter().zip(&self.columns) {
             let (physical, converted) = col.physical();
             let mut b =
@@ -201,8 +215,13 @@ impl<W: Write + Send> ParquetSink<W> {
             if let Some(c) = converted {
                 b = b.with_converted_type(c);
             }
-            fields.push(Arc::new(b.build()?));
+            values.push(Arc::new(b.build()?));
         }
+        let fields = if self.layout.index_first() {
+            [index, values].concat()
+        } else {
+            [values, index].concat()
+        };
         let schema = Arc::new(
             Type::group_type_builder("records")
                 .with_fields(fields)
@@ -230,10 +249,13 @@ impl<W: Write + Send> ParquetSink<W> {
             return Ok(());
         };
         let mut group = writer.next_row_group()?;
-        for index in &self.index {
-            if let Some(mut c) = group.next_column()? {
-                c.typed::<Int64Type>().write_batch(index, None, None)?;
-                c.close()?;
+        let index_first = self.layout.index_first();
+        if index_first {
+            for index in &self.index {
+                if let Some(mut c) = group.next_column()? {
+                    c.typed::<Int64Type>().write_batch(index, None, None)?;
+                    c.close()?;
+                }
             }
         }
         for column in &self.columns {
@@ -253,6 +275,14 @@ impl<W: Write + Send> ParquetSink<W> {
                     }
                 }
                 c.close()?;
+            }
+        }
+        if !index_first {
+            for index in &self.index {
+                if let Some(mut c) = group.next_column()? {
+                    c.typed::<Int64Type>().write_batch(index, None, None)?;
+                    c.close()?;
+                }
             }
         }
         group.close()?;

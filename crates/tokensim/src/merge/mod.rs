@@ -53,18 +53,24 @@ pub(crate) fn merge(registry: &Registry, req: &MergeRequest) -> Result<(PathBuf,
         Vec::new()
     };
     run::checks::memory(model, &job, subsets.len(), kept.len())?;
+    let index_first = file.output.layout.index_first();
+    let index = sim_core::sink::INDEX_COLUMNS.iter();
     let columns = Columns {
-        names: sim_core::sink::INDEX_COLUMNS
-            .iter()
-            .chain(model.state_names())
-            .chain(model.param_names())
-            .copied()
-            .collect(),
+        names: if index_first {
+            index
+                .chain(model.state_names())
+                .chain(model.param_names())
+                .copied()
+                .collect()
+        } else {
+            model.state_names().iter().chain(index).copied().collect()
+        },
+        index_first,
         state: model.genesis().into_iter().map(|(_, v)| v).collect(),
-        params: subsets
-            .first()
-            .map(|p| p.iter().map(|(_, v)| *v).collect())
-            .unwrap_or_default(),
+        params: match subsets.first() {
+            Some(p) if index_first => p.iter().map(|(_, v)| *v).collect(),
+            _ => Vec::new(),
+        },
     };
     let header = Header {
         state: model.state_names(),
@@ -86,7 +92,7 @@ pub(crate) fn merge(registry: &Registry, req: &MergeRequest) -> Result<(PathBuf,
     let out = Output::prepare(&req.out)?;
     let merged = merge_records(
         &shards,
-        file.output.format,
+        (file.output.format, file.output.layout),
         &columns,
         &header,
         kept,
@@ -132,7 +138,7 @@ fn elapsed(shards: &[Shard]) -> f64 {
 /// records written and what the collector kept.
 fn merge_records(
     shards: &[Shard],
-    format: Format,
+    (format, layout): (Format, sim_core::Layout),
     columns: &Columns,
     header: &Header,
     kept: Vec<String>,
@@ -165,7 +171,8 @@ fn merge_records(
                 sources.push(Rows::Parquet(rows::ParquetRows::open(&path, columns)?));
             }
             let mut sink =
-                sim_core::sink::ParquetSink::new(records::records_file(dir, "records.parquet")?);
+                sim_core::sink::ParquetSink::new(records::records_file(dir, "records.parquet")?)
+                    .with_layout(layout);
             let mut collector = Collector::new(&mut sink, kept);
             let rows = k_way(shards, sources, columns, header, &mut collector, |_| Ok(()))?;
             let collected = collector.into_parts();

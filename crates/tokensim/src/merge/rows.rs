@@ -23,6 +23,8 @@ pub(crate) struct Row {
 /// The column names and the state's and parameters' types (their values are examples).
 pub(crate) struct Columns {
     pub(crate) names: Vec<&'static str>,
+    /// Whether the index columns come first (tokensim's layout) or last (cadCAD's).
+    pub(crate) index_first: bool,
     pub(crate) state: Vec<Value>,
     pub(crate) params: Vec<Value>,
 }
@@ -97,29 +99,42 @@ impl CsvRows {
             std::str::from_utf8(&row.line[..row.line.len() - 1]).map_err(|_| bad("not UTF-8"))?;
         let mut cells = text.split(',');
         let mut index = [0usize; 5];
-        for slot in &mut index {
-            *slot = cells
-                .next()
-                .and_then(|c| c.parse().ok())
-                .ok_or_else(|| bad("an index cell is not a number"))?;
-        }
-        row.meta = RowMeta {
-            simulation: index[0],
-            subset: index[1],
-            run: index[2],
-            substep: index[3],
-            timestep: index[4],
+        let mut read_index = |cells: &mut std::str::Split<'_, char>| -> Result<()> {
+            for slot in &mut index {
+                *slot = cells
+                    .next()
+                    .and_then(|c| c.parse().ok())
+                    .ok_or_else(|| bad("an index cell is not a number"))?;
+            }
+            Ok(())
         };
+        if columns.index_first {
+            read_index(&mut cells)?;
+        }
         row.state.clear();
         for example in &columns.state {
             let cell = cells.next().ok_or_else(|| bad("too few cells"))?;
             row.state
                 .push(parse_cell(cell, example).ok_or_else(|| bad("a state cell does not parse"))?);
         }
+        if !columns.index_first {
+            read_index(&mut cells)?;
+        }
+        row.meta = meta(index);
         if cells.count() != columns.params.len() {
             return Err(bad("the wrong number of cells"));
         }
         Ok(true)
+    }
+}
+
+fn meta(index: [usize; 5]) -> RowMeta {
+    RowMeta {
+        simulation: index[0],
+        subset: index[1],
+        run: index[2],
+        substep: index[3],
+        timestep: index[4],
     }
 }
 
@@ -192,19 +207,18 @@ impl ParquetRows {
         };
         let mut fields = record.into_columns().into_iter().map(|(_, f)| f);
         let mut index = [0usize; 5];
-        for slot in &mut index {
-            *slot = match fields.next() {
-                Some(Field::Long(v)) => usize::try_from(v).map_err(|_| bad())?,
-                _ => return Err(bad()),
-            };
-        }
-        row.meta = RowMeta {
-            simulation: index[0],
-            subset: index[1],
-            run: index[2],
-            substep: index[3],
-            timestep: index[4],
+        let mut read_index = |fields: &mut dyn Iterator<Item = Field>| -> Result<()> {
+            for slot in &mut index {
+                *slot = match fields.next() {
+                    Some(Field::Long(v)) => usize::try_from(v).map_err(|_| bad())?,
+                    _ => return Err(bad()),
+                };
+            }
+            Ok(())
         };
+        if columns.index_first {
+            read_index(&mut fields)?;
+        }
         let mut typed = |example: &Value| -> Result<Value> {
             Ok(match (example, fields.next()) {
                 (Value::F64(_), Some(Field::Double(x))) => Value::F64(x),
@@ -224,6 +238,10 @@ impl ParquetRows {
         for example in &columns.params {
             row.params.push(typed(example)?);
         }
+        if !columns.index_first {
+            read_index(&mut fields)?;
+        }
+        row.meta = meta(index);
         Ok(true)
     }
 }

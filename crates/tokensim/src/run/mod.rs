@@ -134,9 +134,10 @@ fn run_into(
     let hooks = progress::Progress(bar.clone());
     let started = Instant::now();
     let model = req.spec.entry();
+    let to = (cx.job, req.file.output.layout);
     let (outcome, collected) = match req.file.output.format {
-        Format::Csv => records::csv_run(model, cx.job, dir, &hooks, kept)?,
-        Format::Parquet => records::parquet_run(model, cx.job, dir, &hooks, kept)?,
+        Format::Csv => records::csv_run(model, to, dir, &hooks, kept)?,
+        Format::Parquet => records::parquet_run(model, to, dir, &hooks, kept)?,
     };
     let elapsed = started.elapsed().as_secs_f64();
     bar.finish_and_clear();

@@ -6,7 +6,7 @@ use std::io::BufWriter;
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use sim_core::{Hooks, Outcome, Sink};
+use sim_core::{Hooks, Layout, Outcome, Sink};
 
 use crate::collect::{Collected, Collector};
 use crate::model::{Job, ModelEntry};
@@ -34,12 +34,12 @@ pub(crate) fn records_file(dir: &Path, name: &str) -> Result<BufWriter<File>> {
 /// Runs into `records.csv`.
 pub(crate) fn csv_run(
     model: &dyn ModelEntry,
-    job: &Job,
+    (job, layout): (&Job, Layout),
     dir: &Path,
     hooks: &dyn Hooks,
     plotted: Vec<String>,
 ) -> Result<(Outcome, Collected)> {
-    let mut sink = sim_core::CsvSink::new(records_file(dir, "records.csv")?);
+    let mut sink = sim_core::CsvSink::new(records_file(dir, "records.csv")?).with_layout(layout);
     let r = collect_run(model, job, &mut sink, hooks, plotted)?;
     sink.into_inner()?;
     Ok(r)
@@ -49,12 +49,13 @@ pub(crate) fn csv_run(
 #[cfg(feature = "parquet")]
 pub(crate) fn parquet_run(
     model: &dyn ModelEntry,
-    job: &Job,
+    (job, layout): (&Job, Layout),
     dir: &Path,
     hooks: &dyn Hooks,
     plotted: Vec<String>,
 ) -> Result<(Outcome, Collected)> {
-    let mut sink = sim_core::sink::ParquetSink::new(records_file(dir, "records.parquet")?);
+    let mut sink =
+        sim_core::sink::ParquetSink::new(records_file(dir, "records.parquet")?).with_layout(layout);
     let r = collect_run(model, job, &mut sink, hooks, plotted)?;
     sink.into_inner()?;
     Ok(r)
@@ -64,7 +65,7 @@ pub(crate) fn parquet_run(
 #[cfg(not(feature = "parquet"))]
 pub(crate) fn parquet_run(
     _: &dyn ModelEntry,
-    _: &Job,
+    _: (&Job, Layout),
     _: &Path,
     _: &dyn Hooks,
     _: Vec<String>,
