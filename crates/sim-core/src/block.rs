@@ -388,9 +388,17 @@ impl<S, P, G> Model<S, P, G> {
     /// # Errors
     /// The first check's error.
     pub fn check(&self, params: &P) -> Result<(), BoxError> {
+        self.check_with(&self.genesis, params)
+    }
+
+    /// Runs the model's checks on `genesis` (a swept genesis state) and `params`.
+    ///
+    /// # Errors
+    /// The first check's error.
+    pub fn check_with(&self, genesis: &S, params: &P) -> Result<(), BoxError> {
         self.validators
             .iter()
-            .try_for_each(|check| check(&self.genesis, params))
+            .try_for_each(|check| check(genesis, params))
     }
 
     /// Appends a block; each block is one substep of every timestep.

@@ -62,6 +62,14 @@ pub enum EngineError {
         /// The name given.
         given: String,
     },
+    /// A genesis sweep whose number of states is not the number of subsets.
+    #[error("a genesis sweep gives {states} genesis states for {subsets} parameter subsets")]
+    GenesisCount {
+        /// The genesis states given.
+        states: usize,
+        /// The parameter subsets.
+        subsets: usize,
+    },
     /// The model has no partial state update blocks.
     #[error("the model has no partial state update blocks")]
     NoBlocks,
@@ -122,6 +130,23 @@ pub enum SinkError {
     #[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
     #[error(transparent)]
     Parquet(#[from] parquet::errors::ParquetError),
+    /// A second experiment given to a sink whose records have other columns (their names and
+    /// order differ): the file would hold two tables.
+    #[error(
+        "the sink already holds records with the columns {expected}; an experiment with the columns {got} needs a sink of its own"
+    )]
+    OtherColumns {
+        /// The columns the sink holds, comma-separated.
+        expected: String,
+        /// The new experiment's, comma-separated.
+        got: String,
+    },
+    /// A second experiment given to a Parquet sink after the first finished: its file is
+    /// complete (its footer written).
+    #[error(
+        "the Parquet file is complete (the first experiment finished it); write the next experiment to a sink of its own"
+    )]
+    Finished,
     /// A column changed type within a file (Parquet columns have one type).
     #[error("column `{column}` holds {expected} values but got a {got} value")]
     ColumnType {

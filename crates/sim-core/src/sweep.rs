@@ -44,6 +44,9 @@ pub enum SweepRule {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sweep {
     entries: Vec<(String, Vec<Value>)>,
+    /// Swept genesis variables (radCAD #47): combined with the parameters by the same rule,
+    /// after them.
+    genesis: Vec<(String, Vec<Value>)>,
 }
 
 impl Sweep {
@@ -70,10 +73,60 @@ impl Sweep {
         self
     }
 
+    /// Adds a genesis variable's list of values: each subset starts from its own genesis state
+    /// ([`genesis_states`](Self::genesis_states)). The lists of parameters and genesis
+    /// variables combine by one rule, the genesis variables after the parameters.
+    ///
+    /// ```
+    /// use sim_core::{Sweep, SweepRule};
+    ///
+    /// #[derive(Clone)]
+    /// struct State { price: f64, supply: f64 }
+    /// sim_core::vars!(State { price, supply });
+    /// #[derive(Clone)]
+    /// struct Params { fee: f64 }
+    /// sim_core::vars!(Params { fee });
+    ///
+    /// // Two fees × two starting prices: four subsets, the fee varying slowest.
+    /// let m = Sweep::new().param("fee", [0.001, 0.003]).genesis("price", [1.0, 2.0]);
+    /// let params = m.subsets(&Params { fee: 0.0 }, SweepRule::Product)?;
+    /// let genesis = m.genesis_states(&State { price: 0.0, supply: 100.0 }, SweepRule::Product)?;
+    /// let pairs: Vec<(f64, f64)> = params.iter().zip(&genesis).map(|(p, g)| (p.fee, g.price)).collect();
+    /// assert_eq!(pairs, [(0.001, 1.0), (0.001, 2.0), (0.003, 1.0), (0.003, 2.0)]);
+    /// assert!(genesis.iter().all(|g| g.supply == 100.0));
+    /// # Ok::<(), sim_core::EngineError>(())
+    /// ```
+    #[must_use]
+    pub fn genesis<T: Scalar>(mut self, name: &str, values: impl IntoIterator<Item = T>) -> Self {
+        self.genesis.push((
+            name.to_owned(),
+            values.into_iter().map(|v| v.to_value()).collect(),
+        ));
+        self
+    }
+
+    /// Adds a genesis variable's list of already-converted values.
+    #[must_use]
+    pub fn genesis_values(mut self, name: &str, values: Vec<Value>) -> Self {
+        self.genesis.push((name.to_owned(), values));
+        self
+    }
+
     /// The parameters and their lists.
     #[must_use]
     pub fn entries(&self) -> &[(String, Vec<Value>)] {
         &self.entries
+    }
+
+    /// The swept genesis variables and their lists.
+    #[must_use]
+    pub fn genesis_entries(&self) -> &[(String, Vec<Value>)] {
+        &self.genesis
+    }
+
+    /// Every list, parameters first: the order the rule combines them in.
+    fn lists(&self) -> impl Iterator<Item = &(String, Vec<Value>)> + Clone {
+        self.entries.iter().chain(&self.genesis)
     }
 
     /// The subsets as `(name, value)` lists, without applying them to a parameter struct.
@@ -86,12 +139,12 @@ impl Sweep {
     /// above [`MAX_SUBSETS`] subsets.
     pub fn assignments(&self, rule: SweepRule) -> Result<Vec<Vec<(&str, Value)>>, EngineError> {
         self.count(rule)?;
-        let longest = self.entries.iter().map(|(_, v)| v.len()).max().unwrap_or(1);
+        let longest = self.lists().map(|(_, v)| v.len()).max().unwrap_or(1);
         match rule {
             SweepRule::Zip | SweepRule::PadLast => Ok(self.padded(longest)),
             SweepRule::Product => {
                 let mut out: Vec<Vec<(&str, Value)>> = vec![Vec::new()];
-                for (name, values) in &self.entries {
+                for (name, values) in self.lists() {
                     out = out
                         .into_iter()
                         .flat_map(|prefix| {
@@ -116,24 +169,25 @@ impl Sweep {
     /// [`MAX_SUBSETS`] (a product of long lists grows fast: 4 lists of 200 values are
     /// 1.6·10⁹ subsets).
     pub fn count(&self, rule: SweepRule) -> Result<usize, EngineError> {
-        for (i, (name, values)) in self.entries.iter().enumerate() {
-            if values.is_empty() {
-                return Err(EngineError::EmptySweep {
-                    param: name.clone(),
-                });
-            }
-            if self.entries[..i].iter().any(|(n, _)| n == name) {
-                return Err(EngineError::DuplicateParam {
-                    param: name.clone(),
-                });
+        for list in [&self.entries, &self.genesis] {
+            for (i, (name, values)) in list.iter().enumerate() {
+                if values.is_empty() {
+                    return Err(EngineError::EmptySweep {
+                        param: name.clone(),
+                    });
+                }
+                if list[..i].iter().any(|(n, _)| n == name) {
+                    return Err(EngineError::DuplicateParam {
+                        param: name.clone(),
+                    });
+                }
             }
         }
-        let longest = self.entries.iter().map(|(_, v)| v.len()).max().unwrap_or(1);
+        let longest = self.lists().map(|(_, v)| v.len()).max().unwrap_or(1);
         let count = match rule {
             SweepRule::Zip => {
                 if let Some((name, values)) = self
-                    .entries
-                    .iter()
+                    .lists()
                     .find(|(_, v)| v.len() != 1 && v.len() != longest)
                 {
                     return Err(EngineError::SweepLength {
@@ -146,8 +200,7 @@ impl Sweep {
             }
             SweepRule::PadLast => Some(longest),
             SweepRule::Product => self
-                .entries
-                .iter()
+                .lists()
                 .try_fold(1usize, |n, (_, v)| n.checked_mul(v.len())),
         };
         match count {
@@ -156,9 +209,7 @@ impl Sweep {
                 // The true count, as a float, for the message.
                 #[expect(clippy::cast_precision_loss, reason = "a count shown in a message")]
                 let approx: f64 = match rule {
-                    SweepRule::Product => {
-                        self.entries.iter().map(|(_, v)| v.len() as f64).product()
-                    }
+                    SweepRule::Product => self.lists().map(|(_, v)| v.len() as f64).product(),
                     _ => longest as f64,
                 };
                 Err(EngineError::TooLarge {
@@ -173,8 +224,7 @@ impl Sweep {
     fn padded(&self, longest: usize) -> Vec<Vec<(&str, Value)>> {
         (0..longest)
             .map(|i| {
-                self.entries
-                    .iter()
+                self.lists()
                     .map(|(name, values)| (name.as_str(), values[i.min(values.len() - 1)]))
                     .collect()
             })
@@ -188,14 +238,39 @@ impl Sweep {
     /// As [`assignments`](Self::assignments), and [`EngineError::Var`] for a parameter `P` does
     /// not have or a value of the wrong type.
     pub fn subsets<P: Vars>(&self, base: &P, rule: SweepRule) -> Result<Vec<P>, EngineError> {
+        self.apply(base, rule, 0..self.entries.len())
+    }
+
+    /// Each subset's genesis state: `base` with the subset's swept genesis values set, in
+    /// subset order (every one `base` when no genesis variable is swept).
+    ///
+    /// # Errors
+    ///
+    /// As [`subsets`](Self::subsets), for the genesis variables.
+    pub fn genesis_states<S: Vars>(
+        &self,
+        base: &S,
+        rule: SweepRule,
+    ) -> Result<Vec<S>, EngineError> {
+        let n = self.entries.len();
+        self.apply(base, rule, n..n + self.genesis.len())
+    }
+
+    /// `base` with the assignments' values at positions `which` set, per subset.
+    fn apply<V: Vars>(
+        &self,
+        base: &V,
+        rule: SweepRule,
+        which: std::ops::Range<usize>,
+    ) -> Result<Vec<V>, EngineError> {
         self.assignments(rule)?
             .into_iter()
             .map(|assignment| {
-                let mut p = base.clone();
-                for (name, value) in assignment {
-                    p.set(name, value)?;
+                let mut v = base.clone();
+                for (name, value) in &assignment[which.clone()] {
+                    v.set(name, *value)?;
                 }
-                Ok(p)
+                Ok(v)
             })
             .collect()
     }

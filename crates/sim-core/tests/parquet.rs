@@ -116,7 +116,7 @@ fn a_column_keeps_its_type() {
     let mut sink = ParquetSink::new(Vec::new());
     let header = sim_core::Header {
         state: &["x"],
-        params: &[],
+        params: Vec::new(),
         example: Vec::new(),
     };
     sink.begin(&header).unwrap();
@@ -174,4 +174,23 @@ fn an_empty_shard_is_a_valid_file_with_the_schema() {
         ]
     );
     assert_eq!(columns[5..], ["x DOUBLE", "n INT64", "k DOUBLE"]);
+}
+
+#[test]
+fn a_finished_file_refuses_a_second_experiment_and_stays_whole() {
+    let model = Model::new(S::default()).block(Block::new().policy("half", half).update("x", step));
+    let mut sink = ParquetSink::new(Vec::new());
+    let run = |sink: &mut ParquetSink<Vec<u8>>| {
+        Experiment::new(&model, vec![P { k: 1.0 }])
+            .timesteps(2)
+            .run(sink)
+    };
+    run(&mut sink).unwrap();
+    assert!(matches!(
+        run(&mut sink),
+        Err(sim_core::EngineError::Sink(sim_core::SinkError::Finished))
+    ));
+    let bytes = sink.into_inner().unwrap();
+    let reader = SerializedFileReader::new(file_of(&bytes, line!())).unwrap();
+    assert_eq!(reader.metadata().file_metadata().num_rows(), 3);
 }

@@ -25,7 +25,7 @@ fn subsets() -> Vec<HoneyParams> {
 fn hand_loop(subsets: &[HoneyParams], runs: usize, timesteps: usize, sink: &mut dyn Sink) {
     let header = Header {
         state: HoneyState::NAMES,
-        params: HoneyParams::NAMES,
+        params: HoneyParams::NAMES.to_vec(),
         example: Vec::new(),
     };
     sink.begin(&header).expect("null sink");

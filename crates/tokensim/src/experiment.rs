@@ -24,8 +24,9 @@ use crate::model::{Job, ModelEntry};
 /// [params]                 # lists, combined by the sweep rule; unnamed ones keep defaults
 /// throttle = [0.002, 0.004]
 ///
-/// [genesis]                # genesis variables overridden
+/// [genesis]                # genesis variables: one value, or a list swept with [params]
 /// price = 12.0
+/// supply = [1e6, 2e6]
 ///
 /// [output]
 /// format = "csv"           # or "parquet"
@@ -45,9 +46,10 @@ pub struct ExperimentFile {
     /// Swept parameters: each a list, combined by the sweep rule; unnamed ones keep defaults.
     #[serde(default)]
     pub params: BTreeMap<String, Vec<Scalar>>,
-    /// Genesis variables overridden.
+    /// Genesis variables overridden: a value for every subset, or a list swept with the
+    /// parameters (by the same rule, after them; recorded as `genesis_NAME` columns).
     #[serde(default)]
-    pub genesis: BTreeMap<String, Scalar>,
+    pub genesis: BTreeMap<String, GenesisValue>,
     /// The records' format and the plots.
     #[serde(default)]
     pub output: OutputSection,
@@ -161,6 +163,17 @@ mod layout_words {
                 ))
             })
     }
+}
+
+/// A genesis variable's value in an experiment file: one value for every subset, or a list to
+/// sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum GenesisValue {
+    /// `price = 12.0`: every subset starts there.
+    One(Scalar),
+    /// `price = [8.0, 12.0]`: swept with the parameters.
+    Sweep(Vec<Scalar>),
 }
 
 /// A TOML scalar: a float, an integer or a boolean.
@@ -282,7 +295,12 @@ impl ExperimentFile {
                     known: states.join(", "),
                 });
             }
-            genesis.push((name.clone(), Value::from(*value)));
+            match value {
+                GenesisValue::One(v) => genesis.push((name.clone(), Value::from(*v))),
+                GenesisValue::Sweep(values) => {
+                    sweep = sweep.genesis_values(name, values.iter().map(|&v| v.into()).collect());
+                }
+            }
         }
         // Zero runs or timesteps are refused by the engine's check, which `subsets` makes
         // before anything is written.

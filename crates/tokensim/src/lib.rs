@@ -70,7 +70,9 @@ mod spec;
 mod summary;
 
 pub use error::Error;
-pub use experiment::{ExperimentFile, Format, OutputSection, RuleName, Scalar, SimSection};
+pub use experiment::{
+    ExperimentFile, Format, GenesisValue, OutputSection, RuleName, Scalar, SimSection,
+};
 pub use model::{Entry, Job, ModelEntry};
 pub use registry::{NamedExperiment, Registry};
 pub use sim_core::Fidelity;

@@ -42,7 +42,8 @@ pub struct Job {
     pub sweep: Sweep,
     /// How the sweep's lists combine (cadCAD's zip by default).
     pub rule: SweepRule,
-    /// Genesis variables set by name.
+    /// Genesis variables set by name, for every subset (a swept genesis variable is in
+    /// `sweep`, [`Sweep::genesis`]).
     pub genesis: Vec<(String, Value)>,
     /// The seed's behaviour or the corrected one.
     pub fidelity: Fidelity,
@@ -92,7 +93,8 @@ pub trait ModelEntry: Sync {
     fn defaults(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)>;
     /// The genesis state, by name, in record order.
     fn genesis(&self) -> Vec<(&'static str, Value)>;
-    /// The parameters of every subset the job's sweep gives, by name, after every check the
+    /// The parameters of every subset the job's sweep gives, by name (then the swept genesis
+    /// variables, as `genesis_NAME`, as the records have them), after every check the
     /// run would make before it starts ([`Experiment::check`]: the model's validators on each
     /// subset with the genesis state, the shard, the threads, the memory).
     ///
@@ -129,8 +131,9 @@ fn named<V: Vars>(v: &V) -> Vec<(&'static str, Value)> {
     V::NAMES.iter().copied().zip(v.values()).collect()
 }
 
-/// A model with its genesis overrides applied, and its parameter subsets.
-type Parts<S, P, G> = (Model<S, P, G>, Vec<P>);
+/// A model with its genesis overrides applied, its parameter subsets, and each subset's
+/// genesis state when the genesis is swept.
+type Parts<S, P, G> = (Model<S, P, G>, Vec<P>, Vec<S>);
 
 impl<S: Vars, P: Vars, G: Signals> Entry<S, P, G> {
     /// An entry named `name` (the experiment file's `model = "…"`), described in one line, from
@@ -154,10 +157,17 @@ impl<S: Vars, P: Vars, G: Signals> Entry<S, P, G> {
         &self,
         job: &Job,
         model: &'a Model<S, P, G>,
-        subsets: Vec<P>,
+        (subsets, genesis): (Vec<P>, Vec<S>),
         hooks: &'a dyn Hooks,
     ) -> Experiment<'a, S, P, G> {
+        let swept: Vec<&str> = job
+            .sweep
+            .genesis_entries()
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
         Experiment::new(model, subsets)
+            .genesis(genesis, &swept)
             .runs(job.runs)
             .timesteps(job.timesteps)
             .seed(job.seed)
@@ -174,7 +184,12 @@ impl<S: Vars, P: Vars, G: Signals> Entry<S, P, G> {
             model.genesis.set(name, *value)?;
         }
         let subsets = job.sweep.subsets(&(self.params)(job.fidelity), job.rule)?;
-        Ok((model, subsets))
+        let genesis = if job.sweep.genesis_entries().is_empty() {
+            Vec::new()
+        } else {
+            job.sweep.genesis_states(&model.genesis, job.rule)?
+        };
+        Ok((model, subsets, genesis))
     }
 }
 
@@ -204,9 +219,20 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
     }
 
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError> {
-        let (model, subsets) = self.experiment_parts(job)?;
-        let named_subsets = subsets.iter().map(named).collect();
-        self.experiment(job, &model, subsets, &NoHooks).check()?;
+        let (model, subsets, genesis) = self.experiment_parts(job)?;
+        let mut named_subsets: Vec<_> = subsets.iter().map(named).collect();
+        // A swept genesis variable is a column after the parameters, as in the records.
+        for (name, _) in job.sweep.genesis_entries() {
+            let column = sim_core::sink::genesis_column(name);
+            let at = S::NAMES.iter().position(|n| n == name);
+            for (named, state) in named_subsets.iter_mut().zip(&genesis) {
+                if let Some(v) = at.and_then(|at| state.values().get(at).copied()) {
+                    named.push((column, v));
+                }
+            }
+        }
+        self.experiment(job, &model, (subsets, genesis), &NoHooks)
+            .check()?;
         Ok(named_subsets)
     }
 
@@ -216,7 +242,8 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
         sink: &mut dyn Sink,
         hooks: &dyn Hooks,
     ) -> Result<Outcome, EngineError> {
-        let (model, subsets) = self.experiment_parts(job)?;
-        self.experiment(job, &model, subsets, hooks).run(sink)
+        let (model, subsets, genesis) = self.experiment_parts(job)?;
+        self.experiment(job, &model, (subsets, genesis), hooks)
+            .run(sink)
     }
 }

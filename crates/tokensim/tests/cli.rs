@@ -304,7 +304,10 @@ fn cadcads_layout_is_state_then_index_without_parameters() {
         lines[0]
     );
     assert!(lines[0].starts_with("eth_price,"), "{}", lines[0]);
-    assert!(!lines[0].contains("rebalance_duration"), "no parameter columns");
+    assert!(
+        !lines[0].contains("rebalance_duration"),
+        "no parameter columns"
+    );
     assert!(
         lines[1].ends_with(",0,0,1,0,0"),
         "the genesis row: {}",
@@ -354,5 +357,60 @@ fn cadcads_layout_is_state_then_index_without_parameters() {
         ours.to_str().unwrap(),
     ]);
     assert!(records(&ours)[0].starts_with("simulation,subset,run,substep,timestep,"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_genesis_list_is_swept_with_the_parameters() {
+    let dir = scratch("genesis-sweep");
+    let toml = dir.join("sweep.toml");
+    std::fs::write(
+        &toml,
+        "model = \"honey\"\n[sim]\nruns = 2\ntimesteps = 3\nseed = 1\nsweep = \"product\"\n\
+         [params]\nthrottle = [0.002, 0.008]\n\
+         [genesis]\nprice = [8.0, 12.0]\nreserve = 7000.0\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    run_ok(&[
+        "run",
+        toml.to_str().unwrap(),
+        "--quiet",
+        "--no-plots",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let lines = records(&out);
+    let header: Vec<&str> = lines[0].split(',').collect();
+    // The swept variable is a column after the parameters; the single value is not.
+    assert_eq!(header.last(), Some(&"genesis_price"));
+    assert!(!header.contains(&"genesis_reserve"));
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (price, reserve, genesis_price, subset) = (
+        col("price"),
+        col("reserve"),
+        col("genesis_price"),
+        col("subset"),
+    );
+    // 2 throttles × 2 prices, the price varying fastest; each run starts from its price.
+    for line in lines[1..]
+        .iter()
+        .filter(|l| l.split(',').nth(4) == Some("0"))
+    {
+        let cells: Vec<&str> = line.split(',').collect();
+        let expected = if cells[subset].parse::<usize>().unwrap() % 2 == 0 {
+            "8.0"
+        } else {
+            "12.0"
+        };
+        assert_eq!(cells[price], expected, "{line}");
+        assert_eq!(cells[genesis_price], expected, "{line}");
+        assert_eq!(cells[reserve], "7000.0", "{line}");
+    }
+    assert_eq!(lines.len(), 1 + 4 * 2 * 4, "4 subsets × 2 runs × 4 rows");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["subsets"][1]["params"]["genesis_price"], 12.0);
+    assert_eq!(summary["experiment_file"]["genesis"]["price"][1], 12.0);
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -72,7 +72,7 @@ where
         // The run's records; reserved up front (bounded, so a huge `T` cannot ask for it all
         // at once), so that substeps do not reallocate.
         let mut states = Vec::with_capacity(self.rows_per_run().min(MAX_RESERVE));
-        states.push(self.model.genesis.clone());
+        states.push(self.genesis_of(subset).clone());
         let mut scratch = Vec::new();
         let mut failure = None;
         // The (timestep, substep) being computed, for a panic's failure record.

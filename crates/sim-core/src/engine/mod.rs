@@ -21,6 +21,7 @@ use crate::rng::RngKind;
 use crate::shard::ShardPairs;
 use crate::signals::Signals;
 use crate::sink::RowMeta;
+use crate::value::Value;
 use crate::vars::Vars;
 
 /// Runs per thread in one window of parallel work, at most.
@@ -40,6 +41,11 @@ const WINDOWS_AT_LEAST: usize = 8;
 pub struct Experiment<'a, S, P, G: Signals> {
     model: &'a Model<S, P, G>,
     subsets: Vec<P>,
+    /// Each subset's genesis state, when the genesis is swept; empty for the model's own.
+    genesis: Vec<S>,
+    /// The swept genesis variables' record columns (`genesis_NAME`) and their positions in
+    /// the state.
+    genesis_columns: Vec<(&'static str, usize)>,
     runs: usize,
     timesteps: usize,
     seed: u64,
@@ -118,6 +124,8 @@ where
         Self {
             model,
             subsets,
+            genesis: Vec::new(),
+            genesis_columns: Vec::new(),
             runs: 1,
             timesteps: 1,
             seed: 0,
@@ -130,6 +138,55 @@ where
             memory_limit: None,
             hooks: &NoHooks,
         }
+    }
+
+    /// A genesis state per subset (a genesis sweep: [`Sweep::genesis`](crate::Sweep::genesis)
+    /// and [`Sweep::genesis_states`](crate::Sweep::genesis_states)), instead of the model's
+    /// one. The variables named in `swept` are written in the records after the parameters, as
+    /// parameters are, in columns named `genesis_NAME`; a name that is not a state variable is
+    /// refused by [`check`](Self::check).
+    #[must_use]
+    pub fn genesis(mut self, states: Vec<S>, swept: &[&str]) -> Self {
+        self.genesis = states;
+        self.genesis_columns = swept
+            .iter()
+            .map(|name| {
+                let at = S::NAMES
+                    .iter()
+                    .position(|n| n == name)
+                    .unwrap_or(usize::MAX);
+                (crate::sink::genesis_column(name), at)
+            })
+            .collect();
+        self
+    }
+
+    /// The genesis state of `subset`.
+    pub(crate) fn genesis_of(&self, subset: usize) -> &S {
+        self.genesis.get(subset).unwrap_or(&self.model.genesis)
+    }
+
+    /// The record's parameter cells of `subset`: its parameters, then its swept genesis values.
+    pub(crate) fn param_values(&self, subset: usize) -> Vec<Value> {
+        let mut v = self.subsets[subset].values();
+        if !self.genesis_columns.is_empty() {
+            let g = self.genesis_of(subset).values();
+            v.extend(
+                self.genesis_columns
+                    .iter()
+                    .filter_map(|(_, at)| g.get(*at).copied()),
+            );
+        }
+        v
+    }
+
+    /// The parameter columns: `P`'s, then the swept genesis variables'.
+    pub(crate) fn param_names(&self) -> Vec<&'static str> {
+        P::NAMES
+            .iter()
+            .copied()
+            .chain(self.genesis_columns.iter().map(|(n, _)| *n))
+            .collect()
     }
 
     /// Monte Carlo runs per subset (cadCAD's `N`).
@@ -366,11 +423,33 @@ where
         .min(self.jobs().len())
         .max(1);
         self.check_size(threads)?;
+        self.check_genesis()?;
         for (subset, p) in self.subsets.iter().enumerate() {
             self.model
-                .check(p)
+                .check_with(self.genesis_of(subset), p)
                 .map_err(|reason| EngineError::Invalid { subset, reason })?;
         }
         Ok(threads)
+    }
+
+    /// A genesis sweep has one state per subset, and its columns name state variables.
+    fn check_genesis(&self) -> Result<(), EngineError> {
+        if !self.genesis.is_empty() && self.genesis.len() != self.subsets.len() {
+            return Err(EngineError::GenesisCount {
+                states: self.genesis.len(),
+                subsets: self.subsets.len(),
+            });
+        }
+        if let Some((name, _)) = self
+            .genesis_columns
+            .iter()
+            .find(|(_, at)| *at == usize::MAX)
+        {
+            return Err(EngineError::Var(crate::VarError::Unknown {
+                name: name.trim_start_matches("genesis_").to_owned(),
+                known: S::NAMES.join(", "),
+            }));
+        }
+        Ok(())
     }
 }

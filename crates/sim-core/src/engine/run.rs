@@ -52,7 +52,9 @@ where
     pub fn run(&self, sink: &mut dyn Sink) -> Result<Outcome, EngineError> {
         let threads = self.check()?;
         let jobs = self.jobs();
-        let params: Vec<Vec<Value>> = self.subsets.iter().map(Vars::values).collect();
+        let params: Vec<Vec<Value>> = (0..self.subsets.len())
+            .map(|s| self.param_values(s))
+            .collect();
         self.hooks.before_experiment(self.subsets.len(), self.runs);
         sink.begin(&self.header())?;
         let pool = self.pool(threads)?;
@@ -85,11 +87,13 @@ where
     /// The records' header: the state's and parameters' names, and the genesis with the first
     /// subset as an example row.
     fn header(&self) -> Header {
-        let mut example = self.model.genesis.values();
-        example.extend(self.subsets.first().map(Vars::values).unwrap_or_default());
+        let mut example = self.genesis_of(0).values();
+        if !self.subsets.is_empty() {
+            example.extend(self.param_values(0));
+        }
         Header {
             state: S::NAMES,
-            params: P::NAMES,
+            params: self.param_names(),
             example,
         }
     }

@@ -36,6 +36,8 @@ pub struct CsvSink<W: Write> {
     encoder: CsvEncoder,
     /// The parameter values last formatted, and their cells (each preceded by a comma).
     param_cache: (Vec<Value>, Vec<u8>),
+    /// The columns of the header written, once the first experiment began.
+    columns: Option<Vec<&'static str>>,
 }
 
 impl<W: Write> std::fmt::Debug for CsvSink<W> {
@@ -58,6 +60,7 @@ impl<W: Write> CsvSink<W> {
                 layout: Layout::Tokensim,
             },
             param_cache: (Vec::new(), Vec::new()),
+            columns: None,
         }
     }
 
@@ -196,7 +199,7 @@ fn push_f64(buf: &mut Vec<u8>, x: f64, float: &mut zmij::Buffer) {
 impl<W: Write> Sink for CsvSink<W> {
     fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
         let params = if self.encoder.params {
-            header.params
+            &header.params[..]
         } else {
             &[]
         };
@@ -215,6 +218,17 @@ impl<W: Write> Sink for CsvSink<W> {
                 .copied()
                 .collect()
         };
+        // A second experiment (cadCAD's `simulation` > 0) continues the same table: no second
+        // header, and no other columns.
+        if let Some(written) = &self.columns {
+            if *written == names {
+                return Ok(());
+            }
+            return Err(SinkError::OtherColumns {
+                expected: written.join(","),
+                got: names.join(","),
+            });
+        }
         for (i, name) in names.iter().enumerate() {
             if i > 0 {
                 self.buf.push(b',');
@@ -222,6 +236,7 @@ impl<W: Write> Sink for CsvSink<W> {
             self.buf.extend_from_slice(name.as_bytes());
         }
         self.buf.push(b'\n');
+        self.columns = Some(names);
         Ok(())
     }
 

@@ -85,6 +85,24 @@ impl MemorySink {
 
 impl Sink for MemorySink {
     fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
+        // A second experiment with the same columns appends to the first's records.
+        if let Some(h) = &self.header {
+            if h.state == header.state && h.params == header.params {
+                return Ok(());
+            }
+            let names = |h: &Header| {
+                h.state
+                    .iter()
+                    .chain(&h.params)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(",")
+            };
+            return Err(SinkError::OtherColumns {
+                expected: names(h),
+                got: names(header),
+            });
+        }
         self.columns = vec![Vec::new(); header.state.len() + header.params.len()];
         self.meta.clear();
         self.header = Some(header.clone());

@@ -121,8 +121,8 @@ pub struct RowMeta {
 pub struct Header {
     /// The state variables' names, in order.
     pub state: &'static [&'static str],
-    /// The parameters' names, in order.
-    pub params: &'static [&'static str],
+    /// The parameters' names, in order (then a genesis sweep's `genesis_NAME` columns).
+    pub params: Vec<&'static str>,
     /// The genesis state's values, then the first subset's parameters: the columns' types,
     /// for a sink that must declare them even when no row comes (an empty shard). Empty when
     /// unknown.
@@ -138,6 +138,26 @@ impl Header {
             .chain(self.state.iter().copied())
             .chain(self.params.iter().copied())
     }
+}
+
+/// The record column of a swept genesis variable: `genesis_NAME`. Each distinct name is
+/// allocated once for the life of the process (column names are `&'static str`), so repeated
+/// experiments do not grow memory.
+#[must_use]
+pub fn genesis_column(name: &str) -> &'static str {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let column = format!("genesis_{name}");
+    let mut names = NAMES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(known) = names.get(column.as_str()) {
+        return known;
+    }
+    let leaked: &'static str = Box::leak(column.into_boxed_str());
+    names.insert(leaked);
+    leaked
 }
 
 /// Formats records into a sink's bytes on the engine's worker threads.

@@ -110,6 +110,8 @@ pub struct ParquetSink<W: Write + Send> {
     /// The header's example row (state, then parameters if written), for an empty file.
     example: Vec<Value>,
     began: bool,
+    /// The file is complete: its footer is written.
+    finished: bool,
 }
 
 impl<W: Write + Send> std::fmt::Debug for ParquetSink<W> {
@@ -135,6 +137,7 @@ impl<W: Write + Send> ParquetSink<W> {
             layout: Layout::Tokensim,
             example: Vec::new(),
             began: false,
+            finished: false,
         }
     }
 
@@ -193,6 +196,9 @@ impl<W: Write + Send> ParquetSink<W> {
             self.out = Some(w.into_inner()?);
         }
         // Closed: a second close (`finish`, then `into_inner`) writes nothing more.
+        if self.began {
+            self.finished = true;
+        }
         self.began = false;
         Ok(())
     }
@@ -299,9 +305,12 @@ impl<W: Write + Send> ParquetSink<W> {
 
 impl<W: Write + Send> Sink for ParquetSink<W> {
     fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
+        if self.finished {
+            return Err(SinkError::Finished);
+        }
         self.names = header.state.to_vec();
         if self.params {
-            self.names.extend_from_slice(header.params);
+            self.names.extend_from_slice(&header.params);
         }
         self.example = header.example.clone();
         if !self.params {

@@ -53,13 +53,18 @@ pub(crate) fn merge(registry: &Registry, req: &MergeRequest) -> Result<(PathBuf,
         Vec::new()
     };
     run::checks::memory(model, &job, subsets.len(), kept.len())?;
+    // The parameter columns: the model's, then any swept genesis variable's.
+    let param_names: Vec<&'static str> = subsets
+        .first()
+        .map(|p| p.iter().map(|(k, _)| *k).collect())
+        .unwrap_or_default();
     let index_first = file.output.layout.index_first();
     let index = sim_core::sink::INDEX_COLUMNS.iter();
     let columns = Columns {
         names: if index_first {
             index
                 .chain(model.state_names())
-                .chain(model.param_names())
+                .chain(&param_names)
                 .copied()
                 .collect()
         } else {
@@ -74,7 +79,7 @@ pub(crate) fn merge(registry: &Registry, req: &MergeRequest) -> Result<(PathBuf,
     };
     let header = Header {
         state: model.state_names(),
-        params: model.param_names(),
+        params: param_names.clone(),
         example: columns
             .state
             .iter()
