@@ -210,7 +210,7 @@ pub use hooks::{Hooks, NoHooks};
 pub use outcome::{Outcome, RunError, RunFailure};
 pub use rng::{RngKind, SimRng};
 pub use shard::ShardPairs;
-pub use signals::{MissingSignal, NoSignals, PolicyOp, SignalValue, Signals, need};
+pub use signals::{MissingSignal, NoSignals, PolicyOp, SignalValue, Signals, merge_field, need};
 pub use sink::{
     CsvSink, EncodedRun, Header, Layout, MemorySink, NullSink, RowEncoder, RowMeta, Sink,
 };

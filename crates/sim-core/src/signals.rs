@@ -8,10 +8,30 @@
 
 use rust_decimal::Decimal;
 
-/// The value type of a model's signals: a number that has a checked default reduction.
-pub trait SignalValue: Copy + Send + Sync + 'static {
-    /// cadCAD's default reduction, `a + b`; `None` when the sum does not exist (an integer or
-    /// decimal overflow). Floats follow IEEE 754 and always give a result.
+/// A signal's value: anything with a rule for merging two policies' values of one key.
+///
+/// Numbers merge by cadCAD's default, `a + b` (checked: `None` when the sum does not exist, an
+/// integer or decimal overflow; floats follow IEEE 754). Booleans merge by `a || b` (cadCAD's
+/// `True + True` would be the integer 2). A type of your own implements its merge:
+///
+/// ```
+/// use sim_core::SignalValue;
+///
+/// // The larger of two bids wins.
+/// #[derive(Debug, Clone, Copy, PartialEq)]
+/// struct Bid { price: f64, size: f64 }
+/// impl SignalValue for Bid {
+///     fn try_sum(a: Self, b: Self) -> Option<Self> {
+///         Some(if b.price > a.price { b } else { a })
+///     }
+/// }
+/// let a = Bid { price: 2.0, size: 1.0 };
+/// let b = Bid { price: 3.0, size: 5.0 };
+/// assert_eq!(Bid::try_sum(a, b), Some(b));
+/// ```
+pub trait SignalValue: Clone + Send + Sync + 'static {
+    /// Merges two policies' values of one key; `None` when they cannot be merged (the engine
+    /// then ends the run, naming the key).
     fn try_sum(a: Self, b: Self) -> Option<Self>;
 }
 
@@ -33,6 +53,12 @@ impl SignalValue for Decimal {
     }
 }
 
+impl SignalValue for bool {
+    fn try_sum(a: Self, b: Self) -> Option<Self> {
+        Some(a || b)
+    }
+}
+
 /// A binary reduction of two values of one key (cadCAD's `policy_ops`); `None` means it failed.
 pub type PolicyOp<V> = fn(V, V) -> Option<V>;
 
@@ -40,11 +66,13 @@ pub type PolicyOp<V> = fn(V, V) -> Option<V>;
 ///
 /// `Default` is "nothing emitted", what a block without policies passes to its updates.
 pub trait Signals: Default + Send + 'static {
-    /// The type of every signal value.
-    type Value: SignalValue;
+    /// The type the block's `policy_ops` reduces; signals of other types merge by their own
+    /// [`SignalValue::try_sum`].
+    type Value: SignalValue + Copy;
 
     /// Merges `other` (one more policy's output) into `self`: keys only one side emitted are
-    /// kept as they are; keys both emitted are reduced with `op`.
+    /// kept as they are; keys both emitted are reduced with `op` (those of type
+    /// [`Value`](Self::Value)) or their own merge (the others).
     ///
     /// # Errors
     ///
@@ -53,20 +81,94 @@ pub trait Signals: Default + Send + 'static {
     fn combine(&mut self, other: Self, op: PolicyOp<Self::Value>) -> Result<(), &'static str>;
 }
 
-/// Implements [`Signals`] for a struct whose listed fields are all `Option<V>`.
+/// Merges one key's two values: with `op` when the key's type is `V` (the block's
+/// `policy_ops`), by the type's own [`SignalValue::try_sum`] otherwise. Used by
+/// [`signals!`](crate::signals); the type test is resolved at compile time.
+#[doc(hidden)]
+#[inline]
+pub fn merge_field<T: SignalValue, V: SignalValue + Copy>(
+    a: T,
+    b: T,
+    op: PolicyOp<V>,
+) -> Option<T> {
+    use std::any::Any;
+    let (x, y): (&dyn Any, &dyn Any) = (&a, &b);
+    if let (Some(&x), Some(&y)) = (x.downcast_ref::<V>(), y.downcast_ref::<V>()) {
+        let merged = op(x, y)?;
+        return (&merged as &dyn Any).downcast_ref::<T>().cloned();
+    }
+    T::try_sum(a, b)
+}
+
+/// Implements [`Signals`] for a struct of `Option` fields, every field listed: a field left
+/// out is a compile error, never a signal silently dropped.
+///
+/// Two forms:
+/// - `signals!(Input: f64 { da, db })`: every field is an `Option<f64>` (or of the type named),
+///   reduced by the block's `policy_ops` (default `a + b`);
+/// - `signals!(Input { delta: f64, minted: i64, mint: bool, bid: Bid })`: each field of its own
+///   type. Fields of type `f64` are reduced by `policy_ops`, the others by their type's
+///   [`SignalValue`] merge (a sum for numbers, `||` for booleans, yours for your types). Write
+///   `signals!(Input: Decimal { … })` to apply `policy_ops` to the `Decimal` fields instead.
 ///
 /// ```
+/// use sim_core::Signals;
+///
 /// #[derive(Default)]
 /// struct Input { da: Option<f64>, db: Option<f64> }
 /// sim_core::signals!(Input: f64 { da, db });
 ///
-/// use sim_core::Signals;
 /// let mut a = Input { da: Some(1.0), db: None };
 /// a.combine(Input { da: Some(0.5), db: Some(2.0) }, |x, y| Some(x + y)).unwrap();
 /// assert_eq!((a.da, a.db), (Some(1.5), Some(2.0)));
+///
+/// // Mixed types: the second policy's `mint` reaches the updates.
+/// #[derive(Default)]
+/// struct Mixed { delta: Option<f64>, burned: Option<i64>, mint: Option<bool> }
+/// sim_core::signals!(Mixed { delta: f64, burned: i64, mint: bool });
+///
+/// let mut m = Mixed { delta: Some(1.0), burned: Some(2), mint: None };
+/// m.combine(Mixed { delta: Some(3.0), burned: Some(5), mint: Some(true) }, |x, y| Some(x.max(y))).unwrap();
+/// assert_eq!((m.delta, m.burned, m.mint), (Some(3.0), Some(7), Some(true)));
+/// ```
+///
+/// A field left out does not compile:
+///
+/// ```compile_fail
+/// #[derive(Default)]
+/// struct Input { da: Option<f64>, mint: Option<bool> }
+/// sim_core::signals!(Input: f64 { da });
 /// ```
 #[macro_export]
 macro_rules! signals {
+    ($ty:ty : $v:ty { $($field:ident : $t:ty),* $(,)? }) => {
+        impl $crate::Signals for $ty {
+            type Value = $v;
+
+            #[inline]
+            fn combine(
+                &mut self,
+                other: Self,
+                op: $crate::PolicyOp<$v>,
+            ) -> ::std::result::Result<(), &'static str> {
+                // Every field, or this does not compile.
+                let Self { $($field),* } = other;
+                $(
+                    if let Some(b) = $field {
+                        self.$field = Some(match self.$field.take() {
+                            Some(a) => $crate::merge_field::<$t, $v>(a, b, op)
+                                .ok_or(stringify!($field))?,
+                            None => b,
+                        });
+                    }
+                )*
+                Ok(())
+            }
+        }
+    };
+    ($ty:ty { $($field:ident : $t:ty),* $(,)? }) => {
+        $crate::signals!($ty : f64 { $($field : $t),* });
+    };
     ($ty:ty : $v:ty { $($field:ident),* $(,)? }) => {
         impl $crate::Signals for $ty {
             type Value = $v;
@@ -77,8 +179,10 @@ macro_rules! signals {
                 other: Self,
                 op: $crate::PolicyOp<$v>,
             ) -> ::std::result::Result<(), &'static str> {
+                // Every field, or this does not compile.
+                let Self { $($field),* } = other;
                 $(
-                    if let Some(b) = other.$field {
+                    if let Some(b) = $field {
                         self.$field = Some(match self.$field {
                             Some(a) => op(a, b).ok_or(stringify!($field))?,
                             None => b,
