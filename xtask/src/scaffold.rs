@@ -1,7 +1,8 @@
 //! `cargo xtask scaffold`: `tokensim new` checked end to end, so that the scaffold cannot rot.
 //! A project is written into a fresh directory under `target/scaffold`, depending on this
 //! checkout by path, and its documented command (`cargo run --release -- run NAME.toml`) and
-//! its test are run; the output must hold records, a summary and plots. The project's target
+//! its test are run; the output must hold records, a summary and plots, and the guide's three
+//! shards merged must equal it. The project's target
 //! directory is `target/scaffold/target`, kept between runs so that only the first compiles
 //! everything. The workspace's `Cargo.lock` is copied in, so the external crates are the
 //! versions the workspace is tested with.
@@ -60,8 +61,35 @@ pub(crate) fn run() -> Result<()> {
             bail!("the scaffold's run wrote no {}", out.join(file).display());
         }
     }
+    // The guide's shards and merge, equal to the unsharded run.
+    let mut shards = Vec::new();
+    for i in 0..3 {
+        let dir = format!("out/shard-{i}");
+        let shard = format!("{i}/3");
+        run_cmd(&mut in_project(&[
+            "run",
+            "--release",
+            "--",
+            "run",
+            &experiment,
+            "--shard",
+            &shard,
+            "--out",
+            &dir,
+        ]))?;
+        shards.push(dir);
+    }
+    let mut merge = vec!["run", "--release", "--", "merge", "out/merged"];
+    merge.extend(shards.iter().map(String::as_str));
+    run_cmd(&mut in_project(&merge))?;
+    let read = |dir: &str| fs::read(project.join(dir).join("records.csv"));
+    if read("out/merged")? != fs::read(out.join("records.csv"))? {
+        bail!("the scaffold's merged shards differ from its unsharded run");
+    }
     run_cmd(&mut in_project(&["test"]))?;
     fs::remove_dir_all(&work).with_context(|| format!("cannot remove {}", work.display()))?;
-    eprintln!("scaffold: `tokensim new {NAME}` builds, runs its experiment and passes its test");
+    eprintln!(
+        "scaffold: `tokensim new {NAME}` builds, runs its experiment, merges its shards into the same records and passes its test"
+    );
     Ok(())
 }

@@ -25,7 +25,8 @@
 //! (numbered from 1) of every subset (from 0) for `T` timesteps.
 //!
 //! **Records** are one row per substep plus an initial row per run (timestep 0, substep 0),
-//! with `simulation, subset, run, substep, timestep` and every state variable, in cadCAD's order:
+//! with `simulation, subset, run, substep, timestep`, every state variable and the subset's
+//! parameters (or in cadCAD's column order, [`Layout::Cadcad`]), in cadCAD's row order:
 //! subset-major, then run, timestep, substep. They stream to a [`Sink`]: [`MemorySink`],
 //! [`CsvSink`], or `ParquetSink` (feature `parquet`). A model needs
 //! `1 + T · blocks` records per run, `subsets · N` times.

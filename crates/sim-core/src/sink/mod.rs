@@ -21,7 +21,8 @@
 //! }
 //! let model = Model::new(State { count: 0.0 }).block(Block::new().update("count", add));
 //!
-//! // Records as cadCAD's DataFrame holds them, to any `io::Write` (a file, here a Vec); floats
+//! // cadCAD's records with the parameters after the state, to any `io::Write` (a file, here a
+//! // Vec; `with_layout(Layout::Cadcad)` gives cadCAD's own column order); floats
 //! // are written as Python prints them.
 //! let mut csv = CsvSink::new(Vec::new());
 //! Experiment::new(&model, vec![Params { step: 2.0 }]).runs(1).timesteps(2).run(&mut csv)?;
