@@ -192,17 +192,19 @@ fn unknown_experiment(registry: &Registry, name: &str) -> anyhow::Error {
     )
 }
 
-/// A named experiment's name and file, or a model's starting experiment.
-fn resolve(registry: &Registry, name: &str) -> Option<(String, ExperimentFile)> {
+/// A named experiment's name and file, or a model's starting experiment; `None` when neither
+/// has that name.
+fn resolve(registry: &Registry, name: &str) -> Result<Option<(String, ExperimentFile)>> {
     if let Some(e) = registry.find_experiment(name) {
-        return Some((e.name().to_owned(), e.file()));
+        return Ok(Some((e.name().to_owned(), e.file()?)));
     }
-    let m = registry.find_model(name)?;
-    Some((m.name().to_owned(), ExperimentFile::for_model(m.entry())))
+    Ok(registry
+        .find_model(name)
+        .map(|m| (m.name().to_owned(), ExperimentFile::for_model(m.entry()))))
 }
 
 fn show(registry: &Registry, name: &str) -> Result<()> {
-    let (_, file) = resolve(registry, name).ok_or_else(|| unknown_experiment(registry, name))?;
+    let (_, file) = resolve(registry, name)?.ok_or_else(|| unknown_experiment(registry, name))?;
     print!("{}", file.to_toml()?);
     Ok(())
 }
@@ -218,7 +220,7 @@ enum End {
 /// The experiment `args` names, with the command line's overrides applied.
 fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, ExperimentFile)> {
     let path = PathBuf::from(&args.experiment);
-    let (name, mut file) = if let Some(found) = resolve(registry, &args.experiment) {
+    let (name, mut file) = if let Some(found) = resolve(registry, &args.experiment)? {
         found
     } else if path.extension().is_some_and(|e| e == "toml") || path.exists() {
         let text = std::fs::read_to_string(&path)

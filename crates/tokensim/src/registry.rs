@@ -55,9 +55,17 @@ impl NamedExperiment {
     }
 
     /// Its experiment file.
-    #[must_use]
-    pub fn file(&self) -> ExperimentFile {
-        (self.file)()
+    ///
+    /// # Errors
+    /// The function that builds it panicked ([`Error::Command`], with the panic's message).
+    pub fn file(&self) -> Result<ExperimentFile, Error> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.file)())).map_err(|p| {
+            Error::Command(format!(
+                "experiment `{}` could not be built: {}",
+                self.name,
+                crate::spec::panic_message(&*p)
+            ))
+        })
     }
 }
 

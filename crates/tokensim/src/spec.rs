@@ -137,11 +137,26 @@ impl ModelSpec {
         }
     }
 
-    /// The analysis hook's answer for finished runs (`None` without a hook).
+    /// The analysis hook's answer for finished runs (`None` without a hook). A hook that
+    /// panics costs only its answer: `{"analysis_failed": message}`, so the run's records and
+    /// statistics are still written.
     #[must_use]
     pub fn analyse(&self, finished: &Finished<'_>) -> Option<Json> {
-        self.analysis.as_ref().and_then(|hook| hook(finished))
+        let hook = self.analysis.as_ref()?;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| hook(finished))) {
+            Ok(answer) => answer,
+            Err(panic) => Some(serde_json::json!({ "analysis_failed": panic_message(&*panic) })),
+        }
     }
+}
+
+/// A panic's message, when it has one.
+pub(crate) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 /// What an analysis hook reads: each subset's statistics and every completed run's final
@@ -170,5 +185,53 @@ impl Finished<'_> {
     /// `(subset, final state)` of every completed run, in record order.
     pub fn finals(&self) -> impl Iterator<Item = (usize, &[f64])> {
         self.finals.completed(self.failures)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ExperimentFile, NamedExperiment};
+    use sim_core::{Block, BoxError, Ctx, NoSignals};
+
+    #[derive(Clone)]
+    struct State {
+        x: f64,
+    }
+    sim_core::vars!(State { x });
+    #[derive(Clone)]
+    struct Params {
+        k: f64,
+    }
+    sim_core::vars!(Params { k });
+
+    fn step(p: &Params, c: &Ctx<'_, State>, _: &NoSignals, n: &mut State) -> Result<(), BoxError> {
+        n.x = c.state.x + p.k;
+        Ok(())
+    }
+
+    fn model() -> Model<State, Params, NoSignals> {
+        Model::new(State { x: 0.0 }).block(Block::new().update("x", step))
+    }
+
+    #[test]
+    fn a_panicking_hook_costs_only_its_answer() {
+        let spec = ModelSpec::new("m", "m", model, |_| Params { k: 1.0 })
+            .analysis(|_| panic!("no answer today"));
+        let mut file = ExperimentFile::for_model(spec.entry());
+        file.sim.runs = 1;
+        file.sim.timesteps = 2;
+        let summary = spec.summarize(&file).unwrap();
+        assert_eq!(summary.subsets[0].final_mean("x"), Some(2.0));
+        assert_eq!(
+            summary.results,
+            Some(serde_json::json!({ "analysis_failed": "no answer today" }))
+        );
+        let broken = NamedExperiment::new("broken", "", || panic!("cannot build"));
+        let err = broken.file().unwrap_err().to_string();
+        assert!(
+            err.contains("`broken` could not be built: cannot build"),
+            "{err}"
+        );
     }
 }
