@@ -335,8 +335,24 @@ fn bin_name(first: Option<&OsString>) -> String {
         .unwrap_or_else(|| "tokensim".to_owned())
 }
 
+impl Registry {
+    /// The command line, on this process's arguments: `list`, `show`, `run`, `merge` and `new`.
+    /// Returns the exit code (0, 1 on an error, 2 on bad usage, 3 when every run failed, 128 +
+    /// the signal when stopped by one).
+    #[must_use]
+    pub fn main(self) -> ExitCode {
+        self.main_from(std::env::args_os())
+    }
+
+    /// [`main`](Self::main) on the given arguments (the first is the program's name).
+    #[must_use]
+    pub fn main_from(self, args: impl IntoIterator<Item = OsString>) -> ExitCode {
+        main(&self, args)
+    }
+}
+
 /// Parses `args` and runs the command over `registry`.
-pub(crate) fn main(registry: &Registry, args: impl IntoIterator<Item = OsString>) -> ExitCode {
+fn main(registry: &Registry, args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
     let parsed = Cli::command()
         .bin_name(bin_name(args.first()))

@@ -6,8 +6,6 @@ use std::sync::Arc;
 
 use sim_core::{EncodedRun, Header, RowEncoder, RowMeta, Sink, SinkError, Value};
 
-use crate::summary::FailureSummary;
-
 /// Most runs per subset whose time series are kept for the plots' bands.
 pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
 
@@ -74,11 +72,11 @@ impl Finals {
     }
 
     /// `(subset, final state)` of every run that did not fail, in record order.
-    pub(crate) fn completed<'a>(
-        &'a self,
-        failures: &[FailureSummary],
-    ) -> impl Iterator<Item = (usize, &'a [f64])> {
-        let failed: BTreeSet<(usize, usize)> = failures.iter().map(|f| (f.subset, f.run)).collect();
+    pub(crate) fn completed(
+        &self,
+        failed: impl IntoIterator<Item = (usize, usize)>,
+    ) -> impl Iterator<Item = (usize, &[f64])> {
+        let failed: BTreeSet<(usize, usize)> = failed.into_iter().collect();
         self.iter()
             .filter(move |(s, r, _)| !failed.contains(&(*s, *r)))
             .map(|(s, _, v)| (s, v))
@@ -265,16 +263,10 @@ mod tests {
         assert_eq!((s, r), (CHUNK_RUNS / 10, CHUNK_RUNS % 10 + 1));
         assert_eq!(v, &[CHUNK_RUNS as f64, -(CHUNK_RUNS as f64)]);
         // A failed run is left out of the completed ones, wherever its chunk.
-        let failures = vec![FailureSummary {
-            subset: CHUNK_RUNS / 10,
-            run: CHUNK_RUNS % 10 + 1,
-            timestep: 1,
-            substep: 1,
-            error: "a reduction failed".to_owned(),
-        }];
-        assert_eq!(f.completed(&failures).count(), n - 1);
+        let failures = [(CHUNK_RUNS / 10, CHUNK_RUNS % 10 + 1)];
+        assert_eq!(f.completed(failures).count(), n - 1);
         assert!(
-            f.completed(&failures)
+            f.completed(failures)
                 .all(|(_, v)| v[0] != CHUNK_RUNS as f64)
         );
     }

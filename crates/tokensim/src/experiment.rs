@@ -12,8 +12,8 @@ use crate::model::{Job, ModelEntry};
 /// An experiment, as TOML:
 ///
 /// ```toml
-/// model = "honey"
-/// fidelity = "corrected"   # or "faithful": the seed's defects included
+/// model = "predprey"      # a registered model's name
+/// fidelity = "corrected"   # or "faithful": a reference's defects included
 ///
 /// [sim]
 /// runs = 10
@@ -22,16 +22,16 @@ use crate::model::{Job, ModelEntry};
 /// sweep = "zip"            # cadCAD's rule; "pad-last" (radCAD) or "product"
 ///
 /// [params]                 # lists, combined by the sweep rule; unnamed ones keep defaults
-/// throttle = [0.002, 0.004]
+/// predation_rate = [0.015, 0.02]
 ///
 /// [genesis]                # genesis variables: one value, or a list swept with [params]
-/// price = 12.0
-/// supply = [1e6, 2e6]
+/// predators = 2.0
+/// prey = [5.0, 10.0]
 ///
 /// [output]
 /// format = "csv"           # or "parquet"
 /// layout = "tokensim"      # or "cadcad": cadCAD's DataFrame columns
-/// plots = ["saturation", "price"]
+/// plots = ["prey"]
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -81,7 +81,7 @@ impl Default for Job {
 
 /// A model the catalog can run, whatever its state, parameter and signal types.
 pub trait ModelEntry: Sync {
-    /// Its name, such as `honey`.
+    /// Its name, as experiment files name it.
     fn name(&self) -> &'static str;
     /// One line on what it models.
     fn description(&self) -> &'static str;

@@ -1,9 +1,6 @@
 //! The models and named experiments a `tokensim` binary knows: the built-in binary registers
 //! the seed models, a user's binary registers their own, both through [`Registry`], and
-//! [`Registry::main`] is the whole command line.
-
-use std::ffi::OsString;
-use std::process::ExitCode;
+//! [`Registry::main`] (implemented in `cli.rs`) is the whole command line.
 
 use crate::error::Error;
 use crate::experiment::ExperimentFile;
@@ -185,20 +182,6 @@ impl Registry {
             }
         }
         Ok(())
-    }
-
-    /// The command line, on this process's arguments: `list`, `show`, `run`, `merge` and `new`.
-    /// Returns the exit code (0, 1 on an error, 2 on bad usage, 3 when every run failed, 128 +
-    /// the signal when stopped by one).
-    #[must_use]
-    pub fn main(self) -> ExitCode {
-        self.main_from(std::env::args_os())
-    }
-
-    /// [`main`](Self::main) on the given arguments (the first is the program's name).
-    #[must_use]
-    pub fn main_from(self, args: impl IntoIterator<Item = OsString>) -> ExitCode {
-        crate::cli::main(&self, args)
     }
 }
 

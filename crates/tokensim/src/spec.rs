@@ -184,7 +184,8 @@ impl Finished<'_> {
 
     /// `(subset, final state)` of every completed run, in record order.
     pub fn finals(&self) -> impl Iterator<Item = (usize, &[f64])> {
-        self.finals.completed(self.failures)
+        self.finals
+            .completed(self.failures.iter().map(|f| (f.subset, f.run)))
     }
 }
 

@@ -158,7 +158,7 @@ pub(crate) fn subset_summaries(
     finals: &Finals,
 ) -> Vec<SubsetSummary> {
     let mut finals_by_subset: Vec<Vec<&[f64]>> = vec![Vec::new(); subsets.len()];
-    for (s, v) in finals.completed(failures) {
+    for (s, v) in finals.completed(failures.iter().map(|f| (f.subset, f.run))) {
         if let Some(list) = finals_by_subset.get_mut(s) {
             list.push(v);
         }
