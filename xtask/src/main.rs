@@ -20,6 +20,7 @@ mod check;
 mod compare;
 mod conformance;
 mod consumers;
+mod cycles;
 mod scaffold;
 mod tidy;
 

@@ -26,6 +26,7 @@ pub(crate) fn run() -> Result<()> {
     problems.extend(architecture_drift(&root)?);
     problems.extend(conformance_drift(&root)?);
     problems.extend(crate_docs_drift(&root)?);
+    problems.extend(crate::cycles::problems(&root)?);
     if problems.is_empty() {
         eprintln!("tidy: the docs match the code");
         Ok(())
