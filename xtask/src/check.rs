@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::{adversarial, cargo, conformance, consumers, run_cmd, scaffold, tidy};
+use crate::{adversarial, cargo, conformance, consumers, run_cmd, scaffold, slurm, tidy};
 
 /// Property tests run this many cases in `check`, whatever the environment says.
 const PROPTEST_CASES: &str = "256";
@@ -76,6 +76,10 @@ pub(crate) fn run() -> Result<()> {
         consumers::run,
     )?;
     step("scaffold: `tokensim new`, run and tested", scaffold::run)?;
+    step(
+        "slurm: docs/SCALING.md's job array on a real Slurm",
+        slurm::run,
+    )?;
     step("conformance", || conformance::run(&["--implemented"]))?;
     step("adversarial", adversarial::run)?;
     eprintln!("xtask check: all steps passed");

@@ -9,6 +9,7 @@
 //! cargo xtask adversarial                            the command line under attack
 //! cargo xtask consumers                              each crate from its package, alone
 //! cargo xtask scaffold                               `tokensim new`'s project, built, run and tested
+//! cargo xtask slurm                                  docs/SCALING.md's job array on a real Slurm
 //! cargo xtask tidy                                   the docs against the code
 //! ```
 
@@ -22,6 +23,7 @@ mod conformance;
 mod consumers;
 mod cycles;
 mod scaffold;
+mod slurm;
 mod tidy;
 
 use std::path::{Path, PathBuf};
@@ -34,7 +36,8 @@ usage: cargo xtask <command>
 
 commands:
   check                                   fmt, tidy, clippy, tests, benches in test mode, docs, publish
-                                          dry run, consumers, scaffold, conformance, adversarial
+                                          dry run, consumers, scaffold, slurm, conformance,
+                                          adversarial
   conformance [--dir DIR] [--suite NAME]... [--implemented] [--list]
                                           run golden-vector suites through the
                                           conformance runner (DIR defaults to
@@ -50,6 +53,9 @@ commands:
                                           that crate alone (docs/CRATES.md)
   scaffold                                `tokensim new` into target/scaffold: its experiment
                                           (`cargo run --release -- run NAME.toml`) and its test
+  slurm                                   start a one-node Slurm (apt-get installs slurm-wlm and
+                                          munge if missing), run docs/SCALING.md's job array,
+                                          merge, recover a failed task, stop the cluster
   compare [--runs N,N...] [--rounds K] [--python PATH]
                                           time tokensim against cadCAD and radCAD on the
                                           Honey seed's sweep (a venv under target/compare)
@@ -104,6 +110,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         "scaffold" => {
             no_more_args(rest)?;
             scaffold::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "slurm" => {
+            no_more_args(rest)?;
+            slurm::run()?;
             Ok(ExitCode::SUCCESS)
         }
         "compare" => {
