@@ -271,7 +271,10 @@ mod tests {
     fn the_job_script_is_read_from_the_scaling_guide() {
         let script = job_script(&project_root().join("docs/SCALING.md")).unwrap();
         assert!(script.starts_with("#!/bin/bash\n#SBATCH"), "{script}");
-        assert!(script.contains("--shard \"${SLURM_ARRAY_TASK_ID}/${SHARDS}\""), "{script}");
+        assert!(
+            script.contains("--shard \"${SLURM_ARRAY_TASK_ID}/${SHARDS}\""),
+            "{script}"
+        );
         assert!(script.ends_with('\n') && !script.contains("```"));
     }
 }
