@@ -39,6 +39,14 @@ pub enum CpAmmError {
         /// Which computed amount vanished.
         what: &'static str,
     },
+    /// One of the crate's guarantees did not hold ([`invariants`](crate::invariants)).
+    #[error("invariant `{invariant}` violated: {detail}")]
+    Violated {
+        /// The invariant, as the function that checks it is named.
+        invariant: &'static str,
+        /// The values involved.
+        detail: String,
+    },
     /// An LP withdrawal asked for more shares than exist.
     #[error("insufficient LP shares: {requested} requested, supply is {supply}")]
     InsufficientShares {

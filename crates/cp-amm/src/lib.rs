@@ -23,6 +23,11 @@
 //!   zero is refused, so no pool holds reserves without shares (whose next depositor would
 //!   take them).
 //!
+//! The guarantees (the product never falls on a swap with a fee, an output stays below its
+//! reserve, no round trip or liquidity round trip gains) are checks in [`invariants`], and the
+//! `proptest` feature's `strategies` draw the domain; this crate's property tests use both,
+//! and so can a user's.
+//!
 //! ## Rounding
 //!
 //! `f64` rounds to nearest. `Decimal` rounds every operation once, half-even, to 28 significant
@@ -76,9 +81,13 @@ pub struct ReadmeDoctests;
 mod context;
 mod error;
 mod fee;
+pub mod invariants;
 pub mod math;
 mod num;
 mod pool;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
 
 pub use context::DecimalContext;
 pub use error::{CpAmmError, Result};

@@ -1,12 +1,17 @@
 //! Property tests: the pool's invariants for `f64` and `Decimal`, and arbitrary input to every
 //! public function (no panic, and a failed call leaves the pool unchanged).
 //!
+//! The strategies and the checks are the crate's own (`cp_amm::strategies`, feature `proptest`,
+//! and `cp_amm::invariants`): one statement of each guarantee, which users' tests call too.
 //! Domains: reserves between 100 and 10^6 with prices between 10^-4 and 10^4, where `Decimal`
 //! keeps all 28 significant digits (rust_decimal stops at 28 decimal places) and `k` stays far
 //! from its 2^96 limit. Invariants that rely on a fee outweighing rounding use trades of at least
 //! 10^-6 of a reserve.
 
-use cp_amm::{CpAmmError, Decimal, DecimalContext, Fee, Num, Pool, Token, math};
+use cp_amm::strategies::{
+    any_decimal, any_f64, any_fee, fee, fee_or_zero, part, reserve_decimal, reserve_f64, share,
+};
+use cp_amm::{CpAmmError, Decimal, DecimalContext, Fee, Num, Pool, Token, invariants, math};
 use proptest::prelude::*;
 use std::str::FromStr;
 
@@ -32,25 +37,9 @@ fn rel_gap<N: Num>(a: N, b: N) -> f64 {
     d.to_f64().abs()
 }
 
-fn reserve_f64() -> impl Strategy<Value = f64> {
-    (2.0f64..6.0).prop_map(|e| 10f64.powf(e))
-}
-fn reserve_dec() -> impl Strategy<Value = Decimal> {
-    (1_000_000i64..=10_000_000_000).prop_map(|m| Decimal::new(m, 4))
-}
-/// A share of a reserve, 10^-6 ..= 0.9, as (numerator, denominator) so both types get it exactly.
-fn share() -> impl Strategy<Value = (u64, u64)> {
-    (1u64..=900_000).prop_map(|n| (n, 1_000_000))
-}
-fn fee() -> impl Strategy<Value = Fee> {
-    (100u32..=100_000).prop_map(|ppm| Fee::ppm(ppm).expect("fee below 100 %"))
-}
-fn fee_or_zero() -> impl Strategy<Value = Fee> {
-    prop_oneof![Just(Fee::ZERO), fee()]
-}
-fn part<N: Num>(of: N, (n, d): (u64, u64)) -> N {
-    of.try_mul(N::from_ratio(n, d).expect("ratio"))
-        .expect("part")
+/// A failed invariant as a test failure.
+fn check(r: Result<(), CpAmmError>) -> Result<(), TestCaseError> {
+    r.map_err(|e| TestCaseError::fail(e.to_string()))
 }
 
 // ---- the invariants, once for any number type ----
@@ -61,14 +50,11 @@ fn k_never_decreases<N: Num>(x: N, y: N, s: (u64, u64), fee: Fee) -> Result<(), 
 
 /// With a fee, a swap's new reserves hold at least `k`, compared exactly (not rounded).
 fn k_holds<N: Num>(x: N, y: N, a: N, b: N, fee: Fee) -> Result<(), TestCaseError> {
-    let holds = |sw: &cp_amm::Swap<N>| {
-        N::cmp_products(sw.reserve_in, sw.reserve_out, x, y).is_some_and(|o| o.is_ge())
-    };
     if let Ok(sw) = math::swap_exact_in(a, x, y, fee) {
-        prop_assert!(holds(&sw), "exact-in {sw:?} from {x} × {y}");
+        check(invariants::swap_keeps_product(x, y, &sw))?;
     }
     if let Ok(sw) = math::swap_exact_out(b, x, y, fee) {
-        prop_assert!(holds(&sw), "exact-out {sw:?} from {x} × {y}");
+        check(invariants::swap_keeps_product(x, y, &sw))?;
     }
     Ok(())
 }
@@ -83,11 +69,7 @@ fn round_trip_never_gains<N: Num>(
     let a = part(x, s);
     let out = pool.swap_exact_in(Token::X, a).unwrap().amount_out;
     if let Ok(back) = pool.swap_exact_in(Token::Y, out) {
-        prop_assert!(
-            back.amount_out <= a,
-            "put in {a}, got back {}",
-            back.amount_out
-        );
+        check(invariants::round_trip_never_gains(a, back.amount_out))?;
     }
     Ok(())
 }
@@ -101,10 +83,11 @@ fn output_below_reserve_and_monotone<N: Num>(
     let a1 = part(x, s);
     // Ten times the input, and then some, up to far beyond the reserve.
     let a2 = a1.try_mul(N::from_ratio(10, 1).unwrap()).unwrap();
-    let o1 = math::swap_exact_in(a1, x, y, fee).unwrap().amount_out;
-    let o2 = math::swap_exact_in(a2, x, y, fee).unwrap().amount_out;
-    prop_assert!(o1 > N::ZERO && o1 < y);
-    prop_assert!(o2 < y);
+    let s1 = math::swap_exact_in(a1, x, y, fee).unwrap();
+    let s2 = math::swap_exact_in(a2, x, y, fee).unwrap();
+    check(invariants::output_below_reserve(y, &s1))?;
+    check(invariants::output_below_reserve(y, &s2))?;
+    let (o1, o2) = (s1.amount_out, s2.amount_out);
     prop_assert!(o2 > o1, "out({a1}) = {o1}, out({a2}) = {o2}");
     // A hair more input never gives less (rounding is monotone; the fee guard moves by ulps).
     let a3 = a1.try_add(a1.ulp().unwrap()).unwrap();
@@ -164,21 +147,8 @@ fn liquidity_round_trip<N: Num>(
     let mut pool = Pool::new(x, y, Fee::ZERO).unwrap();
     let (dx, dy) = (part(x, sx), part(y, sy));
     let dep = pool.add_liquidity(dx, dy).unwrap();
-    prop_assert!(dep.amount_x <= dx && dep.amount_y <= dy);
     let w = pool.remove_liquidity(dep.shares).unwrap();
-    prop_assert!(
-        w.amount_x <= dep.amount_x,
-        "x: {} > {}",
-        w.amount_x,
-        dep.amount_x
-    );
-    prop_assert!(
-        w.amount_y <= dep.amount_y,
-        "y: {} > {}",
-        w.amount_y,
-        dep.amount_y
-    );
-    Ok(())
+    check(invariants::liquidity_never_gains((dx, dy), &dep, &w))
 }
 
 proptest! {
@@ -187,7 +157,7 @@ proptest! {
         k_never_decreases(x, y, s, fee)?;
     }
     #[test]
-    fn dec_k_never_decreases_with_a_fee(x in reserve_dec(), y in reserve_dec(), s in share(), fee in fee()) {
+    fn dec_k_never_decreases_with_a_fee(x in reserve_decimal(), y in reserve_decimal(), s in share(), fee in fee()) {
         k_never_decreases(x, y, s, fee)?;
     }
     #[test]
@@ -195,7 +165,7 @@ proptest! {
         round_trip_never_gains(x, y, s, fee)?;
     }
     #[test]
-    fn dec_round_trip_never_gains(x in reserve_dec(), y in reserve_dec(), s in share(), fee in fee()) {
+    fn dec_round_trip_never_gains(x in reserve_decimal(), y in reserve_decimal(), s in share(), fee in fee()) {
         round_trip_never_gains(x, y, s, fee)?;
     }
     #[test]
@@ -203,7 +173,7 @@ proptest! {
         output_below_reserve_and_monotone(x, y, s, fee)?;
     }
     #[test]
-    fn dec_output_below_reserve_and_monotone(x in reserve_dec(), y in reserve_dec(), s in share(), fee in fee_or_zero()) {
+    fn dec_output_below_reserve_and_monotone(x in reserve_decimal(), y in reserve_decimal(), s in share(), fee in fee_or_zero()) {
         output_below_reserve_and_monotone(x, y, s, fee)?;
     }
     #[test]
@@ -211,7 +181,7 @@ proptest! {
         exact_out_then_exact_in_agree(x, y, s, fee)?;
     }
     #[test]
-    fn dec_exact_out_then_exact_in_agree(x in reserve_dec(), y in reserve_dec(), s in share(), fee in fee_or_zero()) {
+    fn dec_exact_out_then_exact_in_agree(x in reserve_decimal(), y in reserve_decimal(), s in share(), fee in fee_or_zero()) {
         exact_out_then_exact_in_agree(x, y, s, fee)?;
     }
     #[test]
@@ -219,7 +189,7 @@ proptest! {
         arb_lands_on_target(x, y, f, fee)?;
     }
     #[test]
-    fn dec_arb_lands_on_target(x in reserve_dec(), y in reserve_dec(), f in (1u64..=100, 1u64..=10), fee in fee_or_zero()) {
+    fn dec_arb_lands_on_target(x in reserve_decimal(), y in reserve_decimal(), f in (1u64..=100, 1u64..=10), fee in fee_or_zero()) {
         arb_lands_on_target(x, y, f, fee)?;
     }
     #[test]
@@ -227,48 +197,12 @@ proptest! {
         liquidity_round_trip(x, y, sx, sy)?;
     }
     #[test]
-    fn dec_liquidity_round_trip(x in reserve_dec(), y in reserve_dec(), sx in share(), sy in share()) {
+    fn dec_liquidity_round_trip(x in reserve_decimal(), y in reserve_decimal(), sx in share(), sy in share()) {
         liquidity_round_trip(x, y, sx, sy)?;
     }
 }
 
 // ---- arbitrary input: no panics, and errors leave the pool unchanged ----
-
-/// Any f64 at all: NaN, infinities, zeros, subnormals, negatives.
-fn any_f64() -> impl Strategy<Value = f64> {
-    prop_oneof![
-        any::<f64>(),
-        Just(0.0),
-        Just(-0.0),
-        Just(f64::NAN),
-        Just(f64::INFINITY),
-        Just(f64::MAX),
-        Just(f64::MIN_POSITIVE),
-        reserve_f64(),
-    ]
-}
-
-/// Any Decimal: the full 96-bit mantissa, either sign, every scale.
-fn any_dec() -> impl Strategy<Value = Decimal> {
-    prop_oneof![
-        (
-            any::<u32>(),
-            any::<u32>(),
-            any::<u32>(),
-            any::<bool>(),
-            0u32..=28
-        )
-            .prop_map(|(lo, mid, hi, neg, scale)| Decimal::from_parts(lo, mid, hi, neg, scale)),
-        Just(Decimal::ZERO),
-        Just(Decimal::MAX),
-        Just(Decimal::MIN),
-        reserve_dec(),
-    ]
-}
-
-fn any_fee() -> impl Strategy<Value = Fee> {
-    (0u32..1_000_000).prop_map(|ppm| Fee::ppm(ppm).expect("below 100 %"))
-}
 
 fn every_function<N: Num>(a: N, b: N, c: N, d: N, e: N, fee: Fee) {
     let _ = math::spot_price(a, b);
@@ -323,7 +257,7 @@ proptest! {
     }
 
     #[test]
-    fn dec_any_input_no_panic(a in any_dec(), b in any_dec(), c in any_dec(), d in any_dec(), e in any_dec(), fee in any_fee()) {
+    fn dec_any_input_no_panic(a in any_decimal(), b in any_decimal(), c in any_decimal(), d in any_decimal(), e in any_decimal(), fee in any_fee()) {
         every_function(a, b, c, d, e, fee);
         if let Ok(mut pool) = Pool::new(b, c, fee) {
             pool_calls(&mut pool, a, d)?;
@@ -340,7 +274,7 @@ proptest! {
     /// The context agrees with rust_decimal's own operators to within a unit of the 28th digit
     /// (rust_decimal rounds its own way, to 28 places), and every context op takes any input.
     #[test]
-    fn context_close_to_rust_decimal(a in any_dec(), b in any_dec(), prec in 0u32..40) {
+    fn context_close_to_rust_decimal(a in any_decimal(), b in any_decimal(), prec in 0u32..40) {
         let ctx = DecimalContext::PYTHON_DEFAULT;
         for (ours, theirs) in [
             (ctx.add(a, b), a.checked_add(b)),
@@ -372,13 +306,13 @@ proptest! {
         }
     }
     #[test]
-    fn dec_k_never_decreases_anywhere(x in any_dec(), y in any_dec(), a in any_dec(), b in any_dec(), fee in any_fee()) {
+    fn dec_k_never_decreases_anywhere(x in any_decimal(), y in any_decimal(), a in any_decimal(), b in any_decimal(), fee in any_fee()) {
         if !fee.is_zero() {
             k_holds(x, y, a, b, fee)?;
         }
     }
     #[test]
-    fn a_first_deposit_never_takes_reserves(x in any_dec(), y in any_dec(), dx in any_dec(), dy in any_dec()) {
+    fn a_first_deposit_never_takes_reserves(x in any_decimal(), y in any_decimal(), dx in any_decimal(), dy in any_decimal()) {
         // Whatever pool exists, depositing and withdrawing at once never pays out more.
         if let Ok(mut pool) = Pool::new(x, y, Fee::ZERO) {
             prop_assert!(pool.lp_supply() > Decimal::ZERO);
