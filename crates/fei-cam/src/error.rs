@@ -7,6 +7,14 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum CamError {
+    /// One of the crate's guarantees did not hold ([`invariants`](crate::invariants)).
+    #[error("invariant `{invariant}` violated: {detail}")]
+    Violated {
+        /// The invariant, as the function that checks it is named.
+        invariant: &'static str,
+        /// The values involved.
+        detail: String,
+    },
     /// A number that must be finite was NaN or infinite.
     #[error("{what} must be finite, got {value}")]
     NotFinite {

@@ -46,7 +46,9 @@
 //! | the exogenous path applies the rebalance rate twice | applied once, in the rebalance |
 //! | the moving average divides by the full window even when the history is shorter | divides by the rows there are |
 //!
-//! The worked examples are in [`rebalance`](mod@rebalance)'s docs and tests.
+//! The worked examples are in [`rebalance`](mod@rebalance)'s docs and tests. The corrected
+//! rebalance's guarantees are checks in [`invariants`], and the `proptest` feature's
+//! `strategies` draw its domain; this crate's property tests use both.
 //!
 //! ## Errors
 //!
@@ -90,9 +92,13 @@ mod deposit;
 mod dirichlet;
 mod error;
 mod incidence;
+pub mod invariants;
 mod pinv;
 pub mod rebalance;
 mod step;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
 mod weights;
 
 pub use deposit::{Deposit, DepositKind, transfer_between};

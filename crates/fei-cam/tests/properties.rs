@@ -6,7 +6,9 @@
     reason = "bit-identical totals are the corrected rebalance's contract"
 )]
 
+use fei_cam::invariants;
 use fei_cam::nalgebra::DMatrix;
+use fei_cam::strategies::{any_f64, portfolio, rate};
 use fei_cam::{
     CamParams, Deposit, DepositKind, Dirichlet, ExogenousWeights, Fidelity, LegacyRandomState,
     balance_changes, complete_graph_edges, compute_capital_allocation_rebalance_matrix,
@@ -20,36 +22,9 @@ use proptest::prelude::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-/// Any f64 at all, with the awkward ones often.
-fn any_f64() -> impl Strategy<Value = f64> {
-    prop_oneof![
-        any::<f64>(),
-        Just(f64::NAN),
-        Just(f64::INFINITY),
-        Just(f64::NEG_INFINITY),
-        Just(0.0),
-        Just(-0.0),
-        Just(f64::MAX),
-        Just(f64::MIN_POSITIVE),
-        Just(5e-324),
-        -1e3..1e3f64,
-    ]
-}
-
-/// Balances a protocol could hold: zero often, otherwise 10^-6 ..= 10^12.
-fn balance() -> impl Strategy<Value = f64> {
-    prop_oneof![1 => Just(0.0), 6 => (-6.0..12.0f64).prop_map(|e| 10f64.powf(e))]
-}
-
-/// `n` balances with a positive total, and `n` non-negative target weights with a positive sum.
-fn portfolio(max_n: usize) -> impl Strategy<Value = (Vec<f64>, Vec<f64>)> {
-    (1..=max_n).prop_flat_map(|n| {
-        (
-            prop::collection::vec(balance(), n),
-            prop::collection::vec(prop_oneof![1 => Just(0.0), 4 => 0.0..1.0f64], n),
-        )
-            .prop_filter("positive totals", |(b, w)| total(b) > 0.0 && total(w) > 0.0)
-    })
+/// A failed invariant as a test failure.
+fn check(r: Result<(), fei_cam::CamError>) -> Result<(), TestCaseError> {
+    r.map_err(|e| TestCaseError::fail(e.to_string()))
 }
 
 fn max_abs(m: &DMatrix<f64>) -> f64 {
@@ -151,21 +126,14 @@ proptest! {
     #[test]
     fn corrected_conserves_exactly_and_never_overdraws(
         (balances, targets) in portfolio(12),
-        rate in prop_oneof![Just(1.0), Just(0.0), 0.0..=1.0f64],
+        rate in rate(),
     ) {
         let r = rebalance(&balances, &targets, rate, Fidelity::Corrected).unwrap();
+        check(invariants::conserves_total(&balances, &r))?;
+        // The iterator's sum too, which users compare with.
         prop_assert_eq!(r.balances_after.iter().sum::<f64>(), balances.iter().sum::<f64>());
-        prop_assert!(r.balances_after.iter().all(|b| *b >= 0.0));
-        // The reported transfers account for every change, to rounding.
-        let mut replay = balances.clone();
-        for t in &r.transfers {
-            replay[t.from] -= t.amount;
-            replay[t.to] += t.amount;
-        }
-        let sum = total(&balances);
-        for (a, b) in replay.iter().zip(&r.balances_after) {
-            prop_assert!((a - b).abs() <= 1e-12 * sum, "{replay:?} vs {:?}", r.balances_after);
-        }
+        check(invariants::no_negative_balances(&r))?;
+        check(invariants::transfers_account_for_changes(&r))?;
     }
 
     #[test]
