@@ -10,6 +10,14 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Error)]
 #[non_exhaustive]
 pub enum CarbonError {
+    /// One of the crate's guarantees did not hold ([`invariants`](crate::invariants)).
+    #[error("invariant `{invariant}` violated: {detail}")]
+    Violated {
+        /// The invariant, as the function that checks it is named.
+        invariant: &'static str,
+        /// The values involved.
+        detail: String,
+    },
     /// The order has no curve to trade on (`z = 0` or both rates zero).
     #[error("the order is disabled")]
     OrderDisabled,

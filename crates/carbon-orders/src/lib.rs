@@ -43,6 +43,10 @@
 //! overflows 256 bits ([`math_ex`]); so does this crate, with ruint. Rounding always favours
 //! the order's owner.
 //!
+//! The guarantees (rounding favours the order's owner, `y ≤ z`, trades and matchings within
+//! liquidity and amount, marginal rates moving one way) are checks in [`invariants`], and the
+//! `proptest` feature's `strategies` draw the domain; this crate's property tests use both.
+//!
 //! ## Errors
 //!
 //! One error type, [`CarbonError`]. The contract's reverts are values (`OrderDisabled`,
@@ -86,12 +90,16 @@ pub struct ReadmeDoctests;
 
 mod decode;
 mod error;
+pub mod invariants;
 mod matching;
 pub mod math_ex;
 mod order;
 mod pair;
 pub mod prices;
 pub mod rate;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
 mod strategy;
 mod ui;
 

@@ -1,86 +1,38 @@
 //! Property tests of the contracts' integer math: rounding in the owner's favour against the
 //! exact rational value, no round trip that gains, and arbitrary input to every public function.
+//! The strategies and checks are the crate's own (`carbon_orders::strategies`, feature
+//! `proptest`, and `carbon_orders::invariants`), as a user's tests would use them.
 
 mod common;
 
+use carbon_orders::invariants;
 use carbon_orders::math_ex::{min_factor, mul_div_c, mul_div_f};
-use carbon_orders::rate::{ONE, decode_float, encode_float, encode_rate, parse_decimal};
+use carbon_orders::rate::{decode_float, encode_float, encode_rate, parse_decimal};
+use carbon_orders::strategies::{amount, fee, order, strategy};
 use carbon_orders::{
     CarbonError, Convention, Decimals, EncodedOrder, FeePpm, Fidelity, MatchMethod, PriceRange,
     Side, Strategy as CarbonStrategy, TradeAction, TradeBy, U256, match_amount,
     match_by_source_amount, match_by_target_amount, match_orders, trade,
 };
 use proptest::prelude::*;
-use ruint::aliases::U512;
 
-/// Orders small enough that the exact check below fits 512 bits: `y ≤ z < 2¹⁰⁰`, expanded
-/// rates below `2⁶⁰`.
-fn order() -> impl Strategy<Value = EncodedOrder> {
-    (
-        1u128..1 << 100,
-        0u128..1 << 100,
-        0u64..1 << 60,
-        1u64..1 << 60,
-    )
-        .prop_map(|(z, y, a, b)| {
-            let y = y % (z + 1);
-            EncodedOrder {
-                y,
-                z,
-                a: encode_float(U256::from(a)).unwrap(),
-                b: encode_float(U256::from(b)).unwrap(),
-            }
-        })
-}
-
-/// `(b·z + a·y)·z'` against `(b·z' + a·y')·z`: the sign of `sqrt(marginal) − sqrt(marginal')`.
-fn compare_marginal(before: &EncodedOrder, after: &EncodedOrder) -> std::cmp::Ordering {
-    let (y, z, a, b) = expanded(before);
-    let (y2, z2, _, _) = expanded(after);
-    if z.is_zero() || z2.is_zero() {
-        return std::cmp::Ordering::Equal;
-    }
-    ((b * z + a * y) * z2).cmp(&((b * z2 + a * y2) * z))
-}
-
-fn expanded(o: &EncodedOrder) -> (U512, U512, U512, U512) {
-    let w = |v: u64| U512::from(decode_float(v).unwrap());
-    (U512::from(o.y), U512::from(o.z), w(o.a), w(o.b))
+/// A failed invariant as a test failure.
+fn check(r: Result<(), CarbonError>) -> Result<(), TestCaseError> {
+    r.map_err(|e| TestCaseError::fail(e.to_string()))
 }
 
 proptest! {
     #[test]
     fn target_rounds_down(o in order(), x in 0u128..1 << 100) {
-        let (y, z, a, b) = expanded(&o);
-        let x5 = U512::from(x);
-        let one = U512::from(ONE);
         if let Ok(out) = o.target_amount(x) {
-            let out = U512::from(out);
-            if a.is_zero() {
-                prop_assert!(out * one * one <= x5 * b * b);
-            } else {
-                let t2 = a * y + b * z;
-                let num = x5 * t2 * t2;
-                let den = a * x5 * t2 + z * one * z * one;
-                prop_assert!(out * den <= num, "out {out} exceeds the exact value");
-            }
+            check(invariants::target_rounds_down(&o, x, out))?;
         }
     }
 
     #[test]
     fn source_rounds_up(o in order(), x in 0u128..1 << 100) {
-        let (y, z, a, b) = expanded(&o);
-        let x5 = U512::from(x);
-        let one = U512::from(ONE);
         if let Ok(cost) = o.source_amount(x) {
-            let cost = U512::from(cost);
-            if a.is_zero() {
-                prop_assert!(cost * b * b >= x5 * one * one);
-            } else {
-                let t2 = a * y + b * z;
-                let t3 = t2 - a * x5;
-                prop_assert!(cost * t2 * t3 >= x5 * z * one * z * one);
-            }
+            check(invariants::source_rounds_up(&o, x, cost))?;
         }
     }
 
@@ -102,7 +54,7 @@ proptest! {
     #[test]
     fn matching_never_gives_out_more_than_held(
         orders in prop::collection::vec(order(), 1..6),
-        amount in prop_oneof![0u128..16, 0u128..1 << 100, Just(u128::MAX)],
+        amount in amount(),
     ) {
         for (by, m) in [
             (TradeBy::SourceAmount, match_by_source_amount(amount, &orders)),
@@ -122,22 +74,9 @@ proptest! {
                     &match_orders(amount, &orders, by, method, Fidelity::Faithful),
                     faithful
                 );
-                let mut used = 0u128;
-                for a in actions.iter() {
-                    let o = &orders[a.id];
-                    // The target side of each action fits in its order's liquidity, and the
-                    // contract accepts the action as it stands.
-                    let (given, contract) = match by {
-                        TradeBy::SourceAmount => (a.output, o.target_amount(a.input)),
-                        TradeBy::TargetAmount => (a.input, o.source_amount(a.input)),
-                    };
-                                        prop_assert!(given <= o.y, "{a:?} from an order holding {}", o.y);
-                    prop_assert_eq!(contract, Ok(a.output), "{:?}", a);
-                    prop_assert!(a.input > 0 && a.output > 0);
-                    used = used.saturating_add(a.input);
-                }
-                // Corrected never matches more than the amount.
-                prop_assert!(used <= amount, "matched {used} of {amount}");
+                // Each action is one the contract accepts, within its order's liquidity, and
+                // the corrected matching never uses more than the amount.
+                check(invariants::matching_within_amount(amount, &orders, by, actions))?;
                 // Where the SDK stays within the amount with actions the contract accepts,
                 // the corrected answer is the SDK's.
                 let sdk_used = faithful.iter().try_fold(0u128, |s, a| s.checked_add(a.input));
@@ -156,22 +95,20 @@ proptest! {
 
     #[test]
     fn trades_keep_y_le_z_and_move_marginal_rates_one_way(
-        o0 in order(), o1 in order(), amount in 1u128..1 << 90, by_source in any::<bool>(),
-        fee in 0u32..=1_000_000,
+        before in strategy(), amount in 1u128..1 << 90, by_source in any::<bool>(), fee in fee(),
     ) {
-        let before = CarbonStrategy { orders: [o0, o1] };
         let mut strategies = [before];
         let by = if by_source { TradeBy::SourceAmount } else { TradeBy::TargetAmount };
         let action = TradeAction { strategy: 0, amount };
         let constraint = if by_source { 0 } else { u128::MAX };
-        if trade(&mut strategies, 1, &[action], by, FeePpm::new(fee).unwrap(), constraint).is_ok() {
+        if trade(&mut strategies, 1, &[action], by, fee, constraint).is_ok() {
             let after = strategies[0];
-            for o in after.orders {
-                prop_assert!(o.y <= o.z, "y {} above z {}", o.y, o.z);
+            for o in &after.orders {
+                check(invariants::y_within_capacity(o))?;
             }
             // Order 1 sold: its marginal rate did not rise. Order 0 received: it did not fall.
-            prop_assert!(compare_marginal(&before.orders[1], &after.orders[1]).is_ge());
-            prop_assert!(compare_marginal(&before.orders[0], &after.orders[0]).is_le());
+            check(invariants::marginal_rate_moves_one_way(&before.orders[1], &after.orders[1], true))?;
+            check(invariants::marginal_rate_moves_one_way(&before.orders[0], &after.orders[0], false))?;
         }
     }
 
