@@ -130,6 +130,14 @@ impl fmt::Display for JsNumber {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 #[non_exhaustive]
 pub enum NotionalError {
+    /// One of the crate's guarantees did not hold ([`invariants`](crate::invariants)).
+    #[error("invariant `{invariant}` violated: {detail}")]
+    Violated {
+        /// The invariant, as the function that checks it is named.
+        invariant: &'static str,
+        /// The values involved.
+        detail: String,
+    },
     /// The proportion `(F + f) / (F + C)` is below 0 or above 1 (the gist's `RangeError` "Trade
     /// size … out of bounds …, proportion = …"); in v2, fCash the pool does not have.
     #[error("trade size out of bounds: proportion = {proportion}")]
@@ -244,6 +252,7 @@ impl NotionalError {
             Self::TradeTooLarge { .. } => "TradeTooLarge",
             Self::Slippage { .. } => "Slippage",
             Self::InvalidArgument { .. } => "InvalidArgument",
+            Self::Violated { .. } => "Violated",
         }
     }
 }

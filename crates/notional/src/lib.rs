@@ -81,6 +81,13 @@
 //! # Ok::<(), notional::NotionalError>(())
 //! ```
 //!
+//! ## Invariants
+//!
+//! The markets' guarantees (v2's 0.99 proportion cap, lending lowering and borrowing raising
+//! the implied rate, no fCash without paying for it, no round trip that gains) are checks in
+//! [`invariants`], and the `proptest` feature's `strategies` draw the domain; this crate's
+//! property tests use both.
+//!
 //! ## Errors
 //!
 //! Every fallible call returns [`NotionalError`]; nothing panics on any input, and nothing
@@ -99,6 +106,10 @@ mod abdk;
 mod arith;
 mod error;
 pub mod gist;
+pub mod invariants;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
 pub mod v1;
 pub mod v2;
 

@@ -6,17 +6,18 @@
 //! proportion of fCash between 0.3 and 0.7, trades up to 1 % of the pool, 1..90 days to maturity.
 
 use notional::gist::{BigInt, CashGroup, Market, MarketData, RateParams, convert};
+use notional::strategies::{days, pool, trade_share, v1_governance, v2_cash_group, v2_market};
 use notional::v1::{self, CashMarket, Governance};
-use notional::v2;
+use notional::{NotionalError, invariants, v2};
 use proptest::prelude::*;
+
+/// A failed invariant as a test failure.
+fn check(r: Result<(), NotionalError>) -> Result<(), TestCaseError> {
+    r.map_err(|e| TestCaseError::fail(e.to_string()))
+}
 
 const E18: u128 = 1_000_000_000_000_000_000;
 const MATURITY: u32 = 1_700_000_000;
-
-/// (cash, fCash) of a pool: cash in 10^3..10^9 units, fCash a 0.3..0.7 proportion.
-fn pool() -> impl Strategy<Value = (u64, u64)> {
-    (1_000u64..1_000_000_000, 300u64..700).prop_map(|(c, p)| (c, c * p / (1000 - p)))
-}
 
 fn gov(fee: u32, tx_fee: u128) -> Governance {
     Governance {
@@ -68,27 +69,6 @@ fn gist_market((c, f): (u64, u64), fee: f64) -> Market {
     )
 }
 
-fn v2_market((c, f): (u64, u64)) -> v2::Market {
-    let unit = 100_000_000i128;
-    v2::Market {
-        total_fcash: i128::from(f) * unit,
-        total_cash: i128::from(c) * unit,
-        total_liquidity: i128::from(c) * unit,
-        last_implied_rate: 50_000_000,
-        oracle_rate: 50_000_000,
-        previous_trade_time: 0,
-    }
-}
-
-fn v2_group(fee: u8) -> v2::CashGroup {
-    v2::CashGroup {
-        rate_scalar: 30,
-        total_fee: fee,
-        reserve_fee_share: 50,
-        rate_oracle_time_window: 600,
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -104,19 +84,18 @@ proptest! {
         m.last_implied_rate = before;
         let f = i128::try_from(m.total_fcash / 1_000_000 * u128::from(share)).unwrap().max(1);
         if let Ok((after, _)) = m.trade_calculation(&g, f, t) {
-            prop_assert!(after.last_implied_rate >= before, "borrow: {before} → {}", after.last_implied_rate);
+            check(invariants::rate_moves_the_right_way(before, after.last_implied_rate, false))?;
         }
         if let Ok((after, _)) = m.trade_calculation(&g, -f, t) {
-            prop_assert!(after.last_implied_rate <= before, "lend: {before} → {}", after.last_implied_rate);
+            check(invariants::rate_moves_the_right_way(before, after.last_implied_rate, true))?;
         }
     }
 
     #[test]
     fn v1_lend_then_borrow_never_profits(
-        p in pool(), share in 1u64..=10_000, days in 1u32..=29, fee in 0u32..=2_000_000,
-        tx in 0u128..=2_000_000_000_000_000,
+        p in pool(), share in trade_share(), days in days(29), g in v1_governance(),
     ) {
-        let (g, t) = (gov(fee, tx), days * 86_400);
+        let t = days * 86_400;
         let mut m = v1_market(p);
         let f = m.total_fcash / 1_000_000 * u128::from(share);
         let now = MATURITY - t;
@@ -190,27 +169,30 @@ proptest! {
 
     #[test]
     fn v2_borrowing_raises_the_rate_lending_lowers_it_and_round_trips_lose(
-        p in pool(), share in 1u64..=10_000, days in 1u32..=90, fee in 0u8..=20,
+        m in v2_market(), share in trade_share(), days in days(90), cg in v2_cash_group(),
     ) {
-        let (cg, t) = (v2_group(fee), days * 86_400);
-        let m = v2_market(p);
+        let t = days * 86_400;
         let f = m.total_fcash / 1_000_000 * i128::from(share);
         let mut lend = m;
         let Ok(l) = lend.calculate_trade(&cg, f, t, 0) else { return Ok(()) };
-        prop_assert!(lend.last_implied_rate <= m.last_implied_rate + 1);
+        check(invariants::rate_moves_the_right_way(m.last_implied_rate, lend.last_implied_rate, true))?;
+        check(invariants::v2_no_fcash_for_nothing(f, &l))?;
+        check(invariants::v2_within_proportion_cap(&lend))?;
         let mut borrow = m;
-        if borrow.calculate_trade(&cg, -f, t, 0).is_ok() {
-            prop_assert!(borrow.last_implied_rate + 1 >= m.last_implied_rate);
+        if let Ok(b) = borrow.calculate_trade(&cg, -f, t, 0) {
+            check(invariants::rate_moves_the_right_way(m.last_implied_rate, borrow.last_implied_rate, false))?;
+            check(invariants::v2_no_fcash_for_nothing(-f, &b))?;
+            check(invariants::v2_within_proportion_cap(&borrow))?;
         }
         // Lend f, then borrow f back: the account ends with no more cash than it started with.
         if let Ok(b) = lend.calculate_trade(&cg, -f, t, 0) {
-            prop_assert!(l.net_cash_to_account + b.net_cash_to_account <= 0, "{l:?} {b:?}");
+            check(invariants::v2_round_trip_loses(&l, &b))?;
         }
     }
 
     #[test]
-    fn v2_liquidity_is_pro_rata(p in pool(), share in 1u64..=1_000_000) {
-        let mut m = v2_market(p);
+    fn v2_liquidity_is_pro_rata(m in v2_market(), share in 1u64..=1_000_000) {
+        let mut m = m;
         let before = m;
         let cash = m.total_cash / 1_000_000 * i128::from(share);
         let (tokens, fcash) = m.add_liquidity(cash).unwrap();
