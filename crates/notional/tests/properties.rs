@@ -163,14 +163,18 @@ proptest! {
     ) {
         let t = days * 86_400;
         let f = m.total_fcash / 1_000_000 * i128::from(share);
+        // The rate the curve gives at the trade's time, before the trade: the stored
+        // `last_implied_rate` differs from it by the anchor's rounding (680 units for a 1-day
+        // market), more than a trade of a millionth of the pool moves it.
+        let Ok(before) = m.curve(&cg, t).and_then(|c| v2::implied_rate(&c, t)) else { return Ok(()) };
         let mut lend = m;
         let Ok(l) = lend.calculate_trade(&cg, f, t, 0) else { return Ok(()) };
-        check(invariants::rate_moves_the_right_way(m.last_implied_rate, lend.last_implied_rate, true))?;
+        check(invariants::rate_moves_the_right_way(before, lend.last_implied_rate, true))?;
         check(invariants::v2_no_fcash_for_nothing(f, &l))?;
         check(invariants::v2_within_proportion_cap(&lend))?;
         let mut borrow = m;
         if let Ok(b) = borrow.calculate_trade(&cg, -f, t, 0) {
-            check(invariants::rate_moves_the_right_way(m.last_implied_rate, borrow.last_implied_rate, false))?;
+            check(invariants::rate_moves_the_right_way(before, borrow.last_implied_rate, false))?;
             check(invariants::v2_no_fcash_for_nothing(-f, &b))?;
             check(invariants::v2_within_proportion_cap(&borrow))?;
         }
