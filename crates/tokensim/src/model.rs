@@ -220,20 +220,10 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
 
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError> {
         let (model, subsets, genesis) = self.experiment_parts(job)?;
-        let mut named_subsets: Vec<_> = subsets.iter().map(named).collect();
-        // A swept genesis variable is a column after the parameters, as in the records.
-        for (name, _) in job.sweep.genesis_entries() {
-            let column = sim_core::sink::genesis_column(name);
-            let at = S::NAMES.iter().position(|n| n == name);
-            for (named, state) in named_subsets.iter_mut().zip(&genesis) {
-                if let Some(v) = at.and_then(|at| state.values().get(at).copied()) {
-                    named.push((column, v));
-                }
-            }
-        }
-        self.experiment(job, &model, (subsets, genesis), &NoHooks)
-            .check()?;
-        Ok(named_subsets)
+        let experiment = self.experiment(job, &model, (subsets, genesis), &NoHooks);
+        experiment.check()?;
+        // The columns as the records hold them, swept genesis variables included.
+        Ok(experiment.subset_columns())
     }
 
     fn run(

@@ -180,6 +180,16 @@ where
         v
     }
 
+    /// Each subset's parameter cells by column name, as the records hold them: `P`'s, then
+    /// the swept genesis variables' (`genesis_NAME`).
+    #[must_use]
+    pub fn subset_columns(&self) -> Vec<Vec<(&'static str, Value)>> {
+        let names = self.param_names();
+        (0..self.subsets.len())
+            .map(|s| names.iter().copied().zip(self.param_values(s)).collect())
+            .collect()
+    }
+
     /// The parameter columns: `P`'s, then the swept genesis variables'.
     pub(crate) fn param_names(&self) -> Vec<&'static str> {
         P::NAMES
