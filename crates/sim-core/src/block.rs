@@ -354,6 +354,7 @@ pub struct Model<S, P, G> {
     pub genesis: S,
     pub(crate) blocks: Vec<Box<dyn Psub<S, P, G>>>,
     validators: Vec<Box<Validator<S, P>>>,
+    pub(crate) invariants: crate::invariant::ModelInvariants<S, P>,
 }
 
 /// A model's check of its genesis state and one subset's parameters ([`Model::validate`]).
@@ -367,6 +368,7 @@ impl<S, P, G> Model<S, P, G> {
             genesis,
             blocks: Vec::new(),
             validators: Vec::new(),
+            invariants: crate::invariant::ModelInvariants::default(),
         }
     }
 

@@ -62,6 +62,28 @@ pub enum EngineError {
         /// The name given.
         given: String,
     },
+    /// An invariant check setting that is not `substep`, `timestep` or `off`
+    /// ([`InvariantCheck`](crate::InvariantCheck)'s `FromStr`).
+    #[error("unknown invariant check `{given}` (expected `substep`, `timestep` or `off`)")]
+    UnknownInvariantCheck {
+        /// The word given.
+        given: String,
+    },
+    /// An experiment asked to check an invariant the model does not declare
+    /// ([`Experiment::only_invariants`](crate::Experiment::only_invariants)).
+    #[error("the model has no invariant `{name}` (invariants: {known})")]
+    UnknownInvariant {
+        /// The name given.
+        name: String,
+        /// The model's invariants, comma-separated (`none` when it has none).
+        known: String,
+    },
+    /// Two of a model's invariants share a name.
+    #[error("the model declares invariant `{name}` twice")]
+    DuplicateInvariant {
+        /// The name.
+        name: String,
+    },
     /// A genesis sweep whose number of states is not the number of subsets.
     #[error("a genesis sweep gives {states} genesis states for {subsets} parameter subsets")]
     GenesisCount {

@@ -192,6 +192,7 @@ mod error;
 mod fidelity;
 mod history;
 mod hooks;
+mod invariant;
 mod outcome;
 mod panic;
 mod rng;
@@ -208,6 +209,9 @@ pub use error::{BoxError, EngineError, SinkError};
 pub use fidelity::Fidelity;
 pub use history::History;
 pub use hooks::{Hooks, NoHooks};
+pub use invariant::{
+    Check, InvariantCheck, InvariantSet, Invariants, NamedCheck, Verdict, Violation, holds,
+};
 pub use outcome::{Outcome, RunError, RunFailure};
 pub use rng::{RngKind, SimRng};
 pub use shard::ShardPairs;

@@ -4,6 +4,7 @@
 #[cfg(doc)]
 use crate::engine::Experiment;
 use crate::error::BoxError;
+use crate::value::Value;
 
 /// A run that ended early. Its records up to the failure were written; the other runs are not
 /// affected (radCAD's `raise_exceptions=False`).
@@ -28,6 +29,17 @@ impl std::fmt::Display for RunFailure {
             "subset {} run {} failed at timestep {} substep {}: {}",
             self.subset, self.run, self.timestep, self.substep, self.error
         )
+    }
+}
+
+impl RunFailure {
+    /// The invariant this run violated, when that is why it ended.
+    #[must_use]
+    pub fn invariant(&self) -> Option<&'static str> {
+        match &self.error {
+            RunError::Invariant { name, .. } => Some(name),
+            _ => None,
+        }
     }
 }
 
@@ -74,6 +86,26 @@ pub enum RunError {
         /// Its value.
         value: f64,
     },
+    /// One of the model's invariants ([`Model::invariant`](crate::Model::invariant)) does not
+    /// hold after the substep. The violating state is the run's last record.
+    #[error("invariant `{name}` violated: {message} ({})", describe(state))]
+    Invariant {
+        /// The invariant.
+        name: &'static str,
+        /// What it said: the values involved.
+        message: String,
+        /// The violating state, every variable by name.
+        state: Vec<(&'static str, Value)>,
+    },
+}
+
+/// `a = 1, b = 2`.
+fn describe(state: &[(&'static str, Value)]) -> String {
+    state
+        .iter()
+        .map(|(n, v)| format!("{n} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// What an experiment did.

@@ -6,6 +6,7 @@ use super::{Experiment, MAX_RESERVE};
 use crate::block::Ctx;
 use crate::error::EngineError;
 use crate::history::History;
+use crate::invariant::{Check, InvariantCheck};
 use crate::outcome::{RunError, RunFailure};
 use crate::panic::{PanicInfo, catch};
 use crate::rng::SimRng;
@@ -114,6 +115,20 @@ where
                         failure = Some((timestep, substep, error));
                         return;
                     }
+                    let check_now = match self.invariant_check {
+                        InvariantCheck::Substep => true,
+                        InvariantCheck::Timestep => substep == n_blocks,
+                        InvariantCheck::Off => false,
+                    };
+                    if check_now
+                        && !self.model.invariants.sets.is_empty()
+                        && let Some(error) =
+                            self.violation(params, &states, (timestep, substep), completed)
+                    {
+                        // The violating state stays: it is the run's last record.
+                        failure = Some((timestep, substep, error));
+                        return;
+                    }
                 }
             }
         });
@@ -141,6 +156,39 @@ where
             failure,
             encoded: None,
         }
+    }
+
+    /// [`RunError::Invariant`] for the first enabled invariant that the last of `states`
+    /// violates, at `(timestep, substep)`; `completed` states end the previous timestep.
+    #[inline]
+    fn violation(
+        &self,
+        params: &P,
+        states: &[S],
+        (timestep, substep): (usize, usize),
+        completed: usize,
+    ) -> Option<RunError> {
+        let (state, done) = states.split_last()?;
+        let before = match self.invariant_check {
+            InvariantCheck::Timestep => done.get(completed.checked_sub(1)?)?,
+            _ => done.last()?,
+        };
+        let check = Check {
+            before,
+            state,
+            timestep,
+            substep,
+        };
+        let v = self
+            .model
+            .invariants
+            .check(params, &check, &self.enabled_invariants)
+            .err()?;
+        Some(RunError::Invariant {
+            name: v.name,
+            message: v.message,
+            state: S::NAMES.iter().copied().zip(state.values()).collect(),
+        })
     }
 
     /// A run's records: each kept state's position in the run, its index and the state, in

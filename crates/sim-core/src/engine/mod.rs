@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 use crate::block::Model;
 use crate::error::EngineError;
 use crate::hooks::{Hooks, NoHooks};
+use crate::invariant::InvariantCheck;
 use crate::rng::RngKind;
 use crate::shard::ShardPairs;
 use crate::signals::Signals;
@@ -54,6 +55,11 @@ pub struct Experiment<'a, S, P, G: Signals> {
     simulation: usize,
     drop_substeps: bool,
     check_finite: bool,
+    invariant_check: InvariantCheck,
+    /// Which of the model's invariants are checked, by position; empty for all.
+    enabled_invariants: Vec<bool>,
+    /// The names given to [`Experiment::only_invariants`].
+    only_invariants: Vec<String>,
     shard: (usize, usize),
     memory_limit: Option<u64>,
     hooks: &'a dyn Hooks,
@@ -134,6 +140,9 @@ where
             simulation: 0,
             drop_substeps: false,
             check_finite: false,
+            invariant_check: InvariantCheck::default(),
+            enabled_invariants: Vec::new(),
+            only_invariants: Vec::new(),
             shard: (0, 1),
             memory_limit: None,
             hooks: &NoHooks,
@@ -255,6 +264,32 @@ where
     #[must_use]
     pub fn check_finite(mut self, check: bool) -> Self {
         self.check_finite = check;
+        self
+    }
+
+    /// How often the model's invariants are checked ([`Model::invariant`]): after every
+    /// substep (the default), at the end of each timestep, or not at all. A violation ends
+    /// its run as [`RunError::Invariant`](crate::RunError::Invariant); the other runs go on.
+    #[must_use]
+    pub fn invariants(mut self, check: InvariantCheck) -> Self {
+        self.invariant_check = check;
+        self
+    }
+
+    /// Checks only the named invariants (all of them when `names` is empty);
+    /// [`check`](Self::check) refuses a name the model does not declare.
+    #[must_use]
+    pub fn only_invariants<I: IntoIterator<Item = T>, T: Into<String>>(mut self, names: I) -> Self {
+        self.only_invariants = names.into_iter().map(Into::into).collect();
+        self.enabled_invariants = if self.only_invariants.is_empty() {
+            Vec::new()
+        } else {
+            self.model
+                .invariant_names()
+                .iter()
+                .map(|n| self.only_invariants.iter().any(|o| o == n))
+                .collect()
+        };
         self
     }
 
@@ -434,12 +469,42 @@ where
         .max(1);
         self.check_size(threads)?;
         self.check_genesis()?;
+        self.check_invariant_names()?;
         for (subset, p) in self.subsets.iter().enumerate() {
             self.model
                 .check_with(self.genesis_of(subset), p)
                 .map_err(|reason| EngineError::Invalid { subset, reason })?;
         }
         Ok(threads)
+    }
+
+    /// The model's invariants have distinct names, and those asked for exist.
+    fn check_invariant_names(&self) -> Result<(), EngineError> {
+        let names = self.model.invariant_names();
+        if let Some((_, name)) = names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| names.get(..*i).is_some_and(|before| before.contains(n)))
+        {
+            return Err(EngineError::DuplicateInvariant {
+                name: (*name).to_owned(),
+            });
+        }
+        if let Some(unknown) = self
+            .only_invariants
+            .iter()
+            .find(|o| !names.contains(&o.as_str()))
+        {
+            return Err(EngineError::UnknownInvariant {
+                name: unknown.clone(),
+                known: if names.is_empty() {
+                    "none".to_owned()
+                } else {
+                    names.join(", ")
+                },
+            });
+        }
+        Ok(())
     }
 
     /// A genesis sweep has one state per subset, and its columns name state variables.
