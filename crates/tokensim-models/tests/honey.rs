@@ -10,8 +10,8 @@ use proptest::prelude::*;
 use sim_core::{Experiment, MemorySink, NullSink, RngKind, SweepRule};
 use tokensim_models::ModelError;
 use tokensim_models::honey::{
-    self, BurnLimit, HoneyOptions, HoneyParams, HoneyState, InflowPrice, PriceGuard,
-    VarianceMeaning,
+    self, BurnLimit, HoneyOptions, HoneyParams, HoneyState, InflowLimit, InflowPrice, PriceGuard,
+    PriceWalk, VarianceMeaning,
 };
 
 fn faithful() -> HoneyParams {
@@ -246,7 +246,7 @@ fn any_state() -> impl Strategy<Value = HoneyState> {
 }
 
 fn any_params() -> impl Strategy<Value = HoneyParams> {
-    (proptest::collection::vec(any_f64(), 8), any::<[bool; 4]>()).prop_map(|(v, o)| HoneyParams {
+    (proptest::collection::vec(any_f64(), 8), any::<[bool; 6]>()).prop_map(|(v, o)| HoneyParams {
         throttle: v[0],
         outflow_rate: v[1],
         target_reserve_ratio: v[2],
@@ -256,6 +256,16 @@ fn any_params() -> impl Strategy<Value = HoneyParams> {
         p_variance: v[6],
         p_pull: v[7],
         options: HoneyOptions {
+            price_walk: if o[4] {
+                PriceWalk::Multiplicative
+            } else {
+                PriceWalk::Additive
+            },
+            inflow_limit: if o[5] {
+                InflowLimit::Circulation
+            } else {
+                InflowLimit::Unbounded
+            },
             inflow_price: if o[0] {
                 InflowPrice::Market
             } else {

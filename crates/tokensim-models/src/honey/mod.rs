@@ -20,7 +20,8 @@
 //!   `Z ← Z·(1 + growth)`.
 //! - **`price_policy`**: `p* = Z/(C + R) · valuation_ratio/max(0.5, σ) · 1/(C/(C + R))²`;
 //!   with probability `p_pull` the price moves toward `p*`, otherwise away, by a relative
-//!   magnitude `|N(0, p_variance)|`: `p ← p + p·direction·magnitude`.
+//!   magnitude `m = |N(0, p_variance)|`: `p ← p + p·direction·m` (the seed's additive walk),
+//!   or `p ← p·exp(direction·m)` (the corrected multiplicative walk, [`PriceWalk`]).
 //! - The updates: `reserve = R + netflow + adjustment`, `circulation = C − netflow`, and the
 //!   other eight variables take their signal.
 //!
@@ -31,7 +32,9 @@
 //! | defect | seed ([`HoneyOptions::faithful`]) | default |
 //! | --- | --- | --- |
 //! | inflow converts fiat to Honey at `target_price`, a valuation heuristic, not at the market `price` | [`InflowPrice::Target`] | [`InflowPrice::Market`] |
-//! | a step of magnitude > 1 away from target makes the price negative; production then goes negative and `exp` overflows | [`PriceGuard::Allow`] | [`PriceGuard::Reject`]: the run ends with [`ModelError::NonPositivePrice`](crate::ModelError::NonPositivePrice), reported in the experiment's failures |
+//! | the additive walk `p + p·direction·m` crosses zero when a step away from the target has `m > 1` (a 4σ draw at the seed's `p_variance` 0.25: about 1 % of 120-month runs); production then goes negative and `exp` overflows | [`PriceWalk::Additive`] | [`PriceWalk::Multiplicative`]: `p·exp(direction·m)` moves the log-price by the same `m`, so the median move is the seed's (`0.674·p_variance`, to first order) and the price cannot cross zero |
+//! | a price that is not positive and finite (after the additive walk, or a target price of a market of size 0) is kept | [`PriceGuard::Allow`] | [`PriceGuard::Reject`]: the run ends with [`ModelError::NonPositivePrice`](crate::ModelError::NonPositivePrice), reported in the experiment's failures; under the multiplicative walk this takes an `exp` that underflows or overflows |
+//! | inflow can buy back more Honey than circulates (a price near zero), leaving circulation negative | [`InflowLimit::Unbounded`] | [`InflowLimit::Circulation`]: inflow takes at most the circulating supply |
 //! | with `throttle = 0` and a pool far above target (`target_reserve_ratio < 1/12` suffices), one burn exceeds the pool and the reserve goes negative | [`BurnLimit::Unbounded`] | [`BurnLimit::Reserve`]: a burn takes at most what the pool holds |
 //! | `p_variance` is used as a standard deviation (numpy's `scale`), not a variance | [`VarianceMeaning::StdDev`] | [`VarianceMeaning::StdDev`] too: every published 1Hive result uses it so; [`VarianceMeaning::Variance`] takes its square root |
 //!
@@ -61,6 +64,7 @@
 //! # Ok::<(), sim_core::EngineError>(())
 //! ```
 
+pub mod invariants;
 mod policies;
 mod validate;
 
@@ -225,9 +229,35 @@ pub enum VarianceMeaning {
     Variance,
 }
 
+/// How the price moves by its relative magnitude `m = |N(0, scale)|` and direction `±1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PriceWalk {
+    /// `price·exp(direction·m)` (default): the log-price moves by `±m`, so the median move is
+    /// the seed's to first order, and the price stays positive.
+    #[default]
+    Multiplicative,
+    /// The seed's `price + price·direction·m`, which crosses zero when `m > 1` away from the
+    /// target.
+    Additive,
+}
+
+/// How much Honey the inflows may buy back from circulation in a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum InflowLimit {
+    /// At most the circulating supply (default): no one sells Honey they do not have.
+    #[default]
+    Circulation,
+    /// As the seed: `size·saturation/price`, whatever circulates.
+    Unbounded,
+}
+
 /// The Honey model's choices where the seed has a defect; see the module docs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct HoneyOptions {
+    /// How the price walks.
+    pub price_walk: PriceWalk,
+    /// How much the inflows may buy back.
+    pub inflow_limit: InflowLimit,
     /// Which price converts inflows.
     pub inflow_price: InflowPrice,
     /// What a non-positive price does.
@@ -243,6 +273,8 @@ impl HoneyOptions {
     #[must_use]
     pub const fn faithful() -> Self {
         Self {
+            price_walk: PriceWalk::Additive,
+            inflow_limit: InflowLimit::Unbounded,
             inflow_price: InflowPrice::Target,
             price_guard: PriceGuard::Allow,
             burn_limit: BurnLimit::Unbounded,
@@ -314,6 +346,7 @@ pub fn model() -> Model<HoneyState, HoneyParams, HoneySignals> {
                 .update("size", u::update_size)
                 .update("production", u::update_production),
         )
+        .invariants(invariants::invariants)
 }
 
 /// The seed's Monte Carlo runs per subset.

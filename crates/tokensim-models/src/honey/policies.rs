@@ -5,7 +5,8 @@
 use sim_core::{BoxError, Ctx, SimRng, need};
 
 use super::{
-    BurnLimit, HoneyParams, HoneySignals, HoneyState, InflowPrice, PriceGuard, VarianceMeaning,
+    BurnLimit, HoneyParams, HoneySignals, HoneyState, InflowLimit, InflowPrice, PriceGuard,
+    PriceWalk, VarianceMeaning,
 };
 use crate::ModelError;
 
@@ -51,11 +52,14 @@ pub fn supply(p: &HoneyParams, s: &HoneyState) -> Result<(f64, f64), ModelError>
         InflowPrice::Market => s.price,
         InflowPrice::Target => s.target_price,
     };
-    let inflow = div(
+    let mut inflow = div(
         s.size * s.saturation,
         inflow_price,
         "size·saturation / price",
     )?;
+    if p.options.inflow_limit == InflowLimit::Circulation && inflow > s.circulation {
+        inflow = s.circulation.max(0.0);
+    }
     let netflow = inflow - outflow;
     let reserve = s.reserve + netflow;
     let circulation = s.circulation - netflow;
@@ -138,7 +142,8 @@ pub fn target_price(p: &HoneyParams, s: &HoneyState) -> Result<f64, ModelError> 
     Ok(potential_inflows_per_token * adjusted_valuation_ratio * supply_sensitivity)
 }
 
-/// `price_policy`'s price step, given its two draws: `uniform` (numpy's `random()`) chooses the
+/// `price_policy`'s price step (the seed's additive walk, or the multiplicative one:
+/// [`PriceWalk`]), given its two draws: `uniform` (numpy's `random()`) chooses the
 /// direction, toward `target` when below `p_pull`; `normal` is the standard normal behind
 /// `normal(0, p_variance)`.
 ///
@@ -166,7 +171,10 @@ pub fn price_step(
     let toward = if s.price < target { 1.0 } else { -1.0 };
     let direction = if uniform < p.p_pull { toward } else { -toward };
     let magnitude = (0.0 + scale * normal).abs();
-    let price = s.price + s.price * direction * magnitude;
+    let price = match p.options.price_walk {
+        PriceWalk::Additive => s.price + s.price * direction * magnitude,
+        PriceWalk::Multiplicative => s.price * (direction * magnitude).exp(),
+    };
     if p.options.price_guard == PriceGuard::Reject && !(price > 0.0 && price.is_finite()) {
         return Err(ModelError::NonPositivePrice {
             price: price.to_string(),
@@ -249,6 +257,12 @@ pub fn price_policy(
     rng: &mut SimRng,
 ) -> Result<HoneySignals, BoxError> {
     let target = target_price(p, ctx.state)?;
+    if p.options.price_guard == PriceGuard::Reject && !(target > 0.0 && target.is_finite()) {
+        return Err(ModelError::NonPositivePrice {
+            price: format!("{target} (the target price)"),
+        }
+        .into());
+    }
     let uniform = rng.uniform();
     let normal = rng.standard_normal();
     let price = price_step(p, ctx.state, target, uniform, normal)?;
