@@ -78,6 +78,13 @@ pub enum EngineError {
         /// The model's invariants, comma-separated (`none` when it has none).
         known: String,
     },
+    /// A search for a counterexample that cannot run (its space, or a model that refuses
+    /// almost every point of it).
+    #[error("search: {reason}")]
+    Search {
+        /// What is wrong.
+        reason: String,
+    },
     /// Two of a model's invariants share a name.
     #[error("the model declares invariant `{name}` twice")]
     DuplicateInvariant {

@@ -196,6 +196,9 @@ mod invariant;
 mod outcome;
 mod panic;
 mod rng;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod search;
 mod shard;
 mod signals;
 pub mod sink;

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sim_core::{Fidelity, Layout, Sweep, SweepRule, Value};
+use sim_core::{Fidelity, InvariantCheck, Layout, Sweep, SweepRule, Value};
 
 use crate::error::Error;
 use crate::model::{Job, ModelEntry};
@@ -28,6 +28,15 @@ use crate::model::{Job, ModelEntry};
 /// predators = 2.0
 /// prey = [5.0, 10.0]
 ///
+/// [invariants]             # the model's invariants: checked after every substep by default
+/// check = "substep"        # or "timestep" (each timestep's end) or "off"
+/// only = ["prey_non_negative"]   # a subset of them, by name; all when left out
+///
+/// [search]                 # `tokensim falsify`: the space searched for a counterexample
+/// cases = 256
+/// predation_rate = { min = 0.0, max = 0.05 }
+/// birth_rate = [0.1, 0.2]
+///
 /// [output]
 /// format = "csv"           # or "parquet"
 /// layout = "tokensim"      # or "cadcad": cadCAD's DataFrame columns
@@ -50,9 +59,48 @@ pub struct ExperimentFile {
     /// parameters (by the same rule, after them; recorded as `genesis_NAME` columns).
     #[serde(default)]
     pub genesis: BTreeMap<String, GenesisValue>,
+    /// Which invariants are checked, and how often.
+    #[serde(default, skip_serializing_if = "InvariantsSection::is_default")]
+    pub invariants: InvariantsSection,
+    /// The space `tokensim falsify` searches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<crate::search::SearchSection>,
     /// The records' format and the plots.
     #[serde(default)]
     pub output: OutputSection,
+}
+
+/// `[invariants]`: how often the model's invariants are checked, and which.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvariantsSection {
+    /// `substep` (the default), `timestep` or `off`.
+    #[serde(default, with = "check_words")]
+    pub check: InvariantCheck,
+    /// The invariants checked, by name; empty for all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<String>,
+}
+
+impl InvariantsSection {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `check = "substep" | "timestep" | "off"`: [`InvariantCheck`]'s own words.
+mod check_words {
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+    use sim_core::InvariantCheck;
+
+    pub(super) fn serialize<S: Serializer>(c: &InvariantCheck, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(c.name())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<InvariantCheck, D::Error> {
+        let word = String::deserialize(d)?;
+        word.parse().map_err(D::Error::custom)
+    }
 }
 
 /// `fidelity = "corrected" | "faithful"`: [`Fidelity`]'s own words ([`Fidelity::name`]).
@@ -262,6 +310,8 @@ impl ExperimentFile {
             },
             params,
             genesis: BTreeMap::new(),
+            invariants: InvariantsSection::default(),
+            search: None,
             output: OutputSection::default(),
         }
     }
@@ -319,6 +369,8 @@ impl ExperimentFile {
             threads: 0,
             shard: (0, 1),
             check_finite: true,
+            invariants: self.invariants.check,
+            only_invariants: self.invariants.only.clone(),
         })
     }
 }

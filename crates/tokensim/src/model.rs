@@ -30,8 +30,8 @@
 //! ```
 
 use sim_core::{
-    EngineError, Experiment, Fidelity, Hooks, Model, NoHooks, Outcome, RngKind, Signals, Sink,
-    Sweep, SweepRule, Value, Vars,
+    EngineError, Experiment, Fidelity, Hooks, InvariantCheck, Model, NoHooks, Outcome, RngKind,
+    Signals, Sink, Sweep, SweepRule, Value, Vars,
 };
 
 /// What to run: the sweep over the model's parameters, genesis overrides, and the
@@ -60,6 +60,11 @@ pub struct Job {
     /// End a run whose state becomes NaN or infinite, naming the variable
     /// ([`Experiment::check_finite`]); on by default.
     pub check_finite: bool,
+    /// How often the model's invariants are checked ([`Experiment::invariants`]); after every
+    /// substep by default.
+    pub invariants: InvariantCheck,
+    /// The invariants checked, by name; empty for all ([`Experiment::only_invariants`]).
+    pub only_invariants: Vec<String>,
 }
 
 impl Default for Job {
@@ -75,6 +80,8 @@ impl Default for Job {
             threads: 0,
             shard: (0, 1),
             check_finite: true,
+            invariants: InvariantCheck::Substep,
+            only_invariants: Vec::new(),
         }
     }
 }
@@ -93,6 +100,8 @@ pub trait ModelEntry: Sync {
     fn defaults(&self, fidelity: Fidelity) -> Vec<(&'static str, Value)>;
     /// The genesis state, by name, in record order.
     fn genesis(&self) -> Vec<(&'static str, Value)>;
+    /// The model's invariants ([`Model::invariant`]), in the order declared.
+    fn invariant_names(&self) -> Vec<&'static str>;
     /// The parameters of every subset the job's sweep gives, by name (then the swept genesis
     /// variables, as `genesis_NAME`, as the records have them), after every check the
     /// run would make before it starts ([`Experiment::check`]: the model's validators on each
@@ -101,6 +110,10 @@ pub trait ModelEntry: Sync {
     /// # Errors
     /// An unknown parameter or genesis variable, a value of the wrong type, lists the sweep
     /// rule refuses, and [`Experiment::check`]'s errors.
+    fn invariant_names(&self) -> Vec<&'static str> {
+        (self.model)().invariant_names().to_vec()
+    }
+
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError>;
     /// Runs the job, writing every record to `sink`.
     ///
@@ -175,6 +188,8 @@ impl<S: Vars, P: Vars, G: Signals> Entry<S, P, G> {
             .threads(job.threads)
             .shard(job.shard.0, job.shard.1)
             .check_finite(job.check_finite)
+            .invariants(job.invariants)
+            .only_invariants(job.only_invariants.iter().cloned())
             .hooks(hooks)
     }
 
