@@ -335,18 +335,26 @@ fn tokensim_run(tokensim: &Path, work: &Path, tool: Tool, n: usize) -> Result<(f
     let threads = if tool == Tool::Tokensim1 { "1" } else { "0" };
     let mut cmd = Command::new(tokensim);
     // The seed checks no invariants: its runs whose price crosses zero go on, as cadCAD's do.
-    cmd.args(["run", "honey", "--fidelity", "faithful", "--invariants", "off", "--runs"])
-        .arg(n.to_string())
-        .args([
-            "--format",
-            "csv",
-            "--no-plots",
-            "--quiet",
-            "--threads",
-            threads,
-        ])
-        .arg("--out")
-        .arg(&out_dir);
+    cmd.args([
+        "run",
+        "honey",
+        "--fidelity",
+        "faithful",
+        "--invariants",
+        "off",
+        "--runs",
+    ])
+    .arg(n.to_string())
+    .args([
+        "--format",
+        "csv",
+        "--no-plots",
+        "--quiet",
+        "--threads",
+        threads,
+    ])
+    .arg("--out")
+    .arg(&out_dir);
     let start = Instant::now();
     let status = cmd
         .status()

@@ -15,7 +15,7 @@ use crate::experiment::{ExperimentFile, Format};
 use crate::registry::Registry;
 use crate::run::RunRequest;
 use crate::spec::ModelSpec;
-use crate::{merge, run, scaffold, signals};
+use crate::{falsify, merge, run, scaffold, signals};
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +40,9 @@ enum Command {
     },
     /// Runs a named experiment, a model's starting experiment, or an experiment file (`.toml`).
     Run(RunArgs),
+    /// Searches an experiment's space for a counterexample to its model's invariants, shrinks
+    /// it, and writes it as an experiment file that `run` replays. Exits 4 when it finds one.
+    Falsify(FalsifyArgs),
     /// Merges the outputs of `run --shard I/N` for every I into one output, as the unsharded
     /// run writes it: the records in record order, `summary.json` over all runs, the plots.
     Merge(MergeArgs),
@@ -126,6 +129,70 @@ struct RunArgs {
     /// variable.
     #[arg(long)]
     allow_non_finite: bool,
+    /// When to check the model's invariants: after every substep (the default), at each
+    /// timestep's end, or not at all (overrides the experiment's `[invariants] check`).
+    #[arg(long, value_enum)]
+    invariants: Option<CheckArg>,
+}
+
+#[derive(clap::Args)]
+struct FalsifyArgs {
+    /// A named experiment, a model's name, or the path of an experiment file; its `[search]`
+    /// table (and its lists of several values) give the space.
+    experiment: String,
+    /// Search for a counterexample to this invariant only (repeat for several).
+    #[arg(long = "invariant", value_name = "NAME")]
+    invariants: Vec<String>,
+    /// Cases to try (overrides `[search] cases`; default 256).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    cases: Option<u32>,
+    /// The search's seed (default: the experiment's): the same seed tries the same cases.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Stop trying new cases, and shrinking, after this long: seconds, or with a unit
+    /// (`90s`, `5m`, `1h`).
+    #[arg(long, value_parser = parse_duration)]
+    time_limit: Option<std::time::Duration>,
+    /// The longest run, in timesteps (overrides the experiment's).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    timesteps: Option<u64>,
+    /// Where the seed has a defect: `corrected` (the default) or `faithful` (overrides the
+    /// experiment's).
+    #[arg(long, value_parser = fidelity_parser())]
+    fidelity: Option<Fidelity>,
+    /// Where to write the counterexample (a new file, or one `falsify` wrote).
+    #[arg(long, default_value = "counterexample.toml")]
+    out: PathBuf,
+    /// No line on stderr before the search.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let (number, unit) = match t.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(i) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let scale = match unit {
+        "s" => 1.0,
+        "m" => 60.0,
+        "h" => 3600.0,
+        _ => return Err(format!("`{s}`: the unit must be s, m or h")),
+    };
+    let v: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration (such as 30, 90s, 5m)"))?;
+    std::time::Duration::try_from_secs_f64(v * scale)
+        .map_err(|_| format!("`{s}` is not a duration (such as 30, 90s, 5m)"))
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckArg {
+    Substep,
+    Timestep,
+    Off,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -215,13 +282,15 @@ enum End {
     Done,
     /// Every run failed: the outputs are written, and the exit code is non-zero.
     AllFailed,
+    /// `falsify` found a counterexample (exit code 4).
+    Counterexample,
 }
 
-/// The experiment `args` names, with the command line's overrides applied.
-fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, ExperimentFile)> {
-    let path = PathBuf::from(&args.experiment);
-    let (name, mut file) = if let Some(found) = resolve(registry, &args.experiment)? {
-        found
+/// A named experiment, a model's starting experiment, or an experiment file, with its name.
+fn load(registry: &Registry, given: &str) -> Result<(String, ExperimentFile)> {
+    let path = PathBuf::from(given);
+    if let Some(found) = resolve(registry, given)? {
+        Ok(found)
     } else if path.extension().is_some_and(|e| e == "toml") || path.exists() {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
@@ -229,10 +298,15 @@ fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, Experiment
         let stem = path
             .file_stem()
             .map_or_else(|| "experiment".into(), |s| s.to_string_lossy().into_owned());
-        (stem, file)
+        Ok((stem, file))
     } else {
-        return Err(unknown_experiment(registry, &args.experiment));
-    };
+        Err(unknown_experiment(registry, given))
+    }
+}
+
+/// The experiment `args` names, with the command line's overrides applied.
+fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, ExperimentFile)> {
+    let (name, mut file) = load(registry, &args.experiment)?;
     if let Some(r) = args.runs {
         file.sim.runs = usize::try_from(r).context("--runs is too large")?;
     }
@@ -255,7 +329,45 @@ fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, Experiment
     if let Some(f) = args.fidelity {
         file.fidelity = f;
     }
+    match args.invariants {
+        Some(CheckArg::Substep) => file.invariants.check = sim_core::InvariantCheck::Substep,
+        Some(CheckArg::Timestep) => file.invariants.check = sim_core::InvariantCheck::Timestep,
+        Some(CheckArg::Off) => file.invariants.check = sim_core::InvariantCheck::Off,
+        None => {}
+    }
     Ok((name, file))
+}
+
+fn falsify_cmd(registry: &Registry, args: FalsifyArgs) -> Result<End> {
+    let (_, mut file) = load(registry, &args.experiment)?;
+    if let Some(f) = args.fidelity {
+        file.fidelity = f;
+    }
+    if let Some(t) = args.timesteps {
+        file.sim.timesteps = usize::try_from(t).context("--timesteps is too large")?;
+    }
+    if !args.invariants.is_empty() {
+        file.invariants.only = args.invariants;
+    }
+    if file.invariants.check == sim_core::InvariantCheck::Off {
+        file.invariants.check = sim_core::InvariantCheck::Substep;
+    }
+    let spec = registry.model_named(&file.model)?;
+    signals::install()?;
+    let found = falsify::falsify(&falsify::FalsifyRequest {
+        spec,
+        file,
+        cases: args.cases,
+        seed: args.seed,
+        time_limit: args.time_limit,
+        out: args.out,
+        quiet: args.quiet,
+    })?;
+    Ok(if found {
+        End::Counterexample
+    } else {
+        End::Done
+    })
 }
 
 fn run_cmd(registry: &Registry, args: RunArgs) -> Result<End> {
@@ -336,9 +448,10 @@ fn bin_name(first: Option<&OsString>) -> String {
 }
 
 impl Registry {
-    /// The command line, on this process's arguments: `list`, `show`, `run`, `merge` and `new`.
-    /// Returns the exit code (0, 1 on an error, 2 on bad usage, 3 when every run failed, 128 +
-    /// the signal when stopped by one).
+    /// The command line, on this process's arguments: `list`, `show`, `run`, `falsify`,
+    /// `merge` and `new`. Returns the exit code (0, 1 on an error, 2 on bad usage, 3 when every
+    /// run failed, 4 when `falsify` found a counterexample, 128 + the signal when stopped by
+    /// one).
     #[must_use]
     pub fn main(self) -> ExitCode {
         self.main_from(std::env::args_os())
@@ -377,11 +490,13 @@ fn main(registry: &Registry, args: impl IntoIterator<Item = OsString>) -> ExitCo
             Command::Show { experiment } => show(registry, &experiment).map(|()| End::Done),
             Command::Run(args) => run_cmd(registry, args),
             Command::Merge(args) => merge_cmd(registry, args),
+            Command::Falsify(args) => falsify_cmd(registry, args),
             Command::New(args) => new_cmd(args),
         });
     match result {
         Ok(End::Done) => ExitCode::SUCCESS,
         Ok(End::AllFailed) => ExitCode::from(3),
+        Ok(End::Counterexample) => ExitCode::from(4),
         Err(e) => {
             eprintln!("error: {e:#}");
             // Stopped by a signal: the shell's convention, 128 + the signal.

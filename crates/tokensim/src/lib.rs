@@ -58,6 +58,7 @@ mod cli;
 mod collect;
 mod error;
 mod experiment;
+mod falsify;
 mod merge;
 mod model;
 mod output;
@@ -65,16 +66,19 @@ mod plots;
 mod registry;
 mod run;
 mod scaffold;
+mod search;
 mod signals;
 mod spec;
 mod summary;
 
 pub use error::Error;
 pub use experiment::{
-    ExperimentFile, Format, GenesisValue, OutputSection, RuleName, Scalar, SimSection,
+    ExperimentFile, Format, GenesisValue, InvariantsSection, OutputSection, RuleName, Scalar,
+    SimSection,
 };
-pub use model::{Entry, Job, ModelEntry};
+pub use model::{Entry, Job, ModelEntry, SearchOptions};
 pub use registry::{NamedExperiment, Registry};
+pub use search::{DEFAULT_CASES, SearchDomain, SearchSection};
 pub use sim_core::Fidelity;
 pub use spec::{AnalysisFn, Finished, ModelSpec};
-pub use summary::{FailureSummary, ShardInfo, Stats, SubsetSummary, Summary};
+pub use summary::{FailureSummary, InvariantSummary, ShardInfo, Stats, SubsetSummary, Summary};

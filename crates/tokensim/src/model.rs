@@ -29,6 +29,7 @@
 //! # Ok::<(), sim_core::EngineError>(())
 //! ```
 
+use sim_core::search::{Report, Search, Space};
 use sim_core::{
     EngineError, Experiment, Fidelity, Hooks, InvariantCheck, Model, NoHooks, Outcome, RngKind,
     Signals, Sink, Sweep, SweepRule, Value, Vars,
@@ -86,6 +87,17 @@ impl Default for Job {
     }
 }
 
+/// The budget of a search ([`ModelEntry::falsify`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchOptions {
+    /// Cases to try.
+    pub cases: u32,
+    /// The search's seed: the same seed tries the same cases.
+    pub seed: u64,
+    /// When to stop trying new cases, and shrinking.
+    pub time_limit: Option<std::time::Duration>,
+}
+
 /// A model the catalog can run, whatever its state, parameter and signal types.
 pub trait ModelEntry: Sync {
     /// Its name, as experiment files name it.
@@ -110,11 +122,20 @@ pub trait ModelEntry: Sync {
     /// # Errors
     /// An unknown parameter or genesis variable, a value of the wrong type, lists the sweep
     /// rule refuses, and [`Experiment::check`]'s errors.
-    fn invariant_names(&self) -> Vec<&'static str> {
-        (self.model)().invariant_names().to_vec()
-    }
-
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError>;
+    /// Searches for a counterexample to the model's invariants (`tokensim falsify`): each case
+    /// is one run of a point of `space`, with the job's one subset as the other parameters,
+    /// the job's genesis overrides, its timesteps as the longest horizon, and its invariant
+    /// and finite checks ([`Search`](sim_core::search::Search)).
+    ///
+    /// # Errors
+    /// As [`subsets`](Self::subsets), and the search's refusals.
+    fn falsify(
+        &self,
+        job: &Job,
+        space: &Space,
+        options: &SearchOptions,
+    ) -> Result<Report, EngineError>;
     /// Runs the job, writing every record to `sink`.
     ///
     /// # Errors
@@ -233,12 +254,37 @@ impl<S: Vars, P: Vars, G: Signals> ModelEntry for Entry<S, P, G> {
         named(&(self.model)().genesis)
     }
 
+    fn invariant_names(&self) -> Vec<&'static str> {
+        (self.model)().invariant_names().to_vec()
+    }
+
     fn subsets(&self, job: &Job) -> Result<Vec<Vec<(&'static str, Value)>>, EngineError> {
         let (model, subsets, genesis) = self.experiment_parts(job)?;
         let experiment = self.experiment(job, &model, (subsets, genesis), &NoHooks);
         experiment.check()?;
         // The columns as the records hold them, swept genesis variables included.
         Ok(experiment.subset_columns())
+    }
+
+    fn falsify(
+        &self,
+        job: &Job,
+        space: &Space,
+        options: &SearchOptions,
+    ) -> Result<Report, EngineError> {
+        let (model, subsets, _) = self.experiment_parts(job)?;
+        let base = subsets.into_iter().next().ok_or(EngineError::NoSubsets)?;
+        let mut search = Search::new(&model, base, space.clone())
+            .cases(options.cases)
+            .seed(options.seed)
+            .timesteps(job.timesteps)
+            .invariants(job.invariants)
+            .only_invariants(job.only_invariants.iter().cloned())
+            .check_finite(job.check_finite);
+        if let Some(limit) = options.time_limit {
+            search = search.time_limit(limit);
+        }
+        search.run()
     }
 
     fn run(

@@ -31,6 +31,9 @@ pub struct Summary {
     pub shard: ShardInfo,
     /// Whether a non-finite state ended its run.
     pub check_finite: bool,
+    /// How the model's invariants were checked, and how many runs each ended.
+    #[serde(default)]
+    pub invariants: InvariantSummary,
     /// The experiment as run, overrides applied: `tokensim run` on it reproduces the records.
     pub experiment_file: ExperimentFile,
     /// Records written.
@@ -73,6 +76,21 @@ pub struct FailureSummary {
     pub substep: usize,
     /// What went wrong.
     pub error: String,
+    /// The invariant it violated, when that is why it ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invariant: Option<String>,
+}
+
+/// The invariants of a summary: how they were checked, and the runs each ended.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvariantSummary {
+    /// `substep`, `timestep` or `off`.
+    pub check: String,
+    /// The invariants checked, when not all of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub only: Vec<String>,
+    /// Every invariant checked, with the number of runs whose violation of it ended them.
+    pub violations: BTreeMap<String, usize>,
 }
 
 /// One subset's parameters and the statistics of its runs' final states.
@@ -207,6 +225,7 @@ pub(crate) fn failure_summary(f: &RunFailure) -> FailureSummary {
         timestep: f.timestep,
         substep: f.substep,
         error: f.error.to_string(),
+        invariant: f.invariant().map(str::to_owned),
     }
 }
 

@@ -259,11 +259,14 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
         let started = Instant::now();
         let deadline = self.time_limit.map(|d| started + d);
         let past = || deadline.is_some_and(|d| Instant::now() >= d);
+        // Proptest shrinks a tuple's elements in order: the horizon first (to the violation's
+        // timestep), then the seed, then the point, under that horizon.
         let strategy = (
-            self.space.strategy(),
-            proptest::num::u64::ANY,
             1..=self.timesteps,
-        );
+            proptest::num::u64::ANY,
+            self.space.strategy(),
+        )
+            .prop_map(|(timesteps, seed, values)| (values, seed, timesteps));
         let (tried, rejected, shrinks) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u32));
         let found = Cell::new(false);
         let engine_error = RefCell::new(None);
@@ -355,27 +358,34 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
         Ok(())
     }
 
-    /// After proptest's shrinking: the smallest seed that still fails within the case's
-    /// horizon, then the horizon cut to the violation's timestep.
+    /// After proptest's shrinking: of the seeds 0, 1, … ([`seed_tries`](Self::seed_tries)),
+    /// the one whose run fails earliest within the case's horizon (the smaller seed on a tie),
+    /// then the horizon cut to the violation's timestep.
     fn minimise(&self, case: Case, past: &dyn Fn() -> bool) -> Result<Counterexample, EngineError> {
-        let (values, mut seed, mut timesteps) = case;
-        let mut failure = self.run_case(&(values.clone(), seed, timesteps))?;
-        for s in 0..self.seed_tries.min(seed) {
+        let (values, mut seed, timesteps) = case;
+        let mut best = self.run_case(&(values.clone(), seed, timesteps))?;
+        for s in 0..self.seed_tries {
+            let Some(horizon) = best.as_ref().map(|f| f.timestep) else {
+                break;
+            };
             if past() {
                 break;
             }
-            if let Some(f) = self.run_case(&(values.clone(), s, timesteps))? {
+            // Only an earlier violation, or as early from a smaller seed, is simpler.
+            let Some(f) = self.run_case(&(values.clone(), s, horizon))? else {
+                continue;
+            };
+            if f.timestep < horizon || (f.timestep == horizon && s < seed) {
                 seed = s;
-                failure = Some(f);
-                break;
+                best = Some(f);
             }
         }
-        let failure = failure.ok_or_else(|| EngineError::Search {
+        let failure = best.ok_or_else(|| EngineError::Search {
             reason:
                 "the shrunk case no longer fails: the model is not deterministic for a given seed"
                     .to_owned(),
         })?;
-        timesteps = failure.timestep.clamp(1, timesteps);
+        let timesteps = failure.timestep.clamp(1, timesteps);
         Counterexample::new(
             &self.space,
             &self.params,

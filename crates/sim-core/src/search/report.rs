@@ -93,6 +93,8 @@ pub struct Counterexample {
     pub invariant: Option<String>,
     /// What went wrong, as the run's failure says it.
     pub error: String,
+    /// What the invariant said (the values involved), or the error again for a panic.
+    pub message: String,
     /// The timestep of the violation.
     pub timestep: usize,
     /// Its substep.
@@ -123,9 +125,13 @@ impl Counterexample {
                 all.set(&d.name, *v)?;
             }
         }
-        let (invariant, state) = match &failure.error {
-            RunError::Invariant { name, state, .. } => (Some((*name).to_owned()), state.clone()),
-            _ => (None, Vec::new()),
+        let (invariant, message, state) = match &failure.error {
+            RunError::Invariant {
+                name,
+                message,
+                state,
+            } => (Some((*name).to_owned()), message.clone(), state.clone()),
+            other => (None, other.to_string(), Vec::new()),
         };
         Ok(Self {
             values: space
@@ -140,6 +146,7 @@ impl Counterexample {
             timesteps,
             invariant,
             error: failure.error.to_string(),
+            message,
             timestep: failure.timestep,
             substep: failure.substep,
             state,
@@ -238,7 +245,7 @@ impl std::fmt::Display for Counterexample {
                 self.timestep, self.substep
             )?,
         }
-        writeln!(f, "  {}", self.error)?;
+        writeln!(f, "  {}", self.message)?;
         let values: Vec<String> = self
             .values
             .iter()

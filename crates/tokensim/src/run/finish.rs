@@ -2,6 +2,7 @@
 //! `summary.json`: the same for `tokensim run`, for `tokensim merge` (on the merged shards)
 //! and for [`ModelSpec::summarize`](crate::ModelSpec::summarize) (in memory).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::Result;
@@ -12,7 +13,9 @@ use crate::experiment::ExperimentFile;
 use crate::model::Job;
 use crate::plots;
 use crate::spec::{Finished, ModelSpec};
-use crate::summary::{FailureSummary, ShardInfo, Summary, failure_summary, subset_summaries};
+use crate::summary::{
+    FailureSummary, InvariantSummary, ShardInfo, Summary, failure_summary, subset_summaries,
+};
 
 /// What the summary says of the experiment, besides its outcome.
 pub(crate) struct Context<'a> {
@@ -80,6 +83,7 @@ pub(crate) fn summary(
             count: job.shard.1,
         },
         check_finite: job.check_finite,
+        invariants: invariant_summary(cx, &ran.failures),
         experiment_file: cx.file.clone(),
         rows: ran.rows,
         runs_completed: ran.runs - ran.failures.len(),
@@ -89,6 +93,32 @@ pub(crate) fn summary(
         results,
         plots_skipped: Vec::new(),
         elapsed_seconds,
+    }
+}
+
+/// The invariants checked and each one's violations (zero included, so that a clean run says
+/// which invariants held).
+fn invariant_summary(cx: &Context<'_>, failures: &[FailureSummary]) -> InvariantSummary {
+    let job = cx.job;
+    let checked: Vec<String> = match job.invariants {
+        sim_core::InvariantCheck::Off => Vec::new(),
+        _ if job.only_invariants.is_empty() => cx
+            .spec
+            .entry()
+            .invariant_names()
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
+        _ => job.only_invariants.clone(),
+    };
+    let mut violations: BTreeMap<String, usize> = checked.into_iter().map(|n| (n, 0)).collect();
+    for name in failures.iter().filter_map(|f| f.invariant.as_ref()) {
+        *violations.entry(name.clone()).or_default() += 1;
+    }
+    InvariantSummary {
+        check: job.invariants.name().to_owned(),
+        only: job.only_invariants.clone(),
+        violations,
     }
 }
 
@@ -124,6 +154,16 @@ pub(crate) fn write(
             summary.runs_failed,
             summary.elapsed_seconds
         );
+        let broken: Vec<String> = summary
+            .invariants
+            .violations
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(name, n)| format!("{name} ({n} run{})", if *n == 1 { "" } else { "s" }))
+            .collect();
+        if !broken.is_empty() {
+            eprintln!("invariants violated: {}", broken.join(", "));
+        }
         if let Some(r) = &summary.results {
             eprintln!("results: {r}");
         }

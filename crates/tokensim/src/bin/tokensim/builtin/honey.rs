@@ -4,6 +4,7 @@
 use serde_json::{Value as Json, json};
 use tokensim::{
     ExperimentFile, Fidelity, Finished, ModelSpec, NamedExperiment, Registry, RuleName, Scalar,
+    SearchDomain, SearchSection,
 };
 use tokensim_models::honey;
 
@@ -115,7 +116,7 @@ fn honey_file(rule: RuleName, params: Vec<(&str, Vec<Scalar>)>) -> ExperimentFil
 fn seed_sweep() -> ExperimentFile {
     let t = [0.002, 0.004, 0.008];
     let r = [0.1, 0.2, 0.3];
-    honey_file(
+    let mut file = honey_file(
         RuleName::Zip,
         vec![
             (
@@ -127,7 +128,21 @@ fn seed_sweep() -> ExperimentFile {
                 floats(&r.iter().flat_map(|x| [*x; 3]).collect::<Vec<_>>()),
             ),
         ],
-    )
+    );
+    // `tokensim falsify honey`: the seed's throttles and ratios (its lists), and price moves of
+    // up to twice the seed's scale.
+    file.search = Some(SearchSection {
+        params: [(
+            "p_variance".to_owned(),
+            SearchDomain::Range {
+                min: Scalar::Float(0.0),
+                max: Scalar::Float(0.5),
+            },
+        )]
+        .into(),
+        ..SearchSection::default()
+    });
+    file
 }
 
 /// Step 1's fixed parameters: the seed's outflow rate 0.05 (its notebook names a historic

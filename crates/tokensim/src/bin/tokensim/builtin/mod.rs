@@ -7,7 +7,10 @@ mod honey;
 
 use std::collections::BTreeMap;
 
-use tokensim::{ExperimentFile, Fidelity, OutputSection, Registry, RuleName, Scalar, SimSection};
+use tokensim::{
+    ExperimentFile, Fidelity, InvariantsSection, OutputSection, Registry, RuleName, Scalar,
+    SimSection,
+};
 
 /// Registers Honey, Flash and Fei and their experiments.
 pub(crate) fn register(registry: &mut Registry) {
@@ -54,6 +57,8 @@ fn file(
             .map(|(k, v)| (k.to_owned(), v))
             .collect::<BTreeMap<_, _>>(),
         genesis: BTreeMap::new(),
+        invariants: InvariantsSection::default(),
+        search: None,
         output: OutputSection::default(),
     }
 }
