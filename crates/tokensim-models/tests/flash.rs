@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use rust_decimal::Decimal;
-use sim_core::{Experiment, MemorySink, Value};
+use sim_core::{Experiment, InvariantCheck, MemorySink, Value};
 use tokensim_models::flash::{
     self, Asset, FlashParams, FlashSignals, FlashState, arbitrage, ext_step, int_step,
     market_apy_draw, stake,
@@ -101,6 +101,8 @@ fn faithful_market_apy_never_moves_and_the_corrected_one_does() {
         .runs(3)
         .timesteps(5)
         .seed(11)
+        // The seed's defects break `product_never_falls` on day 1: its records as written.
+        .invariants(InvariantCheck::Off)
         .run(&mut sink)
         .unwrap();
     assert!(out.is_success(), "{:?}", out.failures);
@@ -198,6 +200,8 @@ fn run(p: FlashParams, genesis: FlashState, timesteps: usize) -> (sim_core::Outc
         .runs(1)
         .timesteps(timesteps)
         .seed(3)
+        // The seed's own errors, not the invariants its defects break first.
+        .invariants(InvariantCheck::Off)
         .run(&mut sink)
         .unwrap();
     (out, sink)
@@ -314,6 +318,7 @@ fn records_are_identical_on_one_and_two_threads() {
             .timesteps(8)
             .seed(99)
             .threads(threads)
+            .invariants(InvariantCheck::Off)
             .run(&mut sink)
             .unwrap();
         cols.push(

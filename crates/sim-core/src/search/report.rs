@@ -260,8 +260,10 @@ impl std::fmt::Display for Counterexample {
         }
         writeln!(
             f,
-            "  one run of {} timesteps from seed {}",
-            self.timesteps, self.seed
+            "  one run of {} timestep{} from seed {}",
+            self.timesteps,
+            if self.timesteps == 1 { "" } else { "s" },
+            self.seed
         )?;
         if !self.state.is_empty() {
             let state: Vec<String> = self

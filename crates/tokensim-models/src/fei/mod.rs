@@ -60,6 +60,7 @@
 //! # Ok::<(), sim_core::EngineError>(())
 //! ```
 
+pub mod invariants;
 mod policies;
 mod validate;
 
@@ -399,6 +400,7 @@ pub fn model() -> Model<FeiState, FeiParams, FeiSignals> {
                 .update("savings", u::savings)
                 .update("idle", u::idle),
         )
+        .invariants(invariants::invariants)
 }
 
 /// Fei's default horizon: 365 daily steps.

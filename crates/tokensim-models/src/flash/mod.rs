@@ -101,6 +101,7 @@
 //! # Ok::<(), sim_core::EngineError>(())
 //! ```
 
+pub mod invariants;
 mod math;
 mod policies;
 mod validate;
@@ -380,6 +381,7 @@ pub fn model() -> Model<FlashState, FlashParams, FlashSignals> {
                 .update("ext_price", u::ext_price)
                 .update("int_price", u::int_price),
         )
+        .invariants(invariants::invariants)
 }
 
 /// The seed's Monte Carlo runs (`MONTE_CARLO_RUNS`).
