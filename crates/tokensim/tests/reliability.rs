@@ -385,7 +385,7 @@ fn every_run_failing_exits_non_zero_and_keeps_the_outputs() {
     assert_eq!(summary["runs_failed"], 3);
     let why = summary["failures"][0]["error"].as_str().unwrap();
     assert!(why.contains("is not finite"), "{why}");
-    // With the check off the NaN records are kept, and the run succeeds.
+    // With the check off, the model's invariants still see the NaN saturation.
     let o = run(
         &[
             "run",
@@ -394,6 +394,28 @@ fn every_run_failing_exits_non_zero_and_keeps_the_outputs() {
             "o",
             "--quiet",
             "--allow-non-finite",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(dir.join("o/summary.json")).unwrap();
+    let summary: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(summary["failures"][0]["invariant"], "saturation_in_unit");
+    assert_eq!(summary["invariants"]["violations"]["saturation_in_unit"], 3);
+    // With both off, the NaN records are kept, and the run succeeds (in the seed's model: the
+    // corrected one refuses a target price that is not a positive number).
+    let o = run(
+        &[
+            "run",
+            "big.toml",
+            "--out",
+            "o",
+            "--quiet",
+            "--allow-non-finite",
+            "--invariants",
+            "off",
+            "--fidelity",
+            "faithful",
         ],
         &dir,
     );
