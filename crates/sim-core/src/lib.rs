@@ -46,6 +46,10 @@
 //!   [`RunError::Panic`] with its message and location, and the other runs go on, on one
 //!   thread or many. A model's state must therefore be unwind-safe in `catch_unwind`'s sense;
 //!   the engine drops a panicked run's state without reading it again.
+//! - A model states its invariants ([`Model::invariant`], module `invariant`'s example): the
+//!   engine checks them after every substep ([`InvariantCheck`]), and a violation ends only its
+//!   run, as [`RunError::Invariant`]. With the `proptest` feature, `search` looks for a
+//!   counterexample over a space of parameters and genesis values, shrinks it and replays it.
 //! - Nothing proportional to subsets × runs is built ([`ShardPairs`] computes the pairs from
 //!   their positions); a sweep above [`MAX_SUBSETS`], more than [`MAX_THREADS`] threads, and
 //!   runs whose histories would not fit in memory ([`Experiment::memory_limit`]) are refused

@@ -1,6 +1,9 @@
 //! The engine on the Honey model: substeps per second on 1 and 2 threads, and the engine's
 //! overhead against a hand-written loop of the same model that writes the same rows.
 //!
+//! The group `honey_invariants` measures the model's six invariants checked after every
+//! substep (the default, as in the groups above), at each timestep's end, and not at all.
+//!
 //! Every variant runs the seed's sweep (9 subsets × 10 runs × 120 timesteps, one block: 10,800
 //! substeps and 10,890 rows) into the same `NullSink`, behind `&mut dyn Sink`, with ChaCha8
 //! streams derived the same way, so the only difference is the engine itself.
@@ -9,7 +12,8 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sim_core::{
-    Experiment, Header, MemorySink, NullSink, RngKind, RowMeta, SimRng, Sink, SweepRule, Vars,
+    Experiment, Header, InvariantCheck, MemorySink, NullSink, RngKind, RowMeta, SimRng, Sink,
+    SweepRule, Vars,
 };
 use tokensim_models::honey::{self, HoneyParams, HoneyState};
 
@@ -87,14 +91,20 @@ fn engine(threads: usize, sink: &mut dyn Sink) {
 }
 
 fn engine_runs(threads: usize, runs: usize, sink: &mut dyn Sink) {
+    engine_checked(threads, runs, InvariantCheck::Substep, sink);
+}
+
+fn engine_checked(threads: usize, runs: usize, check: InvariantCheck, sink: &mut dyn Sink) {
     let model = honey::model();
-    Experiment::new(&model, subsets())
+    let outcome = Experiment::new(&model, subsets())
         .runs(runs)
         .timesteps(honey::SEED_TIMESTEPS)
         .seed(SEED)
         .threads(threads)
+        .invariants(check)
         .run(sink)
         .expect("the seed experiment runs");
+    assert!(outcome.is_success(), "{:?}", outcome.failures.first());
 }
 
 /// The hand loop and the engine must write the same records, or the comparison means nothing.
@@ -132,6 +142,24 @@ fn benches(c: &mut Criterion) {
             b.iter(|| {
                 let mut sink = NullSink::default();
                 engine(black_box(threads), &mut sink);
+                sink.rows
+            });
+        });
+    }
+    g.finish();
+
+    // The invariants' cost: the same engine run, checked every substep, every timestep, never.
+    let mut g = c.benchmark_group("honey_invariants");
+    g.throughput(Throughput::Elements(substeps));
+    for check in [
+        InvariantCheck::Off,
+        InvariantCheck::Substep,
+        InvariantCheck::Timestep,
+    ] {
+        g.bench_function(format!("engine_1_thread_{check}"), |b| {
+            b.iter(|| {
+                let mut sink = NullSink::default();
+                engine_checked(1, honey::SEED_RUNS, black_box(check), &mut sink);
                 sink.rows
             });
         });

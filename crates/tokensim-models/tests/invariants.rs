@@ -220,7 +220,11 @@ fn the_seed_s_walk_breaks_price_positive_and_the_corrected_one_does_not() {
     };
     let seed = run(HoneyOptions::faithful());
     // 50 runs: 6.5 expected (binomial, standard deviation 2.4); this seed gives 9.
-    assert!((2..=15).contains(&seed.failures.len()), "{}", seed.failures.len());
+    assert!(
+        (2..=15).contains(&seed.failures.len()),
+        "{}",
+        seed.failures.len()
+    );
     assert!(
         seed.failures
             .iter()

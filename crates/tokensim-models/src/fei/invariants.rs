@@ -5,6 +5,20 @@
 //! | --- | --- |
 //! | `conserves_total` | a rebalance moves FEI between deposits and creates none: [`fei_cam`]'s corrected rebalance keeps the total of the four balances to the bit ([`fei_cam::invariants::conserves_total`]), and the other blocks do not touch them. The seed's pseudo-inverse flows lose or create FEI in the last bits, and more |
 //! | `balances_non_negative` | the corrected rebalance never overdraws a deposit; the seed's transfer loop can |
+//!
+//! ```
+//! use sim_core::{Experiment, NullSink};
+//! use tokensim_models::fei::{self, FeiParams};
+//! use tokensim_models::Fidelity;
+//!
+//! let model = fei::model();
+//! let run = |p: FeiParams| Experiment::new(&model, vec![p]).runs(2).timesteps(30).seed(1).run(&mut NullSink::default());
+//! assert!(run(FeiParams::default())?.is_success());
+//! // The seed's pseudo-inverse flows lose FEI in the last bits of the first rebalance.
+//! let seed = run(FeiParams::with_fidelity(Fidelity::Faithful))?;
+//! assert_eq!(seed.failures[0].invariant(), Some("conserves_total"));
+//! # Ok::<(), sim_core::EngineError>(())
+//! ```
 
 use fei_cam::total;
 use sim_core::{Check, InvariantSet, Invariants, holds};

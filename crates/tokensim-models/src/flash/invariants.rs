@@ -5,6 +5,21 @@
 //! | `pools_positive` | every swap pays out less than the reserve it draws on ([`cp_amm`]'s swaps refuse otherwise), so no pool's FLASH or ALT reaches zero |
 //! | `product_never_falls` | with a fee (`fee_rate > 0`), each swap's fee stays in its pool and the output is rounded in the pool's favour, so each pool's `flash · alt` does not decrease over a step of swaps; compared exactly ([`cp_amm::Num::cmp_products`]). The seed charges no fee (its defect 4) and rounds its outputs either way, so its products can fall |
 //! | `staked_non_negative` | a stake is `minted / mint_rate ≥ 0`, and 0 without a premium; the seed's stake goes negative below `px1 = 0.9` (its defect 3) |
+//!
+//! ```
+//! use sim_core::{Experiment, InvariantCheck, NullSink};
+//! use tokensim_models::flash::{self, FlashParams};
+//! use tokensim_models::Fidelity;
+//!
+//! let model = flash::model();
+//! let run = |p: FlashParams| Experiment::new(&model, vec![p]).runs(5).timesteps(10).seed(1).run(&mut NullSink::default());
+//! assert!(run(FlashParams::default())?.is_success());
+//! // The seed's internal swap (defect 6) shrinks the internal pool's product on day 1.
+//! let seed = run(FlashParams::with_fidelity(Fidelity::Faithful))?;
+//! assert_eq!(seed.failures[0].invariant(), Some("product_never_falls"));
+//! assert_eq!(seed.failures[0].timestep, 1);
+//! # Ok::<(), sim_core::EngineError>(())
+//! ```
 
 use cp_amm::{Decimal, Num};
 use sim_core::{Check, InvariantSet, Invariants, holds};

@@ -35,6 +35,8 @@ impl Source {
     /// The `[dependencies]` lines.
     fn dependencies(&self) -> Result<String> {
         const FEATURES: &str = "default-features = false, features = [\"parquet\"]";
+        // sim-core's `proptest` feature: the search for counterexamples, in the crate's tests.
+        const SEARCH: &str = "features = [\"proptest\"]";
         Ok(match self {
             Source::Path(root) => {
                 let root = root
@@ -51,18 +53,20 @@ impl Source {
                 let at =
                     |krate: &str| toml_string(&root.join("crates").join(krate).to_string_lossy());
                 format!(
-                    "sim-core = {{ path = {} }}\ntokensim = {{ path = {}, {FEATURES} }}",
+                    "sim-core = {{ path = {}, {SEARCH} }}\ntokensim = {{ path = {}, {FEATURES} }}",
                     at("sim-core"),
                     at("tokensim")
                 )
             }
             Source::Git(url) => format!(
-                "sim-core = {{ git = {0} }}\ntokensim = {{ git = {0}, {FEATURES} }}",
+                "sim-core = {{ git = {0}, {SEARCH} }}\ntokensim = {{ git = {0}, {FEATURES} }}",
                 toml_string(url)
             ),
             Source::CratesIo => {
                 let v = env!("CARGO_PKG_VERSION");
-                format!("sim-core = \"{v}\"\ntokensim = {{ version = \"{v}\", {FEATURES} }}")
+                format!(
+                    "sim-core = {{ version = \"{v}\", {SEARCH} }}\ntokensim = {{ version = \"{v}\", {FEATURES} }}"
+                )
             }
         })
     }
