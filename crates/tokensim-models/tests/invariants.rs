@@ -123,7 +123,7 @@ fn flash_and_fei_invariants_name_what_breaks_them() {
     // Without a fee there is nothing to keep.
     let free = FlashParams {
         fee_rate: Decimal::ZERO,
-        ..p.clone()
+        ..p
     };
     assert_eq!(
         model.check_invariants(&free, &check(&g, &fell), &[]),

@@ -64,7 +64,7 @@ pub struct ExperimentFile {
     pub invariants: InvariantsSection,
     /// The space `tokensim falsify` searches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub search: Option<crate::search::SearchSection>,
+    pub search: Option<SearchSection>,
     /// The records' format and the plots.
     #[serde(default)]
     pub output: OutputSection,
@@ -373,4 +373,36 @@ impl ExperimentFile {
             only_invariants: self.invariants.only.clone(),
         })
     }
+}
+
+/// The cases `tokensim falsify` tries when neither the file nor the command line says.
+pub const DEFAULT_CASES: u32 = 256;
+
+/// `[search]`: the space `tokensim falsify` explores.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchSection {
+    /// Cases to try (default 256; `--cases` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cases: Option<u32>,
+    /// `[search.genesis]`: genesis variables to explore.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub genesis: BTreeMap<String, SearchDomain>,
+    /// The parameters to explore, by name.
+    #[serde(flatten)]
+    pub params: BTreeMap<String, SearchDomain>,
+}
+
+/// One dimension's values in `[search]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SearchDomain {
+    /// `{ min = 0.0, max = 0.5 }`.
+    Range {
+        /// The least value.
+        min: Scalar,
+        /// The greatest value.
+        max: Scalar,
+    },
+    /// `[0.002, 0.004]`: one of these.
+    Set(Vec<Scalar>),
 }

@@ -73,12 +73,11 @@ mod summary;
 
 pub use error::Error;
 pub use experiment::{
-    ExperimentFile, Format, GenesisValue, InvariantsSection, OutputSection, RuleName, Scalar,
-    SimSection,
+    DEFAULT_CASES, ExperimentFile, Format, GenesisValue, InvariantsSection, OutputSection,
+    RuleName, Scalar, SearchDomain, SearchSection, SimSection,
 };
 pub use model::{Entry, Job, ModelEntry, SearchOptions};
 pub use registry::{NamedExperiment, Registry};
-pub use search::{DEFAULT_CASES, SearchDomain, SearchSection};
 pub use sim_core::Fidelity;
 pub use spec::{AnalysisFn, Finished, ModelSpec};
 pub use summary::{FailureSummary, InvariantSummary, ShardInfo, Stats, SubsetSummary, Summary};

@@ -15,47 +15,14 @@
 //! experiment lists with several values, is searched as the set of those values, each list on
 //! its own. The other parameters keep their one value.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
 use sim_core::Value;
 use sim_core::search::{Counterexample, Dim, Domain, Space, Target};
 
 use crate::error::Error;
-use crate::experiment::{ExperimentFile, GenesisValue, Scalar, SimSection};
+use crate::experiment::{
+    DEFAULT_CASES, ExperimentFile, GenesisValue, Scalar, SearchDomain, SimSection,
+};
 use crate::model::{Job, ModelEntry};
-
-/// The cases `tokensim falsify` tries when neither the file nor the command line says.
-pub const DEFAULT_CASES: u32 = 256;
-
-/// `[search]`: the space `tokensim falsify` explores.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct SearchSection {
-    /// Cases to try (default 256; `--cases` overrides it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cases: Option<u32>,
-    /// `[search.genesis]`: genesis variables to explore.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub genesis: BTreeMap<String, SearchDomain>,
-    /// The parameters to explore, by name.
-    #[serde(flatten)]
-    pub params: BTreeMap<String, SearchDomain>,
-}
-
-/// One dimension's values in `[search]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum SearchDomain {
-    /// `{ min = 0.0, max = 0.5 }`.
-    Range {
-        /// The least value.
-        min: Scalar,
-        /// The greatest value.
-        max: Scalar,
-    },
-    /// `[0.002, 0.004]`: one of these.
-    Set(Vec<Scalar>),
-}
 
 impl SearchDomain {
     fn domain(&self, name: &str) -> Result<Domain, Error> {

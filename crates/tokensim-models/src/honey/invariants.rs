@@ -9,6 +9,23 @@
 //! | `circulation_non_negative` | [`InflowLimit::Circulation`](super::InflowLimit::Circulation): inflows buy back at most what circulates |
 //! | `saturation_in_unit` | a logistic `1/(1 + e^{6−u})` is in `[0, 1]` for any `u` that is not NaN (a NaN ends the run first when non-finite states are checked) |
 //! | `supply_changes_by_adjustment` | `R' + C' = (R + netflow + adjustment) + (C − netflow)`: the netflow moves Honey between pool and circulation, and only the policy's mint or burn changes the total; compared to 64 ulps of the terms' magnitude, since the two sums round differently |
+//!
+//! ```
+//! use sim_core::{Experiment, NullSink};
+//! use tokensim_models::honey::{self, HoneyOptions, HoneyParams};
+//!
+//! // At twice the seed's price scale, its additive walk crosses zero in some runs; the
+//! // corrected multiplicative walk never does.
+//! let model = honey::model();
+//! let run = |options| {
+//!     let p = HoneyParams { p_variance: 0.5, options, ..HoneyParams::default() };
+//!     Experiment::new(&model, vec![p]).runs(20).timesteps(24).seed(3).run(&mut NullSink::default())
+//! };
+//! let seed = run(HoneyOptions::faithful())?;
+//! assert!(seed.failures.iter().any(|f| f.invariant() == Some("price_positive")));
+//! assert!(run(HoneyOptions::default())?.is_success());
+//! # Ok::<(), sim_core::EngineError>(())
+//! ```
 
 use sim_core::{Check, InvariantSet, Invariants, holds};
 
