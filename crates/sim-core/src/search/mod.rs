@@ -7,8 +7,9 @@
 //! invariant (or panics) is shrunk by proptest toward the simplest failing case: ranges toward
 //! their lower end, sets toward their first value, the seed toward 0 and the timesteps toward
 //! one. Then the seeds 0, 1, 2, … (up to [`Search::seed_tries`]) are tried on the shrunk point,
-//! the first that still fails within its horizon is kept, and the horizon is cut to the
-//! timestep of the violation (a run's prefix does not depend on its length, so that is exact).
+//! the one that fails earliest within the horizon is kept, the horizon is cut to the timestep of
+//! the violation (a run's prefix does not depend on its length, so that is exact), and each
+//! dimension is bisected toward its simplest value again under that seed (`shrink`).
 //!
 //! The [`Counterexample`] replays exactly: one subset, one run, its seed and timesteps
 //! ([`Counterexample::replay`]; in `tokensim`, the experiment file it writes).
@@ -63,6 +64,7 @@
 //! ```
 
 mod report;
+mod shrink;
 mod space;
 
 use std::cell::{Cell, RefCell};
@@ -82,6 +84,7 @@ use crate::value::Value;
 use crate::vars::Vars;
 
 pub use report::{Counterexample, Report};
+use shrink::Shrinking;
 pub use space::{Dim, Domain, Space, Target};
 
 /// A search for a counterexample: a model, its base parameters, the [`Space`] to explore, and
@@ -99,6 +102,8 @@ pub struct Search<'a, S, P, G: Signals> {
     check_finite: bool,
     errors_count: bool,
     seed_tries: u64,
+    /// Runs made, all told (for the report's count of shrinking runs).
+    runs: Cell<u32>,
 }
 
 /// Cases run by one proptest runner, between looks at the time limit.
@@ -126,6 +131,7 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
             check_finite: true,
             errors_count: false,
             seed_tries: 1024,
+            runs: Cell::new(0),
         }
     }
 
@@ -200,6 +206,7 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
         &self,
         (values, seed, timesteps): &Case,
     ) -> Result<Option<RunFailure>, EngineError> {
+        self.runs.set(self.runs.get().saturating_add(1));
         let (params, genesis) = self
             .space
             .apply(&self.params, &self.model.genesis, values)?;
@@ -256,6 +263,7 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
     /// validators almost all refuse ([`EngineError::Search`]).
     pub fn run(&self) -> Result<Report, EngineError> {
         self.check()?;
+        self.runs.set(0);
         let started = Instant::now();
         let deadline = self.time_limit.map(|d| started + d);
         let past = || deadline.is_some_and(|d| Instant::now() >= d);
@@ -267,21 +275,23 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
             self.space.strategy(),
         )
             .prop_map(|(timesteps, seed, values)| (values, seed, timesteps));
-        let (tried, rejected, shrinks) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u32));
+        // The runs made when the first failure was found: the rest shrink it.
+        let (tried, rejected, found_at) = (Cell::new(0u32), Cell::new(0u32), Cell::new(0u32));
         let found = Cell::new(false);
         let engine_error = RefCell::new(None);
         let test = |case: Case| {
             if past() {
                 return Ok(());
             }
-            if found.get() {
-                shrinks.set(shrinks.get() + 1);
-            } else {
+            if !found.get() {
                 tried.set(tried.get() + 1);
             }
             match self.run_case(&case) {
                 Ok(None) => Ok(()),
                 Ok(Some(failure)) => {
+                    if !found.get() {
+                        found_at.set(self.runs.get());
+                    }
                     found.set(true);
                     Err(TestCaseError::fail(failure.to_string()))
                 }
@@ -319,7 +329,11 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
         Ok(Report {
             cases: tried.get(),
             rejected: rejected.get(),
-            shrinks: shrinks.get(),
+            shrinks: if counterexample.is_some() {
+                self.runs.get().saturating_sub(found_at.get())
+            } else {
+                0
+            },
             space: self.space.to_string(),
             timesteps: self.timesteps,
             timed_out: past(),
@@ -360,7 +374,8 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
 
     /// After proptest's shrinking: of the seeds 0, 1, … ([`seed_tries`](Self::seed_tries)),
     /// the one whose run fails earliest within the case's horizon (the smaller seed on a tie),
-    /// then the horizon cut to the violation's timestep.
+    /// then the horizon cut to the violation's timestep, then each dimension bisected toward
+    /// its simplest value.
     fn minimise(&self, case: Case, past: &dyn Fn() -> bool) -> Result<Counterexample, EngineError> {
         let (values, mut seed, timesteps) = case;
         let mut best = self.run_case(&(values.clone(), seed, timesteps))?;
@@ -385,14 +400,21 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
                 "the shrunk case no longer fails: the model is not deterministic for a given seed"
                     .to_owned(),
         })?;
-        let timesteps = failure.timestep.clamp(1, timesteps);
+        let horizon = failure.timestep.clamp(1, timesteps);
+        let mut case = Shrinking {
+            values,
+            seed,
+            horizon,
+            failure,
+        };
+        self.refine(&mut case, past)?;
         Counterexample::new(
             &self.space,
             &self.params,
-            values,
-            seed,
-            timesteps,
-            failure,
+            case.values,
+            case.seed,
+            case.horizon,
+            case.failure,
             (self.check, &self.only, self.check_finite),
         )
     }

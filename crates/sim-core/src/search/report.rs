@@ -21,7 +21,8 @@ pub struct Report {
     pub cases: u32,
     /// Points the model's validators refused (not counted in `cases`).
     pub rejected: u32,
-    /// Runs made while shrinking the counterexample.
+    /// Runs made while shrinking the counterexample (proptest's, the seeds tried, the last
+    /// bisection).
     pub shrinks: u32,
     /// The space searched, described.
     pub space: String,
