@@ -1,8 +1,9 @@
 //! tokensim's command line as a library: register your models (and, if you like, named
 //! experiments), hand over to [`Registry::main`], and your binary has everything the
 //! `tokensim` binary has for the built-in models: `list`, `show`, `run` with TOML experiment
-//! files, `falsify` (a search for a counterexample to the model's invariants), sweeps, `--runs`/`--seed`/`--threads`/`--shard`/`--format`, a progress bar,
-//! `summary.json`, plots, and output written whole or not at all.
+//! files, `falsify` (a search for a counterexample to the model's invariants), sweeps,
+//! `--runs`/`--seed`/`--threads`/`--shard`/`--format`, a progress bar, `summary.json`, plots,
+//! and output written whole or not at all.
 //!
 //! The built-in `tokensim` binary is such a binary: it registers Honey, Flash and Fei through
 //! the same [`ModelSpec`] and [`NamedExperiment`], and nothing in this library names them.
