@@ -199,7 +199,7 @@ fn points_the_validators_refuse_are_not_cases() {
 #[test]
 fn a_bad_space_is_refused_by_name() {
     let m = model();
-    let cases: [(Space, &str); 5] = [
+    let cases: [(Space, &str); 6] = [
         (
             Space::new().param_range("drian", 0.0, 1.0),
             "the model has no parameter `drian` (known: drain, steps)",
@@ -210,11 +210,15 @@ fn a_bad_space_is_refused_by_name() {
         ),
         (
             Space::new().param_range("drain", 1.0, 0.0),
-            "`drain`: a range needs finite bounds with min ≤ max, got [1, 0]",
+            "`drain`: a range needs finite bounds with min ≤ max and a finite width, got [1.0, 0.0]",
         ),
         (
             Space::new().param_range("drain", 0.0, f64::NAN),
-            "`drain`: a range needs finite bounds with min ≤ max, got [0, NaN]",
+            "`drain`: a range needs finite bounds with min ≤ max and a finite width, got [0.0, nan]",
+        ),
+        (
+            Space::new().param_range("drain", -f64::MAX, f64::MAX),
+            "`drain`: a range needs finite bounds with min ≤ max and a finite width, got [-1.7976931348623157e308, 1.7976931348623157e308]",
         ),
         (
             Space::new().param_set::<f64>("drain", []),
@@ -250,4 +254,68 @@ fn a_time_limit_stops_the_search() {
     assert!(report.timed_out);
     assert!(report.cases < 1_000_000);
     assert!(report.to_string().contains("stopped by the time limit"));
+}
+
+/// Any space (names, bounds and values over their whole domain: NaN, infinities, empty sets,
+/// values of another type) and any budget: the search answers or refuses, and never panics.
+mod arbitrary {
+    use super::{Params, base, model};
+    use proptest::prelude::*;
+    use sim_core::Value;
+    use sim_core::search::{Dim, Domain, Search, Space, Target};
+
+    fn value() -> impl Strategy<Value = Value> {
+        prop_oneof![
+            any::<f64>().prop_map(Value::F64),
+            any::<i64>().prop_map(Value::I64),
+            any::<bool>().prop_map(Value::Bool),
+        ]
+    }
+
+    fn dim() -> impl Strategy<Value = Dim> {
+        let name = prop_oneof![Just("drain"), Just("steps"), Just("level"), Just("nope")];
+        let target = prop_oneof![Just(Target::Param), Just(Target::Genesis)];
+        let domain = prop_oneof![
+            (any::<f64>(), any::<f64>()).prop_map(|(min, max)| Domain::Range { min, max }),
+            (-1.0..1.0f64, 0.0..2.0f64).prop_map(|(min, w)| Domain::Range { min, max: min + w }),
+            (any::<i64>(), any::<i64>()).prop_map(|(min, max)| Domain::Ints { min, max }),
+            proptest::collection::vec(value(), 0..4).prop_map(Domain::Set),
+        ];
+        (name, target, domain).prop_map(|(name, target, domain)| Dim {
+            name: name.to_owned(),
+            target,
+            domain,
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn any_space_is_searched_or_refused(
+            dims in proptest::collection::vec(dim(), 0..4),
+            cases in 0u32..8,
+            timesteps in 0usize..6,
+            seed in any::<u64>(),
+        ) {
+            let m = model();
+            let params = Params { drain: 0.5, ..base() };
+            let space = dims.into_iter().fold(Space::new(), Space::dim);
+            let search = Search::new(&m, params.clone(), space)
+                .cases(cases)
+                .timesteps(timesteps)
+                .seed(seed)
+                .seed_tries(8);
+            match search.run() {
+                Ok(report) => {
+                    prop_assert!(report.cases <= cases);
+                    if let Some(c) = report.counterexample {
+                        prop_assert!(c.timesteps >= 1 && c.timesteps <= timesteps);
+                        let replayed = c.replay(&m, &params).unwrap();
+                        prop_assert!(replayed.is_some());
+                    }
+                }
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
 }

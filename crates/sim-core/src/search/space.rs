@@ -139,11 +139,16 @@ impl Space {
             }
             match &d.domain {
                 Domain::Range { min, max }
-                    if !(min.is_finite() && max.is_finite() && min <= max) =>
+                    if !(min.is_finite()
+                        && max.is_finite()
+                        && min <= max
+                        && (max - min).is_finite()) =>
                 {
                     return bad(format!(
-                        "`{}`: a range needs finite bounds with min ≤ max, got [{min}, {max}]",
-                        d.name
+                        "`{}`: a range needs finite bounds with min ≤ max and a finite width, got [{}, {}]",
+                        d.name,
+                        Value::F64(*min),
+                        Value::F64(*max)
                     ));
                 }
                 Domain::Ints { min, max } if min > max => {
