@@ -278,6 +278,17 @@ impl<S, P> Default for ModelInvariants<S, P> {
 }
 
 impl<S, P> ModelInvariants<S, P> {
+    /// Which invariants `only` names, by position; empty (all of them) when `only` is.
+    pub(crate) fn enabled<T: AsRef<str>>(&self, only: &[T]) -> Vec<bool> {
+        if only.is_empty() {
+            return Vec::new();
+        }
+        self.names
+            .iter()
+            .map(|n| only.iter().any(|o| o.as_ref() == *n))
+            .collect()
+    }
+
     /// Checks every enabled invariant; `enabled` empty means all.
     #[inline]
     pub(crate) fn check(
@@ -320,9 +331,7 @@ impl<S: 'static, P: 'static, G> Model<S, P, G> {
     {
         let built = chain(Invariants::new());
         let offset = self.invariants.names.len();
-        let mut names = Vec::with_capacity(built.len);
-        built.set.names(&mut names);
-        self.invariants.names.extend(names);
+        built.set.names(&mut self.invariants.names);
         self.invariants.sets.push((offset, Box::new(built.set)));
         self
     }
@@ -345,15 +354,7 @@ impl<S: 'static, P: 'static, G> Model<S, P, G> {
         check: &Check<'_, S>,
         only: &[&str],
     ) -> Result<(), Violation> {
-        let enabled: Vec<bool> = if only.is_empty() {
-            Vec::new()
-        } else {
-            self.invariants
-                .names
-                .iter()
-                .map(|n| only.contains(n))
-                .collect()
-        };
-        self.invariants.check(params, check, &enabled)
+        self.invariants
+            .check(params, check, &self.invariants.enabled(only))
     }
 }

@@ -281,15 +281,7 @@ where
     #[must_use]
     pub fn only_invariants<I: IntoIterator<Item = T>, T: Into<String>>(mut self, names: I) -> Self {
         self.only_invariants = names.into_iter().map(Into::into).collect();
-        self.enabled_invariants = if self.only_invariants.is_empty() {
-            Vec::new()
-        } else {
-            self.model
-                .invariant_names()
-                .iter()
-                .map(|n| self.only_invariants.iter().any(|o| o == n))
-                .collect()
-        };
+        self.enabled_invariants = self.model.invariants.enabled(&self.only_invariants);
         self
     }
 

@@ -106,6 +106,29 @@ pub struct Search<'a, S, P, G: Signals> {
     runs: Cell<u32>,
 }
 
+/// One run of `params` from `genesis`, with `(seed, timesteps)` and the checks
+/// `(invariants, only these, finite)`, into no sink: its failure, if it had one. A case of a
+/// search and a counterexample's replay are both this.
+fn one_run<S: Vars, P: Vars, G: Signals>(
+    model: &Model<S, P, G>,
+    params: P,
+    genesis: S,
+    (seed, timesteps): (u64, usize),
+    (check, only, check_finite): (InvariantCheck, &[String], bool),
+) -> Result<Option<RunFailure>, EngineError> {
+    let outcome = Experiment::new(model, vec![params])
+        .genesis(vec![genesis], &[])
+        .runs(1)
+        .timesteps(timesteps)
+        .seed(seed)
+        .threads(1)
+        .check_finite(check_finite)
+        .invariants(check)
+        .only_invariants(only.iter().cloned())
+        .run(&mut NullSink::default())?;
+    Ok(outcome.failures.into_iter().next())
+}
+
 /// Cases run by one proptest runner, between looks at the time limit.
 const BATCH: u32 = 64;
 
@@ -193,8 +216,8 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
         self
     }
 
-    /// How many seeds (0, 1, …) to try on the shrunk point, for the smallest that still
-    /// fails (default 1024; 0 keeps proptest's).
+    /// How many seeds (0, 1, …) to try on the shrunk point, for the one that fails earliest
+    /// (default 1024; 0 keeps proptest's).
     #[must_use]
     pub fn seed_tries(mut self, n: u64) -> Self {
         self.seed_tries = n;
@@ -210,24 +233,16 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
         let (params, genesis) = self
             .space
             .apply(&self.params, &self.model.genesis, values)?;
-        let outcome = Experiment::new(self.model, vec![params])
-            .genesis(vec![genesis], &[])
-            .runs(1)
-            .timesteps(*timesteps)
-            .seed(*seed)
-            .threads(1)
-            .check_finite(self.check_finite)
-            .invariants(self.check)
-            .only_invariants(self.only.iter().cloned())
-            .run(&mut NullSink::default())?;
-        Ok(outcome.failures.into_iter().find(|f| {
+        let checks = (self.check, self.only.as_slice(), self.check_finite);
+        let failure = one_run(self.model, params, genesis, (*seed, *timesteps), checks)?;
+        Ok(failure.filter(|f| {
             self.errors_count
                 || matches!(f.error, RunError::Invariant { .. } | RunError::Panic { .. })
         }))
     }
 
-    /// Checks the search before running it: a non-empty space of known names, at least one
-    /// case and one timestep, and the invariants asked for.
+    /// Checks the search before running it: a space of known names and non-empty domains, at
+    /// least one case and one timestep, and the invariants asked for.
     fn check(&self) -> Result<(), EngineError> {
         self.space.check::<S, P>()?;
         if self.cases == 0 || self.timesteps == 0 {
@@ -408,15 +423,18 @@ impl<'a, S: Vars, P: Vars, G: Signals> Search<'a, S, P, G> {
             failure,
         };
         self.refine(&mut case, past)?;
-        Counterexample::new(
+        let (params, _) = self
+            .space
+            .apply(&self.params, &self.model.genesis, &case.values)?;
+        Ok(Counterexample::new(
             &self.space,
-            &self.params,
+            &params,
             case.values,
             case.seed,
             case.horizon,
             case.failure,
             (self.check, &self.only, self.check_finite),
-        )
+        ))
     }
 
     /// Runs the search and panics with the counterexample, and how to replay it, when it

@@ -5,12 +5,10 @@ use std::time::Duration;
 
 use super::space::{Space, Target};
 use crate::block::Model;
-use crate::engine::Experiment;
 use crate::error::EngineError;
 use crate::invariant::InvariantCheck;
 use crate::outcome::{RunError, RunFailure};
 use crate::signals::Signals;
-use crate::sink::NullSink;
 use crate::value::Value;
 use crate::vars::Vars;
 
@@ -111,6 +109,8 @@ pub struct Counterexample {
 }
 
 impl Counterexample {
+    /// The counterexample of `values` (of `space`'s dimensions), whose run with `params` (every
+    /// parameter, `values` set) failed as `failure`.
     pub(super) fn new<P: Vars>(
         space: &Space,
         params: &P,
@@ -119,13 +119,7 @@ impl Counterexample {
         timesteps: usize,
         failure: RunFailure,
         settings: (InvariantCheck, &[String], bool),
-    ) -> Result<Self, EngineError> {
-        let mut all = params.clone();
-        for (d, v) in space.dims().iter().zip(&values) {
-            if d.target == Target::Param {
-                all.set(&d.name, *v)?;
-            }
-        }
+    ) -> Self {
         let (invariant, message, state) = match &failure.error {
             RunError::Invariant {
                 name,
@@ -134,7 +128,7 @@ impl Counterexample {
             } => (Some((*name).to_owned()), message.clone(), state.clone()),
             other => (None, other.to_string(), Vec::new()),
         };
-        Ok(Self {
+        Self {
             values: space
                 .dims()
                 .iter()
@@ -142,7 +136,7 @@ impl Counterexample {
                 .zip(values)
                 .collect(),
             targets: space.dims().iter().map(|d| d.target).collect(),
-            params: P::NAMES.iter().copied().zip(all.values()).collect(),
+            params: P::NAMES.iter().copied().zip(params.values()).collect(),
             seed,
             timesteps,
             invariant,
@@ -154,7 +148,7 @@ impl Counterexample {
             check: settings.0,
             only: settings.1.to_vec(),
             check_finite: settings.2,
-        })
+        }
     }
 
     /// The searched genesis variables' values.
@@ -185,17 +179,8 @@ impl Counterexample {
         for (name, v) in self.genesis() {
             genesis.set(name, *v)?;
         }
-        let outcome = Experiment::new(model, vec![params])
-            .genesis(vec![genesis], &[])
-            .runs(1)
-            .timesteps(self.timesteps)
-            .seed(self.seed)
-            .threads(1)
-            .check_finite(self.check_finite)
-            .invariants(self.check)
-            .only_invariants(self.only.iter().cloned())
-            .run(&mut NullSink::default())?;
-        Ok(outcome.failures.into_iter().next())
+        let checks = (self.check, self.only.as_slice(), self.check_finite);
+        super::one_run(model, params, genesis, (self.seed, self.timesteps), checks)
     }
 
     /// The counterexample as a tokensim experiment file for the model named `model`, and the
