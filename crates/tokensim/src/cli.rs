@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
-use sim_core::Fidelity;
+use sim_core::{Fidelity, InvariantCheck};
 
 use crate::experiment::{ExperimentFile, Format};
 use crate::registry::Registry;
@@ -131,8 +131,8 @@ struct RunArgs {
     allow_non_finite: bool,
     /// When to check the model's invariants: after every substep (the default), at each
     /// timestep's end, or not at all (overrides the experiment's `[invariants] check`).
-    #[arg(long, value_enum)]
-    invariants: Option<CheckArg>,
+    #[arg(long, value_parser = invariant_check_parser())]
+    invariants: Option<InvariantCheck>,
 }
 
 #[derive(clap::Args)]
@@ -189,13 +189,6 @@ fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
-enum CheckArg {
-    Substep,
-    Timestep,
-    Off,
-}
-
-#[derive(Clone, Copy, clap::ValueEnum)]
 enum FormatArg {
     Csv,
     Parquet,
@@ -212,6 +205,13 @@ fn fidelity_parser() -> impl clap::builder::TypedValueParser<Value = Fidelity> {
     use clap::builder::TypedValueParser as _;
     clap::builder::PossibleValuesParser::new(Fidelity::ALL.map(Fidelity::name))
         .try_map(|word| word.parse::<Fidelity>())
+}
+
+/// `--invariants`: [`InvariantCheck`]'s own words, listed in `--help`.
+fn invariant_check_parser() -> impl clap::builder::TypedValueParser<Value = InvariantCheck> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(InvariantCheck::ALL.map(InvariantCheck::name))
+        .try_map(|word| word.parse::<InvariantCheck>())
 }
 
 fn parse_threads(s: &str) -> Result<usize, String> {
@@ -329,11 +329,8 @@ fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, Experiment
     if let Some(f) = args.fidelity {
         file.fidelity = f;
     }
-    match args.invariants {
-        Some(CheckArg::Substep) => file.invariants.check = sim_core::InvariantCheck::Substep,
-        Some(CheckArg::Timestep) => file.invariants.check = sim_core::InvariantCheck::Timestep,
-        Some(CheckArg::Off) => file.invariants.check = sim_core::InvariantCheck::Off,
-        None => {}
+    if let Some(check) = args.invariants {
+        file.invariants.check = check;
     }
     Ok((name, file))
 }
@@ -349,8 +346,8 @@ fn falsify_cmd(registry: &Registry, args: FalsifyArgs) -> Result<End> {
     if !args.invariants.is_empty() {
         file.invariants.only = args.invariants;
     }
-    if file.invariants.check == sim_core::InvariantCheck::Off {
-        file.invariants.check = sim_core::InvariantCheck::Substep;
+    if file.invariants.check == InvariantCheck::Off {
+        file.invariants.check = InvariantCheck::Substep;
     }
     let spec = registry.model_named(&file.model)?;
     signals::install()?;

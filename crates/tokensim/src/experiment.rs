@@ -48,7 +48,7 @@ pub struct ExperimentFile {
     /// The registered model's name.
     pub model: String,
     /// The corrected behaviour or the reference's own.
-    #[serde(default, with = "fidelity_words")]
+    #[serde(default, with = "words")]
     pub fidelity: Fidelity,
     /// Runs, timesteps, seed and sweep rule.
     pub sim: SimSection,
@@ -75,7 +75,7 @@ pub struct ExperimentFile {
 #[serde(deny_unknown_fields)]
 pub struct InvariantsSection {
     /// `substep` (the default), `timestep` or `off`.
-    #[serde(default, with = "check_words")]
+    #[serde(default, with = "words")]
     pub check: InvariantCheck,
     /// The invariants checked, by name; empty for all of them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -88,31 +88,24 @@ impl InvariantsSection {
     }
 }
 
-/// `check = "substep" | "timestep" | "off"`: [`InvariantCheck`]'s own words.
-mod check_words {
+/// A setting written as its word: [`Fidelity`] (`fidelity = "corrected" | "faithful"`) and
+/// [`InvariantCheck`] (`check = "substep" | "timestep" | "off"`), each read with its own
+/// `FromStr` and written with its `Display`, whose errors name the words there are.
+mod words {
+    use std::fmt::Display;
+    use std::str::FromStr;
+
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
-    use sim_core::InvariantCheck;
 
-    pub(super) fn serialize<S: Serializer>(c: &InvariantCheck, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(c.name())
+    pub(super) fn serialize<T: Display, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
     }
 
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<InvariantCheck, D::Error> {
-        let word = String::deserialize(d)?;
-        word.parse().map_err(D::Error::custom)
-    }
-}
-
-/// `fidelity = "corrected" | "faithful"`: [`Fidelity`]'s own words ([`Fidelity::name`]).
-mod fidelity_words {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-    use sim_core::Fidelity;
-
-    pub(super) fn serialize<S: Serializer>(f: &Fidelity, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(f.name())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Fidelity, D::Error> {
+    pub(super) fn deserialize<'de, T, D>(d: D) -> Result<T, D::Error>
+    where
+        T: FromStr<Err: Display>,
+        D: Deserializer<'de>,
+    {
         let word = String::deserialize(d)?;
         word.parse().map_err(D::Error::custom)
     }
@@ -321,30 +314,14 @@ impl ExperimentFile {
     /// # Errors
     /// [`Error::UnknownName`] for a parameter or genesis variable the model does not have.
     pub fn job(&self, model: &dyn ModelEntry) -> Result<Job, Error> {
-        let names = model.param_names();
         let mut sweep = Sweep::new();
         for (name, values) in &self.params {
-            if !names.contains(&name.as_str()) {
-                return Err(Error::UnknownName {
-                    model: model.name().to_owned(),
-                    kind: "parameter",
-                    name: name.clone(),
-                    known: names.join(", "),
-                });
-            }
+            known(model, NameKind::Parameter, name)?;
             sweep = sweep.param_values(name, values.iter().map(|&v| v.into()).collect());
         }
-        let states = model.state_names();
         let mut genesis = Vec::new();
         for (name, value) in &self.genesis {
-            if !states.contains(&name.as_str()) {
-                return Err(Error::UnknownName {
-                    model: model.name().to_owned(),
-                    kind: "state variable",
-                    name: name.clone(),
-                    known: states.join(", "),
-                });
-            }
+            known(model, NameKind::StateVariable, name)?;
             match value {
                 GenesisValue::One(v) => genesis.push((name.clone(), Value::from(*v))),
                 GenesisValue::Sweep(values) => {
@@ -373,6 +350,33 @@ impl ExperimentFile {
             only_invariants: self.invariants.only.clone(),
         })
     }
+}
+
+/// What a name in an experiment file names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NameKind {
+    /// A parameter (`[params]`, `[search]`).
+    Parameter,
+    /// A state variable (`[genesis]`, `[search.genesis]`).
+    StateVariable,
+}
+
+/// `Ok` when `model` has the `kind` named `name`; else [`Error::UnknownName`], listing those
+/// it has.
+pub(crate) fn known(model: &dyn ModelEntry, kind: NameKind, name: &str) -> Result<(), Error> {
+    let (word, names) = match kind {
+        NameKind::Parameter => ("parameter", model.param_names()),
+        NameKind::StateVariable => ("state variable", model.state_names()),
+    };
+    if names.contains(&name) {
+        return Ok(());
+    }
+    Err(Error::UnknownName {
+        model: model.name().to_owned(),
+        kind: word,
+        name: name.to_owned(),
+        known: names.join(", "),
+    })
 }
 
 /// The cases `tokensim falsify` tries when neither the file nor the command line says.

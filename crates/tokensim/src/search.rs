@@ -20,7 +20,7 @@ use sim_core::search::{Counterexample, Dim, Domain, Space, Target};
 
 use crate::error::Error;
 use crate::experiment::{
-    DEFAULT_CASES, ExperimentFile, GenesisValue, Scalar, SearchDomain, SimSection,
+    DEFAULT_CASES, ExperimentFile, GenesisValue, NameKind, Scalar, SearchDomain, SimSection, known,
 };
 use crate::model::{Job, ModelEntry};
 
@@ -43,7 +43,7 @@ impl SearchDomain {
                     max: number(max)?,
                 }
             }
-            SearchDomain::Set(values) => Domain::Set(values.iter().map(|&v| v.into()).collect()),
+            SearchDomain::Set(values) => set(values),
         })
     }
 }
@@ -92,8 +92,7 @@ pub(crate) fn plan(file: &ExperimentFile, model: &dyn ModelEntry) -> Result<Plan
             GenesisValue::Sweep(_) => {}
         }
     }
-    // Names are checked against the model by the job (the fixed values) and the search (the
-    // space's), each naming what it knows.
+    // The fixed values' names are checked by the job, the space's here.
     let job = fixed.job(model)?;
     check_names(&space, model)?;
     Ok(Plan {
@@ -125,18 +124,11 @@ fn set(values: &[Scalar]) -> Domain {
 
 fn check_names(space: &Space, model: &dyn ModelEntry) -> Result<(), Error> {
     for d in space.dims() {
-        let (kind, known) = match d.target {
-            Target::Param => ("parameter", model.param_names()),
-            Target::Genesis => ("state variable", model.state_names()),
+        let kind = match d.target {
+            Target::Param => NameKind::Parameter,
+            Target::Genesis => NameKind::StateVariable,
         };
-        if !known.contains(&d.name.as_str()) {
-            return Err(Error::UnknownName {
-                model: model.name().to_owned(),
-                kind,
-                name: d.name.clone(),
-                known: known.join(", "),
-            });
-        }
+        known(model, kind, &d.name)?;
     }
     Ok(())
 }
