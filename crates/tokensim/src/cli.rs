@@ -42,6 +42,7 @@ enum Command {
     Run(RunArgs),
     /// Searches an experiment's space for a counterexample to its model's invariants, shrinks
     /// it, and writes it as an experiment file that `run` replays. Exits 4 when it finds one.
+    /// Invariants the experiment turns off are checked after every substep here.
     Falsify(FalsifyArgs),
     /// Merges the outputs of `run --shard I/N` for every I into one output, as the unsharded
     /// run writes it: the records in record order, `summary.json` over all runs, the plots.
