@@ -111,12 +111,14 @@ pub use matching::{
 };
 pub use order::{
     Convention, EncodedOrder, calculate_trade_source_amount, calculate_trade_target_amount,
+    single_trade_action,
 };
 pub use pair::Pair;
 pub use prices::{Decimals, OrderPrices, PriceRange, Side};
 pub use ruint::aliases::U256;
 pub use strategy::{
-    Constraint, FeePpm, PPM_RESOLUTION, Strategy, TradeAction, TradeBy, TradeTotals, trade,
+    Constraint, FeePpm, PPM_RESOLUTION, Strategy, TradeAction, TradeBy, TradeTotals, add_fee,
+    subtract_fee, trade,
 };
 pub use ui::{
     AddLiquidity, CarbonOrderUi, EPSILON, PriceBound, SellOptions, StrategyUi, TradeKind, UiTrade,

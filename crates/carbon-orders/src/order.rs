@@ -155,7 +155,17 @@ impl EncodedOrder {
     /// caller of a trade does (`InsufficientLiquidity`).
     pub fn target_amount(&self, x: u128) -> Result<u128, CarbonError> {
         let (y, z, a, b) = self.expanded()?;
+        self.enabled()?;
         to_u128(calculate_trade_target_amount(U256::from(x), y, z, a, b)?)
+    }
+
+    /// `OrderDisabled` for an order without capacity (`z = 0`): the contract's trade would
+    /// revert on it too (a division by zero, or `OrderDisabled` with both rates zero).
+    fn enabled(&self) -> Result<(), CarbonError> {
+        if self.z == 0 {
+            return Err(CarbonError::OrderDisabled);
+        }
+        Ok(())
     }
 
     /// `y`, `z` and the expanded rates `a = d(A)`, `b = d(B)`.
@@ -175,6 +185,7 @@ impl EncodedOrder {
     /// `InsufficientLiquidity`.
     pub fn source_amount(&self, x: u128) -> Result<u128, CarbonError> {
         let (y, z, a, b) = self.expanded()?;
+        self.enabled()?;
         let out = calculate_trade_source_amount(U256::from(x), y, z, a, b)?;
         to_u128(out)
     }
@@ -234,20 +245,22 @@ fn one() -> U256 {
     U256::from(ONE)
 }
 
-/// The terms both trade functions start from: `t1 = z·ONE` and `t2 = y·a + z·b`.
-fn curve_terms(y: U256, z: U256, a: U256, b: U256) -> Result<(U256, U256), CarbonError> {
-    if z.is_zero() {
-        return Err(CarbonError::OrderDisabled);
-    }
-    let t1 = mul(z, one(), "t1 = z·ONE")?;
-    let t2 = add(mul(y, a, "y·a")?, mul(z, b, "z·b")?, "t2 = y·a + z·b")?;
-    Ok((t1, t2))
+/// The terms both trade functions start from: `t1 = z·ONE` and `t2 = y·a + z·b`, modulo 2²⁵⁶
+/// as the contract computes them (`unchecked`). They cannot wrap in the domain the contract
+/// documents (`y, z < 2¹²⁸`, `a, b < 2⁹⁶`); beyond it, they wrap as the contract's do.
+fn curve_terms(y: U256, z: U256, a: U256, b: U256) -> (U256, U256) {
+    let t1 = z.wrapping_mul(one());
+    let t2 = y.wrapping_mul(a).wrapping_add(z.wrapping_mul(b));
+    (t1, t2)
 }
 
-/// `_calculateTradeTargetAmount(x, y, z, a, b)` on expanded rates.
+/// `_calculateTradeTargetAmount(x, y, z, a, b)` on expanded rates, exactly as the contract
+/// (carbon-contracts `Strategies.sol`, bit for bit on the whole `uint256` domain, by the
+/// differential tests against its bytecode).
 ///
 /// # Errors
-/// A checked-arithmetic overflow, a `mulDiv` revert, or (for `z = 0`) a disabled order.
+/// A checked-arithmetic overflow, a `mulDiv` revert (including a division by zero), or
+/// `OrderDisabled` for `a = b = 0`.
 pub fn calculate_trade_target_amount(
     x: U256,
     y: U256,
@@ -256,9 +269,12 @@ pub fn calculate_trade_target_amount(
     b: U256,
 ) -> Result<U256, CarbonError> {
     if a.is_zero() {
+        if b.is_zero() {
+            return Err(CarbonError::OrderDisabled);
+        }
         return mul_div_f(x, mul(b, b, "b²")?, one() * one());
     }
-    let (t1, t2) = curve_terms(y, z, a, b)?;
+    let (t1, t2) = curve_terms(y, z, a, b);
     let t3 = mul(t2, x, "t3 = t2·x")?;
     let f = min_factor(t1, t1).max(min_factor(t3, a));
     let t4 = mul_div_c(t1, t1, f)?;
@@ -273,11 +289,11 @@ pub fn calculate_trade_target_amount(
     }
 }
 
-/// `_calculateTradeSourceAmount(x, y, z, a, b)` on expanded rates.
+/// `_calculateTradeSourceAmount(x, y, z, a, b)` on expanded rates, exactly as the contract.
 ///
 /// # Errors
-/// `t2 − x·a` below zero (`InsufficientLiquidity`), a checked-arithmetic overflow, a `mulDiv`
-/// revert, or a disabled order.
+/// `t2 − x·a` below zero (`InsufficientLiquidity`: the contract's checked subtraction), a
+/// checked-arithmetic overflow, a `mulDiv` revert, or `OrderDisabled` for `a = b = 0`.
 pub fn calculate_trade_source_amount(
     x: U256,
     y: U256,
@@ -291,7 +307,7 @@ pub fn calculate_trade_source_amount(
         }
         return mul_div_c(x, one() * one(), mul(b, b, "b²")?);
     }
-    let (t1, t2) = curve_terms(y, z, a, b)?;
+    let (t1, t2) = curve_terms(y, z, a, b);
     // The contract reverts on this underflow: the trade asks for more than the curve holds.
     let t3 =
         t2.checked_sub(mul(x, a, "x·a")?)
@@ -303,6 +319,48 @@ pub fn calculate_trade_source_amount(
     let t4 = mul_div_c(t1, t1, f)?;
     let t5 = mul_div_f(t2, t3, f)?;
     mul_div_c(x, t4, t5)
+}
+
+/// `_singleTradeActionSourceAndTargetAmounts(order, amount, byTargetAmount)` on the order's four
+/// stored integers as they are, valid or not (what the contracts' `TestStrategies` exposes):
+/// the rates expanded by [`expand_rate`](crate::rate::expand_rate), the result cast to
+/// `uint128`. Returns the target amount for `amount` of source, or with `by_target` the source
+/// amount for `amount` of target. [`EncodedOrder::target_amount`] and
+/// [`EncodedOrder::source_amount`] are the same trade on a valid order.
+///
+/// ```
+/// use carbon_orders::single_trade_action;
+///
+/// // 2 962 962 wei between rates 1 and 2, full: 1000 in gives 1999 out.
+/// let (y, z, a, b) = (2_962_962, 2_962_962, 116_590_752_822_204, 422_212_465_065_984);
+/// assert_eq!(single_trade_action(y, z, a, b, 1000, false)?, 1999);
+/// // No curve at all (A = B = 0): the contract's `OrderDisabled`.
+/// assert!(single_trade_action(y, z, 0, 0, 1000, false).is_err());
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
+///
+/// # Errors
+/// As [`calculate_trade_target_amount`] and [`calculate_trade_source_amount`], and
+/// `Overflow` for a result beyond `uint128` (the contract's `SafeCast`).
+pub fn single_trade_action(
+    y: u128,
+    z: u128,
+    a: u64,
+    b: u64,
+    amount: u128,
+    by_target: bool,
+) -> Result<u128, CarbonError> {
+    let (y, z) = (U256::from(y), U256::from(z));
+    let (a, b) = (
+        crate::rate::expand_rate(U256::from(a)),
+        crate::rate::expand_rate(U256::from(b)),
+    );
+    let amount = U256::from(amount);
+    to_u128(if by_target {
+        calculate_trade_source_amount(amount, y, z, a, b)?
+    } else {
+        calculate_trade_target_amount(amount, y, z, a, b)?
+    })
 }
 
 #[cfg(test)]

@@ -51,6 +51,30 @@ pub fn decode_float(v: u64) -> Result<U256, CarbonError> {
     Ok(U256::from(v % ONE) << (v / ONE) as usize)
 }
 
+/// `_expandRate(rate)` on any `uint256`, as the contract computes it without checking the
+/// rate: `(rate mod 2⁴⁸) << (rate / 2⁴⁸)`, modulo 2²⁵⁶ (a shift of 256 or more gives 0). For a
+/// valid rate it equals [`decode_float`].
+///
+/// ```
+/// use carbon_orders::U256;
+/// use carbon_orders::rate::{ONE, expand_rate};
+///
+/// assert_eq!(expand_rate(U256::from((ONE >> 1) | (2 << 48))), U256::from(ONE) << 1usize);
+/// // Exponent 208: the mantissa's top bits fall off the word.
+/// assert_eq!(expand_rate(U256::from((ONE - 1) | (208 << 48))), U256::from(ONE - 1) << 208usize);
+/// assert_eq!(expand_rate(U256::from(1u64 | (256 << 48))), U256::ZERO);
+/// ```
+#[must_use]
+pub fn expand_rate(rate: U256) -> U256 {
+    let one = U256::from(ONE);
+    let shift = rate / one;
+    let mantissa = rate % one;
+    if shift >= U256::from(256u16) {
+        return U256::ZERO;
+    }
+    mantissa << shift.to::<usize>()
+}
+
 /// `_validRate`: `ONE >> exponent > 0`, i.e. the exponent is at most 48.
 #[must_use]
 pub fn valid_rate(v: u64) -> bool {

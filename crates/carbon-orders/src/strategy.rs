@@ -221,6 +221,51 @@ fn apply(
     Ok((source_amount, target_amount))
 }
 
+/// `_addFee(amount)`: what a trader pays for `amount` with the fee on top,
+/// `⌈amount · 1e6 / (1e6 − fee)⌉`, exactly as the contract.
+///
+/// ```
+/// use carbon_orders::{FeePpm, add_fee};
+///
+/// // 0.4 %: 1000 / 0.996 = 1004.016…, rounded up.
+/// assert_eq!(add_fee(1000, FeePpm::DEFAULT)?, 1005);
+/// assert!(add_fee(1000, FeePpm::new(1_000_000)?).is_err()); // a fee of 100 % divides by zero
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
+///
+/// # Errors
+/// `DivisionByZero` for a fee of 100 %; `Overflow` for a result beyond `uint128` (the
+/// contract's `SafeCast`).
+pub fn add_fee(amount: u128, fee: FeePpm) -> Result<u128, CarbonError> {
+    if fee.0 == PPM_RESOLUTION {
+        return Err(CarbonError::DivisionByZero {
+            what: "fee of 100 %",
+        });
+    }
+    let ppm = U256::from(PPM_RESOLUTION);
+    let keep = U256::from(PPM_RESOLUTION - fee.0);
+    to_u128(mul_div_c(U256::from(amount), ppm, keep)?)
+}
+
+/// `_subtractFee(amount)`: what a trader receives of `amount` after the fee,
+/// `⌊amount · (1e6 − fee) / 1e6⌋`, exactly as the contract.
+///
+/// ```
+/// use carbon_orders::{FeePpm, subtract_fee};
+///
+/// assert_eq!(subtract_fee(1000, FeePpm::DEFAULT)?, 996);
+/// assert_eq!(subtract_fee(1, FeePpm::DEFAULT)?, 0); // the whole wei goes to the fee
+/// # Ok::<(), carbon_orders::CarbonError>(())
+/// ```
+///
+/// # Errors
+/// None for a fee the type holds; the `Result` is the contract's checked arithmetic.
+pub fn subtract_fee(amount: u128, fee: FeePpm) -> Result<u128, CarbonError> {
+    let ppm = U256::from(PPM_RESOLUTION);
+    let keep = U256::from(PPM_RESOLUTION - fee.0);
+    to_u128(mul_div_f(U256::from(amount), keep, ppm)?)
+}
+
 /// By target: the fee is added to what the trader pays, `⌈source · 1e6 / (1e6 − fee)⌉`, which
 /// must stay within `maxInput`.
 fn with_fee_on_source(
@@ -229,14 +274,7 @@ fn with_fee_on_source(
     fee: FeePpm,
     max_input: Constraint,
 ) -> Result<TradeTotals, CarbonError> {
-    if fee.0 == PPM_RESOLUTION {
-        return Err(CarbonError::DivisionByZero {
-            what: "fee of 100 %",
-        });
-    }
-    let ppm = U256::from(PPM_RESOLUTION);
-    let keep = U256::from(PPM_RESOLUTION - fee.0);
-    let with_fee = to_u128(mul_div_c(U256::from(source_total), ppm, keep)?)?;
+    let with_fee = add_fee(source_total, fee)?;
     if with_fee > max_input {
         return Err(CarbonError::GreaterThanMaxInput {
             source_amount: with_fee,
@@ -260,9 +298,7 @@ fn with_fee_on_target(
     fee: FeePpm,
     min_return: Constraint,
 ) -> Result<TradeTotals, CarbonError> {
-    let ppm = U256::from(PPM_RESOLUTION);
-    let keep = U256::from(PPM_RESOLUTION - fee.0);
-    let after_fee = to_u128(mul_div_f(U256::from(target_total), keep, ppm)?)?;
+    let after_fee = subtract_fee(target_total, fee)?;
     if after_fee < min_return {
         return Err(CarbonError::LowerThanMinReturn {
             target_amount: after_fee,

@@ -2,23 +2,28 @@
 //! named after its file (`carbon_trade.rs` runs `carbon-trade/`; `cargo xtask tidy` reads these
 //! files to check docs/CONFORMANCE.md), and the helpers they share (`decimal`, `records`).
 
+mod carbon_evm;
 mod carbon_match;
 mod carbon_strategy;
 mod carbon_trade;
 mod carbon_ui;
 mod decimal;
 mod engine_records;
+mod evm_cases;
 mod fei_dirichlet;
 mod fei_rebalance;
 mod flash;
 mod honey_transitions;
 mod notional_gist;
+mod notional_v1_evm;
+mod notional_v2_evm;
 mod records;
 
 use crate::runner::Suite;
 
 /// Every suite the project implements so far; adding a suite is adding its module here.
 pub(crate) const SUITES: &[Suite] = &[
+    carbon_evm::SUITE,
     carbon_match::SUITE,
     carbon_strategy::SUITE,
     carbon_trade::SUITE,
@@ -29,6 +34,8 @@ pub(crate) const SUITES: &[Suite] = &[
     flash::SUITE,
     honey_transitions::SUITE,
     notional_gist::SUITE,
+    notional_v1_evm::SUITE,
+    notional_v2_evm::SUITE,
 ];
 
 #[cfg(test)]

@@ -1,0 +1,17 @@
+//! The `carbon-evm` suite: the harness bytecode's own outputs on random inputs; see `evm_cases`
+//! and `conformance::contract::carbon`.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::runner::{FileReport, Suite};
+
+pub(crate) const SUITE: Suite = Suite {
+    name: "carbon-evm",
+    run_file,
+};
+
+fn run_file(path: &Path) -> Result<FileReport> {
+    super::evm_cases::run_file(path, SUITE.name)
+}
