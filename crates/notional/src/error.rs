@@ -259,3 +259,10 @@ impl NotionalError {
 
 /// The crate's result type.
 pub type Result<T, E = NotionalError> = std::result::Result<T, E>;
+
+/// What a contract function returns when it does not revert: its value, or (`Err`) the reason
+/// for the failure value it returns instead of reverting (v1's rate of 0 with `false`, a cash
+/// amount of 0; v2's `(0, false)` and its zero trade). The contract-shaped functions of
+/// [`v1::contract`](crate::v1::contract) and [`v2::contract`](crate::v2::contract) return a
+/// [`Result`] of one: `Err` is a revert.
+pub type Attempt<T> = std::result::Result<T, NotionalError>;

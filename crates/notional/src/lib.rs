@@ -102,7 +102,7 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-mod abdk;
+pub mod abdk;
 mod arith;
 mod error;
 pub mod gist;
@@ -113,4 +113,5 @@ pub mod strategies;
 pub mod v1;
 pub mod v2;
 
-pub use error::{JsNumber, NotionalError, Number, Result};
+pub use error::{Attempt, JsNumber, NotionalError, Number, Result};
+pub use ethnum::{I256, U256 as Word256};

@@ -71,6 +71,29 @@ fn arg<T: TryFrom<Word>>(args: &[Word], i: usize) -> Result<T, String> {
     T::try_from(*w).map_err(|_| format!("argument {i} ({w}) does not fit its type"))
 }
 
+/// An `int256` word as ethnum's `I256`.
+fn i256(w: Word) -> ethnum::I256 {
+    ethnum::I256::from_be_bytes(w.to_be_bytes::<32>())
+}
+
+/// A `uint256` word as ethnum's `U256`.
+fn u256(w: Word) -> ethnum::U256 {
+    ethnum::U256::from_be_bytes(w.to_be_bytes::<32>())
+}
+
+/// An `I256` as a word.
+fn word_i256(x: ethnum::I256) -> Word {
+    Word::from_be_bytes(x.to_be_bytes())
+}
+
+/// A `(value, success)` pair from an attempt: the contract's `(0, false)` on failure.
+fn pair<T: Into<u128>>(a: notional::Attempt<T>) -> Outcome {
+    match a {
+        Ok(v) => Ok(vec![Word::from(v.into()), bool_word(true)]),
+        Err(_) => Ok(vec![Word::ZERO, bool_word(false)]),
+    }
+}
+
 /// A word from a `bool`.
 fn bool_word(b: bool) -> Word {
     Word::from(u8::from(b))

@@ -3,8 +3,7 @@
 
 use ruint::aliases::U256;
 
-use super::{DECIMALS, Governance, INSTRUMENT_PRECISION, MAX64};
-use crate::abdk;
+use super::{DECIMALS, Governance, INSTRUMENT_PRECISION};
 use crate::arith::{div_u256, mul_u256, overflow, to_u128};
 use crate::{NotionalError, Result};
 
@@ -31,22 +30,7 @@ pub(super) fn time_to_maturity(maturity: u32, block_time: u32) -> Result<u32> {
 /// [`NotionalError::RatioOverflow`] above `MAX64`, [`NotionalError::ProportionOutOfBounds`]
 /// for 0 (a zero proportion has no logarithm).
 pub fn abdk_math(ratio: u64) -> Result<u64> {
-    if ratio > MAX64 {
-        return Err(NotionalError::RatioOverflow {
-            ratio: ratio.into(),
-        });
-    }
-    if ratio == 0 {
-        return Err(NotionalError::ProportionOutOfBounds {
-            proportion: 0u32.into(),
-        });
-    }
-    let log = abdk::ln(abdk::from_int(i128::from(ratio))?)?;
-    // (abdkLog · PRECISION_64x64) >> 64 with PRECISION_64x64 = 1e9 << 64 is abdkLog · 1e9.
-    let result = log
-        .checked_mul(i128::from(INSTRUMENT_PRECISION))
-        .ok_or_else(|| overflow("_abdkMath"))?;
-    abdk::to_uint(result)
+    super::contract::abdk_math(ethnum::U256::from(ratio))?
 }
 
 /// fCash as the contract's signed amount.

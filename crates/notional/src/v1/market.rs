@@ -1,17 +1,15 @@
 //! [`CashMarket`]'s methods: the exchange rate, the implied rate and the anchor, trades, and
 //! liquidity, each as `CashMarket.sol` computes it.
 
-use ruint::aliases::U256;
-
 use super::formulas::{
     calculate_implied_rate, max_trade, signed, time_to_maturity, transaction_fee,
 };
 use super::{
-    AddLiquidity, CashMarket, DECIMALS, Governance, INSTRUMENT_PRECISION, LN_1E18, Liquidity,
-    SECONDS_IN_YEAR, Trade, abdk_math,
+    AddLiquidity, CashMarket, Governance, INSTRUMENT_PRECISION, Liquidity, SECONDS_IN_YEAR, Trade,
+    contract,
 };
-use crate::arith::{div_u256, mul_div_u128, mul_u256, overflow};
-use crate::{NotionalError, Number, Result};
+use crate::arith::{mul_div_u128, overflow};
+use crate::{NotionalError, Result};
 
 /// Which way a trader trades fCash with the pool.
 #[derive(Clone, Copy)]
@@ -47,58 +45,7 @@ impl CashMarket {
         time_to_maturity: u32,
         fcash_amount: i128,
     ) -> Result<u32> {
-        let (f, c) = (self.total_fcash, self.total_current_cash);
-        let denominator = U256::from(f)
-            .checked_add(U256::from(c))
-            .ok_or_else(|| overflow("totalfCash + totalCurrentCash"))?;
-        if denominator.is_zero() || c == 0 {
-            return Err(NotionalError::DivisionByZero {
-                op: "_getExchangeRate",
-            });
-        }
-        let numerator = i128::try_from(f)
-            .ok()
-            .and_then(|f| f.checked_add(fcash_amount))
-            .ok_or_else(|| overflow("totalfCash + fCashAmount"))?;
-        let numerator = u128::try_from(numerator).map_err(|_| NotionalError::TradeTooLarge {
-            asked: fcash_amount.unsigned_abs().into(),
-            limit: f.into(),
-            of: "fCash in the pool",
-        })?;
-        let one = U256::from(DECIMALS);
-        let p = mul_u256(U256::from(numerator), one, "proportion")? / denominator;
-        if p > one {
-            return Err(NotionalError::ProportionOutOfBounds {
-                proportion: Number::fixed(crate::error::big_u256(p), 18),
-            });
-        }
-        let ratio = div_u256(mul_u256(p, one, "ratio")?, one - p, "ratio").map_err(|_| {
-            NotionalError::RatioOverflow {
-                ratio: Number::Infinite,
-            }
-        })?;
-        let ratio = u64::try_from(ratio).map_err(|_| NotionalError::RatioOverflow {
-            ratio: ratio.into(),
-        })?;
-        let abdk_result = i128::from(abdk_math(ratio)?);
-        if time_to_maturity == 0 {
-            return Err(NotionalError::MaturedMarket {
-                time_to_maturity: 0u32.into(),
-            });
-        }
-        let scalar = i128::from(self.rate_scalar) * i128::from(g.maturity_length)
-            / i128::from(time_to_maturity);
-        if scalar > i128::from(u32::MAX) {
-            return Err(overflow("rate scalar above uint32"));
-        }
-        if scalar == 0 {
-            return Err(NotionalError::DivisionByZero {
-                op: "ln / rateScalar",
-            });
-        }
-        // Solidity's signed division truncates toward zero, as Rust's does.
-        let rate = (abdk_result - i128::from(LN_1E18)) / scalar + i128::from(self.rate_anchor);
-        u32::try_from(rate).map_err(|_| overflow("exchange rate outside uint32"))
+        contract::get_exchange_rate(self, g.maturity_length, time_to_maturity, fcash_amount.into())?
     }
 
     /// `_getImpliedRate(market, timeToMaturity)`: `(rate − 1e9) · L / t` of the zero trade.
@@ -107,16 +54,7 @@ impl CashMarket {
     /// [`NotionalError::NegativeInterestRate`] for an exchange rate below 1, those of
     /// [`Self::exchange_rate`], and [`NotionalError::Overflow`] above `uint32`.
     pub fn implied_rate(&self, g: &Governance, time_to_maturity: u32) -> Result<u32> {
-        let rate = self.exchange_rate(g, time_to_maturity, 0)?;
-        if rate < INSTRUMENT_PRECISION {
-            return Err(NotionalError::NegativeInterestRate {
-                trade_rate: rate.into(),
-                rate_precision: INSTRUMENT_PRECISION.into(),
-            });
-        }
-        let r = u64::from(rate - INSTRUMENT_PRECISION) * u64::from(g.maturity_length)
-            / u64::from(time_to_maturity);
-        u32::try_from(r).map_err(|_| overflow("implied rate above uint32"))
+        contract::get_implied_rate(self, g.maturity_length, time_to_maturity)?
     }
 
     /// `_getNewRateAnchor(market, timeToMaturity)`:
@@ -126,17 +64,7 @@ impl CashMarket {
     /// Those of [`Self::implied_rate`] (a negative rate on the anchor update), and
     /// [`NotionalError::Overflow`] for an anchor outside `uint32`.
     pub fn new_rate_anchor(&self, g: &Governance, time_to_maturity: u32) -> Result<u32> {
-        let implied = self.implied_rate(g, time_to_maturity)?;
-        if g.maturity_length == 0 {
-            return Err(NotionalError::DivisionByZero {
-                op: "_getNewRateAnchor",
-            });
-        }
-        let difference = (i128::from(implied) - i128::from(self.last_implied_rate))
-            * i128::from(time_to_maturity)
-            / i128::from(g.maturity_length);
-        let anchor = i128::from(self.rate_anchor) - difference;
-        u32::try_from(anchor).map_err(|_| overflow("rate anchor outside uint32"))
+        contract::get_new_rate_anchor(self, g.maturity_length, time_to_maturity)?
     }
 
     /// `_tradeCalculation(market, fCashAmount, timeToMaturity)`: the market after the trade and
@@ -153,77 +81,8 @@ impl CashMarket {
         fcash_amount: i128,
         time_to_maturity: u32,
     ) -> Result<(Self, u128)> {
-        let mut m = *self;
-        let fcash = fcash_amount.unsigned_abs();
-        if fcash_amount < 0 && m.total_fcash < fcash {
-            return Err(NotionalError::TradeTooLarge {
-                asked: fcash.into(),
-                limit: m.total_fcash.into(),
-                of: "fCash in the pool",
-            });
-        }
-        m.rate_anchor = m.new_rate_anchor(g, time_to_maturity)?;
-        let rate = m.rate_after_fee(g, fcash_amount, time_to_maturity)?;
-        let cash = mul_div_u128(
-            fcash,
-            u128::from(INSTRUMENT_PRECISION),
-            u128::from(rate),
-            "cash",
-        )?;
-        m.exchange(fcash_amount, cash)?;
-        m.last_implied_rate = m.implied_rate(g, time_to_maturity)?;
-        Ok((m, cash))
-    }
-
-    /// The trade's exchange rate with the liquidity fee `⌊liquidityFee · t / L⌋`: added when
-    /// borrowing (`fcash_amount > 0`), subtracted when lending; at least 1.
-    fn rate_after_fee(&self, g: &Governance, fcash_amount: i128, t: u32) -> Result<u64> {
-        let rate = u64::from(self.exchange_rate(g, t, fcash_amount)?);
-        let fee = (u64::from(g.liquidity_fee) * u64::from(t))
-            .checked_div(u64::from(g.maturity_length))
-            .ok_or(NotionalError::DivisionByZero {
-                op: "liquidity fee",
-            })?;
-        let rate = if fcash_amount > 0 {
-            rate + fee
-        } else {
-            rate.saturating_sub(fee)
-        };
-        if rate < u64::from(INSTRUMENT_PRECISION) {
-            return Err(NotionalError::NegativeInterestRate {
-                trade_rate: rate.into(),
-                rate_precision: INSTRUMENT_PRECISION.into(),
-            });
-        }
-        Ok(rate)
-    }
-
-    /// Moves `|fcash_amount|` fCash into the pool and `cash` out (borrowing), or the reverse
-    /// (lending).
-    fn exchange(&mut self, fcash_amount: i128, cash: u128) -> Result<()> {
-        let fcash = fcash_amount.unsigned_abs();
-        if fcash_amount > 0 {
-            if self.total_current_cash < cash {
-                return Err(NotionalError::TradeTooLarge {
-                    asked: cash.into(),
-                    limit: self.total_current_cash.into(),
-                    of: "cash in the pool",
-                });
-            }
-            self.total_fcash = self
-                .total_fcash
-                .checked_add(fcash)
-                .ok_or_else(|| overflow("totalfCash"))?;
-            self.total_current_cash -= cash;
-        } else {
-            // The caller checked that the pool holds the fCash.
-            self.total_fcash -= fcash;
-            self.total_current_cash = self
-                .total_current_cash
-                .checked_add(cash)
-                .ok_or_else(|| overflow("totalCurrentCash"))?;
-        }
-        Ok(())
+        let (market, cash) = contract::trade_calculation(self, g, fcash_amount.into(), time_to_maturity)?;
+        Ok((market, cash?))
     }
 
     /// `getRate(maturity)` at `block_time`: the mid exchange rate, 1e9 from maturity on.

@@ -46,6 +46,7 @@
 //! # Ok::<(), notional::NotionalError>(())
 //! ```
 
+pub mod contract;
 mod formulas;
 mod market;
 
