@@ -41,11 +41,11 @@ fn overflow(op: &'static str) -> NotionalError {
 ///
 /// # Errors
 /// [`NotionalError::Overflow`] above `2^63 − 1` (v1's `ABDK_UINT256_OVERFLOW`).
-pub fn from_uint(x: U256) -> Result<i128> {
-    if x > U256::from(i64::MAX) {
+pub fn from_uint(x: ethnum::U256) -> Result<i128> {
+    if x > ethnum::U256::from(i64::MAX.unsigned_abs()) {
         return Err(overflow("ABDK fromUInt"));
     }
-    Ok(x.to::<i128>() << 64)
+    Ok(x.as_i128() << 64)
 }
 
 /// `fromInt(x)`: `x << 64`, for `|x| ≤ 2^63`.

@@ -28,18 +28,7 @@ pub(crate) fn to_u128(x: U256, op: &'static str) -> Result<u128> {
     u128::try_from(x).map_err(|_| overflow(op))
 }
 
-/// `a / b` in `int256` (truncating toward zero, as Solidity does), or a division by zero.
-pub(crate) fn div_i128(a: i128, b: i128, op: &'static str) -> Result<i128> {
-    if b == 0 {
-        return Err(NotionalError::DivisionByZero { op });
-    }
-    a.checked_div(b).ok_or_else(|| overflow(op))
-}
 
-/// `a · b` in `int256`, or an overflow.
-pub(crate) fn mul_i128(a: i128, b: i128, op: &'static str) -> Result<i128> {
-    a.checked_mul(b).ok_or_else(|| overflow(op))
-}
 
 /// `uint256(a).mul(b).div(c)` narrowed to `u128`: v1's pro-rata step.
 pub(crate) fn mul_div_u128(a: u128, b: u128, c: u128, op: &'static str) -> Result<u128> {

@@ -114,4 +114,6 @@ pub mod v1;
 pub mod v2;
 
 pub use error::{Attempt, JsNumber, NotionalError, Number, Result};
-pub use ethnum::{I256, U256 as Word256};
+/// The contracts' `int256` and `uint256`, the types of [`v1::contract`] and [`v2::contract`]
+/// (from the `ethnum` crate).
+pub use ethnum::{I256, U256};

@@ -96,7 +96,7 @@ pub(super) const HARNESS: Harness = Harness {
             name: "abdkFromUInt",
             signature: "abdkFromUInt(uint256)",
             outputs: "(int128)",
-            ours: |a| words([word_i256(abdk::from_uint(a[0]).map_err(s)?.into())]),
+            ours: |a| words([word_i256(abdk::from_uint(u256(a[0])).map_err(s)?.into())]),
         },
     ],
 };

@@ -1,22 +1,15 @@
 //! v2's pure functions: the logit of a proportion, the exchange rate on a [`Curve`], the anchor
 //! and implied rate, `e^(r·t)`, the oracle's weighted rate, and the annual rate of a quote.
 
-use super::{
-    Curve, IMPLIED_RATE_TIME, LOG_RATE_PRECISION_64X64, MAX_MARKET_PROPORTION, Market,
-    RATE_PRECISION, RATE_PRECISION_64X64,
-};
-use crate::abdk;
-use crate::arith::{div_i128, mul_i128, overflow};
-use crate::{NotionalError, Number, Result};
+use ethnum::{I256, U256};
 
-/// `divInRatePrecision(x, y) = x · 1e9 / y`.
-pub(super) fn div_rp(x: i128, y: i128, op: &'static str) -> Result<i128> {
-    div_i128(mul_i128(x, RATE_PRECISION, op)?, y, op)
-}
+use super::{Curve, IMPLIED_RATE_TIME, Market, RATE_PRECISION, contract};
+use crate::arith::overflow;
+use crate::{NotionalError, Result};
 
-/// `mulInRatePrecision(x, y) = x · y / 1e9`.
-pub(super) fn mul_rp(x: i128, y: i128, op: &'static str) -> Result<i128> {
-    Ok(mul_i128(x, y, op)? / RATE_PRECISION)
+/// A contract value as an `i128`, or an overflow naming `op`.
+pub(super) fn narrow(x: I256, op: &'static str) -> Result<i128> {
+    i128::try_from(x).map_err(|_| overflow(op))
 }
 
 /// [`NotionalError::NegativeInterestRate`] for an exchange rate below `floor` (both at 1e9).
@@ -100,22 +93,7 @@ pub fn annualised_rate(
 /// [`NotionalError::RatioOverflow`] at `p = 1` or for a logit above `2^63`,
 /// [`NotionalError::ProportionOutOfBounds`] when the logit is not positive.
 pub fn log_proportion(proportion: i128) -> Result<i128> {
-    if proportion == RATE_PRECISION {
-        return Err(NotionalError::RatioOverflow {
-            ratio: Number::Infinite,
-        });
-    }
-    let logit = div_rp(proportion, RATE_PRECISION - proportion, "logit")?;
-    let x = abdk::from_int(logit).map_err(|_| NotionalError::RatioOverflow {
-        ratio: logit.into(),
-    })?;
-    if x <= 0 {
-        return Err(NotionalError::ProportionOutOfBounds {
-            proportion: Number::fixed(proportion, 9),
-        });
-    }
-    let l = abdk::sub(abdk::ln(x)?, LOG_RATE_PRECISION_64X64)?;
-    Ok(abdk::to_int(abdk::mul(l, RATE_PRECISION_64X64)?))
+    narrow(contract::log_proportion(I256::from(proportion))??, "log proportion")
 }
 
 /// `_getExchangeRate(F, C, scalar, anchor, f)`: `ln(p/(1 − p)) / scalar + anchor` at 1e9,
@@ -138,32 +116,14 @@ pub fn log_proportion(proportion: i128) -> Result<i128> {
 /// [`NotionalError::TradeTooLarge`] for `f > F`, [`NotionalError::ProportionOutOfBounds`] above
 /// 0.99, [`NotionalError::NegativeInterestRate`] below 1, and those of [`log_proportion`].
 pub fn exchange_rate(curve: &Curve, fcash_to_account: i128) -> Result<i128> {
-    let numerator = curve
-        .total_fcash
-        .checked_sub(fcash_to_account)
-        .ok_or_else(|| overflow("numerator"))?;
-    if numerator < 0 {
-        return Err(NotionalError::TradeTooLarge {
-            asked: fcash_to_account.into(),
-            limit: curve.total_fcash.into(),
-            of: "fCash in the market",
-        });
-    }
-    let total = curve
-        .total_fcash
-        .checked_add(curve.total_cash)
-        .ok_or_else(|| overflow("total"))?;
-    let proportion = div_rp(numerator, total, "proportion")?;
-    if proportion > MAX_MARKET_PROPORTION {
-        return Err(NotionalError::ProportionOutOfBounds {
-            proportion: Number::fixed(proportion, 9),
-        });
-    }
-    let ln = log_proportion(proportion)?;
-    let rate = div_rp(ln, curve.rate_scalar, "ln / scalar")?
-        .checked_add(curve.rate_anchor)
-        .ok_or_else(|| overflow("rate"))?;
-    at_least(rate, RATE_PRECISION)
+    let rate = contract::get_exchange_rate(
+        I256::from(curve.total_fcash),
+        I256::from(curve.total_cash),
+        I256::from(curve.rate_scalar),
+        I256::from(curve.rate_anchor),
+        I256::from(fcash_to_account),
+    )??;
+    narrow(rate, "exchange rate")
 }
 
 /// `getExchangeRateFromImpliedRate(r, t)`: `e^(r·t/T)` at 1e9, for `r` an annual rate at 1e9
@@ -180,13 +140,11 @@ pub fn exchange_rate(curve: &Curve, fcash_to_account: i128) -> Result<i128> {
 /// [`NotionalError::NegativeInterestRate`] for a negative rate, [`NotionalError::Overflow`] for
 /// an exponent out of ABDK's range.
 pub fn exchange_rate_from_implied_rate(implied_rate: i128, time_to_maturity: u32) -> Result<i128> {
-    at_least(implied_rate, 0)?;
-    let x = mul_i128(implied_rate, i128::from(time_to_maturity), "r·t")? / IMPLIED_RATE_TIME;
-    let x = abdk::div(abdk::from_int(x)?, RATE_PRECISION_64X64)?;
-    Ok(abdk::to_int(abdk::mul(
-        abdk::exp(x)?,
-        RATE_PRECISION_64X64,
-    )?))
+    let r = u128::try_from(at_least(implied_rate, 0)?).map_err(|_| overflow("implied rate"))?;
+    narrow(
+        contract::get_exchange_rate_from_implied_rate(U256::from(r), U256::from(time_to_maturity))?,
+        "e^(r·t)",
+    )
 }
 
 /// `_getRateAnchor(F, r, C, scalar, t)`: `e^(r·t/T) − ln(p/(1 − p)) / scalar` with
@@ -197,17 +155,14 @@ pub fn exchange_rate_from_implied_rate(implied_rate: i128, time_to_maturity: u32
 /// [`NotionalError::NegativeInterestRate`] if `e^(r·t)` is below 1, and those of
 /// [`log_proportion`].
 pub fn rate_anchor(market: &Market, rate_scalar: i128, time_to_maturity: u32) -> Result<i128> {
-    let rate =
-        exchange_rate_from_implied_rate(i128::from(market.last_implied_rate), time_to_maturity)?;
-    let rate = at_least(rate, RATE_PRECISION)?;
-    let total = market
-        .total_fcash
-        .checked_add(market.total_cash)
-        .ok_or_else(|| overflow("total"))?;
-    let proportion = div_rp(market.total_fcash, total, "proportion")?;
-    let ln = log_proportion(proportion)?;
-    rate.checked_sub(div_rp(ln, rate_scalar, "ln / scalar")?)
-        .ok_or_else(|| overflow("rate anchor"))
+    let anchor = contract::get_rate_anchor(
+        I256::from(market.total_fcash),
+        U256::from(market.last_implied_rate),
+        I256::from(market.total_cash),
+        I256::from(rate_scalar),
+        U256::from(time_to_maturity),
+    )??;
+    narrow(anchor, "rate anchor")
 }
 
 /// `getImpliedRate(F, C, scalar, anchor, t)`: `ln(rate) · T / t` of the curve's zero trade,
@@ -216,15 +171,15 @@ pub fn rate_anchor(market: &Market, rate_scalar: i128, time_to_maturity: u32) ->
 /// # Errors
 /// Those of [`exchange_rate`], and [`NotionalError::Overflow`] above `uint32` (429 %).
 pub fn implied_rate(curve: &Curve, time_to_maturity: u32) -> Result<u32> {
-    let rate = exchange_rate(curve, 0)?;
-    let scaled = abdk::div(abdk::from_int(rate)?, RATE_PRECISION_64X64)?;
-    let ln_rate = abdk::to_uint(abdk::mul(abdk::ln(scaled)?, RATE_PRECISION_64X64)?)?;
-    let implied = div_i128(
-        mul_i128(i128::from(ln_rate), IMPLIED_RATE_TIME, "implied")?,
-        i128::from(time_to_maturity),
-        "implied rate",
-    )?;
-    u32::try_from(implied).map_err(|_| overflow("implied rate above uint32"))
+    let r = contract::get_implied_rate(
+        I256::from(curve.total_fcash),
+        I256::from(curve.total_cash),
+        I256::from(curve.rate_scalar),
+        I256::from(curve.rate_anchor),
+        U256::from(time_to_maturity),
+    )??;
+    // At most uint32's maximum: the contract's check.
+    Ok(r.as_u32())
 }
 
 /// `_updateRateOracle`: the market's last implied rate weighted by the time since its last

@@ -1,12 +1,11 @@
 //! [`Market`]'s methods: its curve at a time to maturity, trades with the fee and the reserve's
 //! share, liquidity, and the oracle rate at a block time.
 
-use super::formulas::{at_least, div_rp, mul_rp};
-use super::{
-    CashGroup, Curve, Market, RATE_PRECISION, Trade, exchange_rate,
-    exchange_rate_from_implied_rate, implied_rate, rate_anchor, weighted_oracle_rate,
-};
-use crate::arith::{div_i128, mul_div_i128, mul_i128, overflow};
+use ethnum::{I256, U256};
+
+use super::formulas::narrow;
+use super::{CashGroup, Curve, Market, Trade, contract, weighted_oracle_rate};
+use crate::arith::{mul_div_i128, overflow};
 use crate::{NotionalError, Result};
 
 impl Market {
@@ -17,14 +16,17 @@ impl Market {
     /// [`NotionalError::DivisionByZero`] for an empty side, and the anchor's errors.
     pub fn curve(&self, cg: &CashGroup, time_to_maturity: u32) -> Result<Curve> {
         let rate_scalar = cg.rate_scalar(time_to_maturity)?;
-        if self.total_fcash == 0 || self.total_cash == 0 {
-            return Err(NotionalError::DivisionByZero { op: "empty market" });
-        }
+        let (_, total_cash, rate_anchor) = contract::get_exchange_rate_factors(
+            &self.parameters(),
+            &cg.parameters(),
+            U256::from(time_to_maturity),
+            U256::ONE,
+        )??;
         Ok(Curve {
             total_fcash: self.total_fcash,
-            total_cash: self.total_cash,
+            total_cash: narrow(total_cash, "cash")?,
             rate_scalar,
-            rate_anchor: rate_anchor(self, rate_scalar, time_to_maturity)?,
+            rate_anchor: narrow(rate_anchor, "rate anchor")?,
         })
     }
 
@@ -44,46 +46,39 @@ impl Market {
         time_to_maturity: u32,
         block_time: u32,
     ) -> Result<Trade> {
-        if self.total_fcash <= fcash_to_account {
-            return Err(NotionalError::TradeTooLarge {
-                asked: fcash_to_account.into(),
-                limit: self.total_fcash.into(),
-                of: "fCash in the market",
-            });
-        }
-        let curve = self.curve(cg, time_to_maturity)?;
-        let pre_fee = exchange_rate(&curve, fcash_to_account)?;
-        let trade = net_cash_amounts(cg, pre_fee, fcash_to_account, time_to_maturity)?;
-        if trade.net_cash_to_account == 0 {
-            return Err(NotionalError::InvalidArgument {
-                name: "fcash_to_account",
-                value: fcash_to_account.into(),
-                reason: "the trade rounds to no cash",
-            });
-        }
-        let after = Curve {
-            total_fcash: self
-                .total_fcash
-                .checked_sub(fcash_to_account)
-                .ok_or_else(|| overflow("fCash"))?,
-            total_cash: self
-                .total_cash
-                .checked_add(trade.net_cash_to_market)
-                .ok_or_else(|| overflow("cash"))?,
-            ..curve
+        let (after, cash) = contract::calculate_trade(
+            &self.parameters(),
+            &cg.parameters(),
+            I256::from(fcash_to_account),
+            U256::from(time_to_maturity),
+            U256::ONE,
+        )?;
+        let cash = cash?;
+        let trade = Trade {
+            net_cash_to_account: narrow(cash.net_asset_cash, "cash to account")?,
+            net_cash_to_market: narrow(cash.net_asset_cash_to_market, "cash to market")?,
+            cash_to_reserve: narrow(cash.asset_cash_to_reserve, "cash to reserve")?,
         };
-        let implied = implied_rate(&after, time_to_maturity)?;
-        if implied == 0 {
-            return Err(NotionalError::NegativeInterestRate {
-                trade_rate: 0u32.into(),
-                rate_precision: 0u32.into(),
-            });
-        }
-        self.total_fcash = after.total_fcash;
-        self.total_cash = after.total_cash;
-        self.last_implied_rate = implied;
+        let totals = (
+            narrow(after.total_fcash, "fCash")?,
+            narrow(after.total_asset_cash, "cash")?,
+        );
+        (self.total_fcash, self.total_cash) = totals;
+        // At most uint32's maximum: getImpliedRate's check.
+        self.last_implied_rate = after.last_implied_rate.as_u32();
         self.previous_trade_time = block_time;
         Ok(trade)
+    }
+
+    /// The contract's `MarketParameters` of this market (its cash as asset cash at the
+    /// [identity rate](contract::AssetRate::IDENTITY)).
+    #[must_use]
+    pub fn parameters(&self) -> contract::MarketParameters {
+        contract::MarketParameters {
+            total_fcash: I256::from(self.total_fcash),
+            total_asset_cash: I256::from(self.total_cash),
+            last_implied_rate: U256::from(self.last_implied_rate),
+        }
     }
 
     /// `addLiquidity(market, cash)`: mints `L · cash / C` tokens and adds `F · cash / C` fCash;
@@ -171,46 +166,6 @@ fn not_negative(name: &'static str, x: i128) -> Result<()> {
         });
     }
     Ok(())
-}
-
-/// `_getNetCashAmountsUnderlying`: `(to account, to market, to reserve)` for a trade at
-/// `pre_fee_rate`.
-fn net_cash_amounts(
-    cg: &CashGroup,
-    pre_fee_rate: i128,
-    fcash_to_account: i128,
-    time_to_maturity: u32,
-) -> Result<Trade> {
-    let pre_fee_cash = div_rp(fcash_to_account, pre_fee_rate, "pre-fee cash")?
-        .checked_neg()
-        .ok_or_else(|| overflow("pre-fee cash"))?;
-    let fee_rate = exchange_rate_from_implied_rate(cg.total_fee(), time_to_maturity)?;
-    let fee = if fcash_to_account > 0 {
-        at_least(
-            div_rp(pre_fee_rate, fee_rate, "post-fee rate")?,
-            RATE_PRECISION,
-        )?;
-        mul_rp(pre_fee_cash, RATE_PRECISION - fee_rate, "fee")?
-    } else {
-        -div_i128(
-            mul_i128(pre_fee_cash, RATE_PRECISION - fee_rate, "fee")?,
-            fee_rate,
-            "fee",
-        )?
-    };
-    let reserve = mul_i128(fee, i128::from(cg.reserve_fee_share), "reserve")? / 100;
-    let to_account = pre_fee_cash
-        .checked_sub(fee)
-        .ok_or_else(|| overflow("cash to account"))?;
-    let to_market = to_account
-        .checked_add(reserve)
-        .and_then(i128::checked_neg)
-        .ok_or_else(|| overflow("cash to market"))?;
-    Ok(Trade {
-        net_cash_to_account: to_account,
-        net_cash_to_market: to_market,
-        cash_to_reserve: reserve,
-    })
 }
 
 #[cfg(test)]

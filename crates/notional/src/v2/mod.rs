@@ -34,7 +34,7 @@
 //! | interest rates | annual, continuously compounded, on a 360-day year ([`IMPLIED_RATE_TIME`]) | |
 //! | exchange rate | fCash per unit of cash at 1e9: `e^(r·t/T)` | `1_012_578_451` |
 //! | `time_to_maturity`, `block_time`, windows | seconds | `90 · 86_400` |
-//! | [`CashGroup::total_fee`] | units of five basis points (0.05 % a year) | `6` = 0.30 % a year |
+//! | [`CashGroup::total_fee`] | basis points a year | `30` = 0.30 % a year |
 //! | [`CashGroup::reserve_fee_share`] | percent of the fee | `30` |
 //! | [`CashGroup::rate_scalar`] | the byte `s`; the scalar is `s · 1e9 · T / t` | `30` |
 //!
@@ -48,7 +48,7 @@
 //! const E8: i128 = 100_000_000; // one token
 //! let cash_group = CashGroup {
 //!     rate_scalar: 30,
-//!     total_fee: 6, // 6 × 5 bp = 0.30 % a year
+//!     total_fee: 30, // basis points: 0.30 % a year
 //!     reserve_fee_share: 30, // percent of the fee to the reserve
 //!     rate_oracle_time_window: 3_600, // seconds
 //! };
@@ -83,6 +83,7 @@
 //! # Ok::<(), notional::NotionalError>(())
 //! ```
 
+pub mod contract;
 mod formulas;
 mod market;
 mod newton;
@@ -102,8 +103,8 @@ pub const IMPLIED_RATE_TIME: i128 = 360 * 86_400;
 pub const MAX_MARKET_PROPORTION: i128 = 990_000_000;
 /// `Constants.INTERNAL_TOKEN_PRECISION`: 1e8.
 pub const INTERNAL_TOKEN_PRECISION: i128 = 100_000_000;
-/// `Constants.FIVE_BASIS_POINTS` at 1e9.
-pub const FIVE_BASIS_POINTS: i128 = 500_000;
+/// `Constants.BASIS_POINT` at 1e9: the unit of [`CashGroup::total_fee`].
+pub const BASIS_POINT: i128 = 100_000;
 /// `Constants.LOG_RATE_PRECISION_64x64 = ⌊ln(1e9) · 2^64⌋`.
 pub const LOG_RATE_PRECISION_64X64: i128 = 382_276_781_265_598_821_176;
 /// `Constants.RATE_PRECISION_64x64 = 1e9 << 64`.
@@ -117,7 +118,8 @@ pub const NEWTON_ITERATIONS: u32 = 250;
 pub struct CashGroup {
     /// The market's rate scalar byte `s` (the scalar is `s · 1e9 · T / t`).
     pub rate_scalar: u8,
-    /// The total fee, an annual rate in units of five basis points (`6` = 0.30 % a year).
+    /// The total fee, an annual rate in basis points (`30` = 0.30 % a year), as `getTotalFee`
+    /// reads it.
     pub total_fee: u8,
     /// The reserve's share of the fee, in percent (0–100).
     pub reserve_fee_share: u8,
@@ -138,20 +140,26 @@ impl CashGroup {
                 time_to_maturity: 0u32.into(),
             });
         }
-        let s = i128::from(self.rate_scalar) * RATE_PRECISION * IMPLIED_RATE_TIME
-            / i128::from(time_to_maturity);
-        if s <= 0 {
-            return Err(NotionalError::DivisionByZero {
-                op: "rate scalar is zero",
-            });
-        }
-        Ok(s)
+        let s = contract::rate_scalar(self.rate_scalar, ethnum::U256::from(time_to_maturity))?;
+        i128::try_from(s).map_err(|_| NotionalError::Overflow { op: "rate scalar" })
     }
 
-    /// `getTotalFee`: the fee as an annual rate at 1e9 (`total_fee · 500_000`).
+    /// The contract's `CashGroupParameters` of this cash group's market (index 1), at the
+    /// [identity asset rate](contract::AssetRate::IDENTITY).
+    #[must_use]
+    pub fn parameters(&self) -> contract::CashGroupParameters {
+        contract::CashGroupParameters::one_market(
+            self.rate_scalar,
+            self.total_fee,
+            self.reserve_fee_share,
+            contract::AssetRate::IDENTITY,
+        )
+    }
+
+    /// `getTotalFee`: the fee as an annual rate at 1e9 (`total_fee · 100_000`).
     #[must_use]
     pub fn total_fee(&self) -> i128 {
-        i128::from(self.total_fee) * FIVE_BASIS_POINTS
+        i128::from(self.total_fee) * BASIS_POINT
     }
 }
 
