@@ -75,6 +75,22 @@ pub fn expand_rate(rate: U256) -> U256 {
     mantissa << shift.to::<usize>()
 }
 
+/// `_validRate(rate)` on any `uint256`: `ONE >> (rate / 2⁴⁸) > 0`, i.e. an exponent of at most
+/// 48 (a shift of 256 or more gives 0).
+///
+/// ```
+/// use carbon_orders::U256;
+/// use carbon_orders::rate::valid_rate_word;
+///
+/// assert!(valid_rate_word(U256::from(48u64 << 48)));
+/// assert!(!valid_rate_word(U256::from(49u64 << 48)));
+/// assert!(!valid_rate_word(U256::MAX));
+/// ```
+#[must_use]
+pub fn valid_rate_word(rate: U256) -> bool {
+    rate / U256::from(ONE) <= U256::from(48u8)
+}
+
 /// `_validRate`: `ONE >> exponent > 0`, i.e. the exponent is at most 48.
 #[must_use]
 pub fn valid_rate(v: u64) -> bool {

@@ -260,7 +260,8 @@ pub fn exp(x: i128) -> Result<i128> {
     if x < -0x40_0000_0000_0000_0000 {
         return Ok(0);
     }
-    let y: BigInt = (BigInt::from(x) * (BigInt::from(LOG2_E_128) + (BigInt::one() << 128_u32))) >> 128_u32;
+    let y: BigInt =
+        (BigInt::from(x) * (BigInt::from(LOG2_E_128) + (BigInt::one() << 128_u32))) >> 128_u32;
     exp_2(y.to_i128().ok_or_else(|| overflow("ABDK exp"))?)
 }
 
@@ -283,7 +284,10 @@ mod tests {
         // Below 1 the logarithm is negative; values from the v2 harness's bytecode
         // (notional-v2-evm `abdkLn`).
         assert_eq!(ln(130).unwrap(), -728_533_591_015_451_368_135);
-        assert_eq!(ln(2_642_246_900_157_396_511).unwrap(), -35_846_787_205_104_212_633);
+        assert_eq!(
+            ln(2_642_246_900_157_396_511).unwrap(),
+            -35_846_787_205_104_212_633
+        );
         assert_eq!(ln(i128::MAX - 1).unwrap(), 805_537_444_647_767_306_565);
     }
 
@@ -293,8 +297,14 @@ mod tests {
         // Values from the v2 harness's bytecode (notional-v2-evm `abdkExp`); the exact floors
         // differ in the last units, e.g. ⌊e^(1496294658/2^64)·2^64⌋ = 18446744075205846274.
         assert_eq!(exp(1_496_294_658).unwrap(), 18_446_744_075_205_846_273);
-        assert_eq!(exp(26_461_204_328_995_488_194).unwrap(), 77_428_322_926_873_889_504);
-        assert_eq!(exp(-123_304_445_337_375_743_916).unwrap(), 23_064_526_441_682_708);
+        assert_eq!(
+            exp(26_461_204_328_995_488_194).unwrap(),
+            77_428_322_926_873_889_504
+        );
+        assert_eq!(
+            exp(-123_304_445_337_375_743_916).unwrap(),
+            23_064_526_441_682_708
+        );
         assert_eq!(
             exp(738_967_189_992_750_205_657).unwrap(),
             4_608_248_488_213_713_680_515_546_111_470_747_263

@@ -28,8 +28,6 @@ pub(crate) fn to_u128(x: U256, op: &'static str) -> Result<u128> {
     u128::try_from(x).map_err(|_| overflow(op))
 }
 
-
-
 /// `uint256(a).mul(b).div(c)` narrowed to `u128`: v1's pro-rata step.
 pub(crate) fn mul_div_u128(a: u128, b: u128, c: u128, op: &'static str) -> Result<u128> {
     to_u128(

@@ -148,11 +148,20 @@ mod tests {
     #[test]
     fn signed_words_round_trip_through_text() {
         let t = Ty::Int(256);
-        for s in ["0", "-1", "5", "-57896044618658097711785492504343953926634992332820282019728792003956564819968"] {
+        for s in [
+            "0",
+            "-1",
+            "5",
+            "-57896044618658097711785492504343953926634992332820282019728792003956564819968",
+        ] {
             assert_eq!(t.text(t.word(s).unwrap()), s);
         }
         assert_eq!(t.word("-1").unwrap(), U256::MAX);
-        assert!(Ty::Int(128).word("170141183460469231731687303715884105728").is_err());
+        assert!(
+            Ty::Int(128)
+                .word("170141183460469231731687303715884105728")
+                .is_err()
+        );
         assert!(Ty::Uint(8).word("256").is_err() && Ty::Uint(8).word("-1").is_err());
         assert_eq!(to_i128(from_i128(-7)), Some(-7));
         assert_eq!(to_i128(from_i128(i128::MIN)), Some(i128::MIN));
@@ -164,7 +173,14 @@ mod tests {
         let tys = flat_types("f((bytes32,uint256),(uint16,(address,int256)),bool)").unwrap();
         assert_eq!(
             tys,
-            [Ty::Bytes32, Ty::Uint(256), Ty::Uint(16), Ty::Address, Ty::Int(256), Ty::Bool]
+            [
+                Ty::Bytes32,
+                Ty::Uint(256),
+                Ty::Uint(16),
+                Ty::Address,
+                Ty::Int(256),
+                Ty::Bool
+            ]
         );
     }
 }

@@ -6,10 +6,12 @@
 //! (`OrderDisabled`, `Overflow`, `InsufficientLiquidity`, `DivisionByZero`, `InvalidFee`).
 
 use carbon_orders::{
-    FeePpm, U256, add_fee, math_ex, rate::expand_rate, single_trade_action, subtract_fee,
+    FeePpm, U256, add_fee, math_ex,
+    rate::{expand_rate, valid_rate_word},
+    single_trade_action, subtract_fee,
 };
 
-use super::{Function, Harness, Outcome, Word, arg, words};
+use super::{Function, Harness, Outcome, Word, arg, bool_word, words};
 
 /// `CarbonHarness`.
 pub(super) const HARNESS: Harness = Harness {
@@ -58,6 +60,12 @@ pub(super) const HARNESS: Harness = Harness {
             signature: "expandRate(uint256)",
             outputs: "(uint256)",
             ours: |a| words([expand_rate(a[0])]),
+        },
+        Function {
+            name: "validRate",
+            signature: "validRate(uint256)",
+            outputs: "(bool)",
+            ours: |a| words([bool_word(valid_rate_word(a[0]))]),
         },
         Function {
             name: "addFee",

@@ -15,6 +15,10 @@ mod notional_v2;
 
 pub use abi::{Ty, Word};
 
+/// The block time the contracts are called at (`block.timestamp`): v2's `calculateTrade`
+/// records it as the market's `previousTradeTime`.
+pub const BLOCK_TIMESTAMP: u64 = 1_700_000_000;
+
 /// What our side of a call gives: the contract's output words, or our error where the contract
 /// reverts or halts.
 pub type Outcome = Result<Vec<Word>, String>;
@@ -67,7 +71,9 @@ fn words<const N: usize>(ws: [Word; N]) -> Outcome {
 
 /// An argument word that must fit `T` (the ABI type guarantees it for well-formed calls).
 fn arg<T: TryFrom<Word>>(args: &[Word], i: usize) -> Result<T, String> {
-    let w = args.get(i).ok_or_else(|| format!("argument {i} is missing"))?;
+    let w = args
+        .get(i)
+        .ok_or_else(|| format!("argument {i} is missing"))?;
     T::try_from(*w).map_err(|_| format!("argument {i} ({w}) does not fit its type"))
 }
 

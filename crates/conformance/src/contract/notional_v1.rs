@@ -42,20 +42,30 @@ pub(super) const HARNESS: Harness = Harness {
             outputs: "(uint32,bool)",
             ours: |a| {
                 let m = market(a)?;
-                pair(contract::get_exchange_rate(&m, arg(a, 6)?, arg(a, 7)?, i256(a[8])).map_err(s)?)
+                pair(
+                    contract::get_exchange_rate(&m, arg(a, 6)?, arg(a, 7)?, i256(a[8]))
+                        .map_err(s)?,
+                )
             },
         },
         Function {
             name: "getImpliedRate",
             signature: "getImpliedRate((uint128,uint128,uint128,uint16,uint32,uint32),uint32,uint32)",
             outputs: "(uint32,bool)",
-            ours: |a| pair(contract::get_implied_rate(&market(a)?, arg(a, 6)?, arg(a, 7)?).map_err(s)?),
+            ours: |a| {
+                pair(contract::get_implied_rate(&market(a)?, arg(a, 6)?, arg(a, 7)?).map_err(s)?)
+            },
         },
         Function {
             name: "getNewRateAnchor",
             signature: "getNewRateAnchor((uint128,uint128,uint128,uint16,uint32,uint32),uint32,uint32)",
             outputs: "(uint32,bool)",
-            ours: |a| pair(contract::get_new_rate_anchor(&market(a)?, arg(a, 6)?, arg(a, 7)?).map_err(s)?),
+            ours: |a| {
+                pair(
+                    contract::get_new_rate_anchor(&market(a)?, arg(a, 6)?, arg(a, 7)?)
+                        .map_err(s)?,
+                )
+            },
         },
         Function {
             name: "calculateImpliedRate",
@@ -63,7 +73,8 @@ pub(super) const HARNESS: Harness = Harness {
             outputs: "(uint32)",
             ours: |a| {
                 let g = governance(arg(a, 2)?, 0, 0);
-                let r = notional::v1::calculate_implied_rate(&g, arg(a, 0)?, arg(a, 1)?, arg(a, 3)?);
+                let r =
+                    notional::v1::calculate_implied_rate(&g, arg(a, 0)?, arg(a, 1)?, arg(a, 3)?);
                 words([Word::from(r.map_err(s)?)])
             },
         },
@@ -129,7 +140,8 @@ fn governance(maturity_length: u32, liquidity_fee: u32, transaction_fee: u128) -
     }
 }
 
-type QuoteFn = fn(&CashMarket, &Governance, u32, u128, u32) -> notional::Result<notional::Attempt<u128>>;
+type QuoteFn =
+    fn(&CashMarket, &Governance, u32, u128, u32) -> notional::Result<notional::Attempt<u128>>;
 
 /// `(market, maturityLength, liquidityFee, transactionFee, maturity, blockTime, fCashAmount)`.
 fn quote(a: &[Word], f: QuoteFn) -> Outcome {
@@ -140,7 +152,8 @@ fn quote(a: &[Word], f: QuoteFn) -> Outcome {
 
 fn trade_calculation(a: &[Word]) -> Outcome {
     let g = governance(arg(a, 6)?, arg(a, 7)?, 0);
-    let (m, cash) = contract::trade_calculation(&market(a)?, &g, i256(a[8]), arg(a, 9)?).map_err(s)?;
+    let (m, cash) =
+        contract::trade_calculation(&market(a)?, &g, i256(a[8]), arg(a, 9)?).map_err(s)?;
     words([
         Word::from(m.total_fcash),
         Word::from(m.total_liquidity),

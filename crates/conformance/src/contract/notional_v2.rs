@@ -11,7 +11,9 @@
 use notional::v2::contract::{self, AssetRate, CashGroupParameters, MarketParameters};
 use notional::{I256, NotionalError, abdk};
 
-use super::{Function, Harness, Outcome, Word, arg, bool_word, i256, u256, word_i256, words};
+use super::{
+    BLOCK_TIMESTAMP, Function, Harness, Outcome, Word, arg, bool_word, i256, u256, word_i256, words,
+};
 
 /// `NotionalV2Harness`.
 pub(super) const HARNESS: Harness = Harness {
@@ -24,6 +26,12 @@ pub(super) const HARNESS: Harness = Harness {
             signature: "calculateTradeFlat(int256,int256,uint256,uint8,uint8,uint8,int256,int256,int256,uint256)",
             outputs: "(int256,int256,int256,int256,uint256)",
             ours: calculate_trade_flat,
+        },
+        Function {
+            name: "calculateTrade",
+            signature: "calculateTrade((bytes32,uint256,int256,int256,int256,uint256,uint256,uint256),(uint16,uint256,(address,int256,int256),bytes32),int256,uint256,uint256)",
+            outputs: "((bytes32,uint256,int256,int256,int256,uint256,uint256,uint256),int256,int256)",
+            ours: calculate_trade,
         },
         Function {
             name: "getExchangeRate",
@@ -45,7 +53,8 @@ pub(super) const HARNESS: Harness = Harness {
             signature: "getRateAnchor(int256,uint256,int256,int256,uint256)",
             outputs: "(int256,bool)",
             ours: |a| {
-                let r = contract::get_rate_anchor(i(a, 0), u256(a[1]), i(a, 2), i(a, 3), u256(a[4]));
+                let r =
+                    contract::get_rate_anchor(i(a, 0), u256(a[1]), i(a, 2), i(a, 3), u256(a[4]));
                 pair(r.map_err(s)?)
             },
         },
@@ -99,7 +108,13 @@ pub(super) const HARNESS: Harness = Harness {
             outputs: "(int256)",
             ours: |a| {
                 let (f, _) = contract::get_fcash_given_cash_amount(
-                    i(a, 0), i(a, 1), i(a, 2), i(a, 3), i(a, 4), i(a, 5), i(a, 6),
+                    i(a, 0),
+                    i(a, 1),
+                    i(a, 2),
+                    i(a, 3),
+                    i(a, 4),
+                    i(a, 5),
+                    i(a, 6),
                 )
                 .map_err(s)?;
                 words([word_i256(f)])
@@ -157,6 +172,33 @@ fn cash_group(a: &[Word]) -> CashGroupParameters {
     }
 }
 
+/// The struct version (`MockMarket`'s): the market's eight words, the cash group's six, then
+/// `fCashToAccount, timeToMaturity, marketIndex`; returns the market the contract leaves and
+/// the cash.
+fn calculate_trade(a: &[Word]) -> Outcome {
+    let market = MarketParameters {
+        total_fcash: i(a, 2),
+        total_asset_cash: i(a, 3),
+        last_implied_rate: u256(a[5]),
+    };
+    let cg = cash_group(&a[8..14]);
+    let (m, cash) =
+        contract::calculate_trade(&market, &cg, i(a, 14), u256(a[15]), u256(a[16])).map_err(s)?;
+    let mut out = a[..8].to_vec();
+    out[2] = word_i256(m.total_fcash);
+    out[3] = word_i256(m.total_asset_cash);
+    out[5] = word(m.last_implied_rate);
+    let (to_account, to_reserve) = match cash {
+        Ok(c) => {
+            out[7] = Word::from(BLOCK_TIMESTAMP);
+            (c.net_asset_cash, c.asset_cash_to_reserve)
+        }
+        Err(_) => (I256::ZERO, I256::ZERO),
+    };
+    out.extend([word_i256(to_account), word_i256(to_reserve)]);
+    Ok(out)
+}
+
 fn calculate_trade_flat(a: &[Word]) -> Outcome {
     let market = MarketParameters {
         total_fcash: i(a, 0),
@@ -168,8 +210,9 @@ fn calculate_trade_flat(a: &[Word]) -> Outcome {
         underlying_decimals: i(a, 7),
     };
     let cg = CashGroupParameters::one_market(arg(a, 3)?, arg(a, 4)?, arg(a, 5)?, asset_rate);
-    let (m, cash) = contract::calculate_trade(&market, &cg, i(a, 8), u256(a[9]), notional::U256::ONE)
-        .map_err(s)?;
+    let (m, cash) =
+        contract::calculate_trade(&market, &cg, i(a, 8), u256(a[9]), notional::U256::ONE)
+            .map_err(s)?;
     let (to_account, to_reserve) = cash.map_or((I256::ZERO, I256::ZERO), |c| {
         (c.net_asset_cash, c.asset_cash_to_reserve)
     });

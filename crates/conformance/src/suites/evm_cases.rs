@@ -60,7 +60,12 @@ fn run_case(harness: &Harness, file: &File, case: &Case) -> Result<Option<(Strin
     let args = flat_args(header, &case.args)?;
     let types = abi::flat_types(f.signature)?;
     if types.len() != args.len() {
-        bail!("{} takes {} words, the case gives {}", f.signature, types.len(), args.len());
+        bail!(
+            "{} takes {} words, the case gives {}",
+            f.signature,
+            types.len(),
+            args.len()
+        );
     }
     let words = args
         .iter()
@@ -119,8 +124,13 @@ fn flat_args(header: &Value, args: &Value) -> Result<Vec<String>> {
 
 fn flatten(params: &[Value], args: &Value, out: &mut Vec<String>) -> Result<()> {
     for p in params {
-        let name = p.get("name").and_then(Value::as_str).context("input name")?;
-        let v = args.get(name).with_context(|| format!("argument `{name}` is missing"))?;
+        let name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .context("input name")?;
+        let v = args
+            .get(name)
+            .with_context(|| format!("argument `{name}` is missing"))?;
         match p.get("components").and_then(Value::as_array) {
             Some(components) => flatten(components, v, out)?,
             None => out.push(v.as_str().context("arguments are strings")?.to_owned()),

@@ -103,8 +103,8 @@ pub fn get_exchange_rate(
             time_to_maturity: 0u32.into(),
         });
     }
-    let scalar = i128::from(market.rate_scalar) * i128::from(maturity_length)
-        / i128::from(time_to_maturity);
+    let scalar =
+        i128::from(market.rate_scalar) * i128::from(maturity_length) / i128::from(time_to_maturity);
     if scalar > MAX_UINT_32 {
         return Ok(Err(overflow("rate scalar above uint32")));
     }

@@ -45,7 +45,12 @@ impl CashMarket {
         time_to_maturity: u32,
         fcash_amount: i128,
     ) -> Result<u32> {
-        contract::get_exchange_rate(self, g.maturity_length, time_to_maturity, fcash_amount.into())?
+        contract::get_exchange_rate(
+            self,
+            g.maturity_length,
+            time_to_maturity,
+            fcash_amount.into(),
+        )?
     }
 
     /// `_getImpliedRate(market, timeToMaturity)`: `(rate − 1e9) · L / t` of the zero trade.
@@ -81,7 +86,8 @@ impl CashMarket {
         fcash_amount: i128,
         time_to_maturity: u32,
     ) -> Result<(Self, u128)> {
-        let (market, cash) = contract::trade_calculation(self, g, fcash_amount.into(), time_to_maturity)?;
+        let (market, cash) =
+            contract::trade_calculation(self, g, fcash_amount.into(), time_to_maturity)?;
         Ok((market, cash?))
     }
 

@@ -96,7 +96,12 @@ impl CashGroupParameters {
     /// The one-market cash group of the harness's `calculateTradeFlat`: its rate scalar byte,
     /// total fee (basis points a year) and reserve share (percent) packed into `data`.
     #[must_use]
-    pub fn one_market(rate_scalar: u8, total_fee_bps: u8, reserve_fee_share: u8, asset_rate: AssetRate) -> Self {
+    pub fn one_market(
+        rate_scalar: u8,
+        total_fee_bps: u8,
+        reserve_fee_share: u8,
+        asset_rate: AssetRate,
+    ) -> Self {
         let data = U256::ONE
             | (U256::from(total_fee_bps) << TOTAL_FEE)
             | (U256::from(reserve_fee_share) << RESERVE_FEE_SHARE)
@@ -222,7 +227,10 @@ pub fn log_proportion(proportion: I256) -> Result<Attempt<I256>> {
         }));
     }
     let l = abdk::sub(abdk::ln(x)?, LOG_RATE_PRECISION_64X64)?;
-    Ok(Ok(I256::from(abdk::to_int(abdk::mul(l, RATE_PRECISION_64X64)?))))
+    Ok(Ok(I256::from(abdk::to_int(abdk::mul(
+        l,
+        RATE_PRECISION_64X64,
+    )?))))
 }
 
 /// `_getExchangeRate(totalfCash, totalCashUnderlying, rateScalar, rateAnchor, fCashToAccount)`:
@@ -272,7 +280,10 @@ pub fn get_exchange_rate(
 /// # Errors
 /// SafeMath's overflow of `r · t`, ABDK's range (`r·t/T` at most `2^63 − 1`, the exponent
 /// below 64).
-pub fn get_exchange_rate_from_implied_rate(implied_rate: U256, time_to_maturity: U256) -> Result<I256> {
+pub fn get_exchange_rate_from_implied_rate(
+    implied_rate: U256,
+    time_to_maturity: U256,
+) -> Result<I256> {
     let x = implied_rate
         .checked_mul(time_to_maturity)
         .ok_or_else(|| overflow("SafeMath: r·t"))?
@@ -324,7 +335,13 @@ pub fn get_implied_rate(
     rate_anchor: I256,
     time_to_maturity: U256,
 ) -> Result<Attempt<U256>> {
-    let rate = match get_exchange_rate(total_fcash, total_cash_underlying, rate_scalar, rate_anchor, I256::ZERO)? {
+    let rate = match get_exchange_rate(
+        total_fcash,
+        total_cash_underlying,
+        rate_scalar,
+        rate_anchor,
+        I256::ZERO,
+    )? {
         Ok(r) => r,
         Err(soft) => return Ok(Err(soft)),
     };
@@ -348,7 +365,11 @@ pub fn get_implied_rate(
 /// # Errors
 /// A market index outside `1..=maxMarketIndex`, `t` beyond `int256`, `t = 0`, and a scalar
 /// that is not positive (the contract's `require`s and division).
-pub fn get_rate_scalar(cg: &CashGroupParameters, market_index: U256, time_to_maturity: U256) -> Result<I256> {
+pub fn get_rate_scalar(
+    cg: &CashGroupParameters,
+    market_index: U256,
+    time_to_maturity: U256,
+) -> Result<I256> {
     if market_index == 0 || market_index > cg.max_market_index {
         return Err(NotionalError::InvalidArgument {
             name: "market_index",
@@ -357,7 +378,8 @@ pub fn get_rate_scalar(cg: &CashGroupParameters, market_index: U256, time_to_mat
         });
     }
     // RATE_SCALAR + 8 · (marketIndex − 1), modulo 2^256 as Solidity 0.7 computes it.
-    let offset = U256::from(RATE_SCALAR).wrapping_add((market_index - 1).wrapping_mul(U256::new(8)));
+    let offset =
+        U256::from(RATE_SCALAR).wrapping_add((market_index - 1).wrapping_mul(U256::new(8)));
     rate_scalar(cg.byte_at(offset), time_to_maturity)
 }
 
@@ -389,11 +411,15 @@ pub fn get_exchange_rate_factors(
     let rate_scalar = get_rate_scalar(cg, market_index, time_to_maturity)?;
     let total_cash = cg.asset_rate.to_underlying(market.total_asset_cash)?;
     if market.total_fcash == 0 || total_cash == 0 {
-        return Ok(Err(NotionalError::DivisionByZero {
-            op: "empty market",
-        }));
+        return Ok(Err(NotionalError::DivisionByZero { op: "empty market" }));
     }
-    match get_rate_anchor(market.total_fcash, market.last_implied_rate, total_cash, rate_scalar, time_to_maturity)? {
+    match get_rate_anchor(
+        market.total_fcash,
+        market.last_implied_rate,
+        total_cash,
+        rate_scalar,
+        time_to_maturity,
+    )? {
         Ok(anchor) => Ok(Ok((rate_scalar, total_cash, anchor))),
         Err(soft) => Ok(Err(soft)),
     }
@@ -419,7 +445,10 @@ fn net_cash_amounts(
         }
         mul_rp(pre_fee_cash, sub(RATE_PRECISION, fee_rate)?)?
     } else {
-        neg(div(mul(pre_fee_cash, sub(RATE_PRECISION, fee_rate)?)?, fee_rate)?)?
+        neg(div(
+            mul(pre_fee_cash, sub(RATE_PRECISION, fee_rate)?)?,
+            fee_rate,
+        )?)?
     };
     let reserve = div(mul(fee, cg.reserve_fee_share())?, I256::new(100))?;
     let to_account = sub(pre_fee_cash, fee)?;
@@ -453,7 +482,13 @@ pub fn calculate_trade(
     // The contract does not check the factors: a failure goes on as zeros.
     let (rate_scalar, total_cash, rate_anchor) =
         get_exchange_rate_factors(&m, cg, time_to_maturity, market_index)?.unwrap_or_default();
-    let pre_fee_rate = match get_exchange_rate(m.total_fcash, total_cash, rate_scalar, rate_anchor, fcash_to_account)? {
+    let pre_fee_rate = match get_exchange_rate(
+        m.total_fcash,
+        total_cash,
+        rate_scalar,
+        rate_anchor,
+        fcash_to_account,
+    )? {
         Ok(r) => r,
         Err(soft) => return Ok((m, Err(soft))),
     };
@@ -534,7 +569,13 @@ pub fn get_fcash_given_cash_amount(
     let curve = (total_fcash, total_cash_underlying, rate_scalar);
     let mut guess = neg(mul_rp(net_cash_to_account, rate_anchor)?)?;
     for i in 0..NEWTON_ITERATIONS {
-        let rate = get_exchange_rate(total_fcash, total_cash_underlying, rate_scalar, rate_anchor, guess)??;
+        let rate = get_exchange_rate(
+            total_fcash,
+            total_cash_underlying,
+            rate_scalar,
+            rate_anchor,
+            guess,
+        )??;
         let delta = calculate_delta(net_cash_to_account, curve, guess, rate, fee_rate)?;
         let magnitude = delta.checked_abs().ok_or_else(|| overflow("int256 abs"))?;
         if magnitude <= max_delta {
@@ -564,11 +605,17 @@ fn calculate_delta(
     let (rate, derivative) = if guess > 0 {
         let rate = div_rp(rate, fee_rate)?;
         at_least_one(rate)?;
-        (rate, div_rp(mul(cash, add(total_fcash, total_cash)?)?, fee_rate)?)
+        (
+            rate,
+            div_rp(mul(cash, add(total_fcash, total_cash)?)?, fee_rate)?,
+        )
     } else {
         let rate = mul_rp(rate, fee_rate)?;
         at_least_one(rate)?;
-        (rate, mul_rp(cash, mul(fee_rate, add(total_fcash, total_cash)?)?)?)
+        (
+            rate,
+            mul_rp(cash, mul(fee_rate, add(total_fcash, total_cash)?)?)?,
+        )
     };
     let derivative = sub(INTERNAL_TOKEN_PRECISION, div(derivative, denominator)?)?;
     let numerator = add(mul_rp(cash, rate)?, guess)?;

@@ -93,7 +93,10 @@ pub fn annualised_rate(
 /// [`NotionalError::RatioOverflow`] at `p = 1` or for a logit above `2^63`,
 /// [`NotionalError::ProportionOutOfBounds`] when the logit is not positive.
 pub fn log_proportion(proportion: i128) -> Result<i128> {
-    narrow(contract::log_proportion(I256::from(proportion))??, "log proportion")
+    narrow(
+        contract::log_proportion(I256::from(proportion))??,
+        "log proportion",
+    )
 }
 
 /// `_getExchangeRate(F, C, scalar, anchor, f)`: `ln(p/(1 − p)) / scalar + anchor` at 1e9,
