@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 
-use crate::{adversarial, cargo, conformance, consumers, run_cmd, scaffold, slurm, tidy};
+use crate::{adversarial, cargo, conformance, consumers, diff, run_cmd, scaffold, slurm, tidy};
 
 /// Property tests run this many cases in `check`, whatever the environment says.
 const PROPTEST_CASES: &str = "256";
@@ -81,6 +81,10 @@ pub(crate) fn run() -> Result<()> {
         slurm::run,
     )?;
     step("conformance", || conformance::run(&["--implemented"]))?;
+    step(
+        "differential: the contracts' bytecode against our crates, a short pass",
+        diff::short_pass,
+    )?;
     step("adversarial", adversarial::run)?;
     eprintln!("xtask check: all steps passed");
     Ok(())

@@ -4,6 +4,7 @@
 //! ```text
 //! cargo xtask check                                  everything CI runs, stopping at the first failure
 //! cargo xtask conformance [--dir DIR] [--suite NAME]...   the golden-vector suites (a subprocess)
+//! cargo xtask diff [--cases N] [--seed S] [--suite X]  our math against the contracts' bytecode
 //! cargo xtask bench                                  the criterion benches in full
 //! cargo xtask compare [--runs N,N] [--rounds K]      tokensim against cadCAD and radCAD
 //! cargo xtask adversarial                            the command line under attack
@@ -22,6 +23,7 @@ mod compare;
 mod conformance;
 mod consumers;
 mod cycles;
+mod diff;
 mod scaffold;
 mod slurm;
 mod tidy;
@@ -37,11 +39,15 @@ usage: cargo xtask <command>
 commands:
   check                                   fmt, tidy, clippy, tests, benches in test mode, docs, publish
                                           dry run, consumers, scaffold, slurm, conformance,
-                                          adversarial
+                                          differential, adversarial
   conformance [--dir DIR] [--suite NAME]... [--implemented] [--list]
                                           run golden-vector suites through the
                                           conformance runner (DIR defaults to
                                           $TOKENSIM_CONFORMANCE_DIR or ../shared/conformance)
+  diff [--cases N] [--seed S] [--suite carbon|notional-v1|notional-v2]... [--function NAME]...
+                                          compare the math crates with the contracts' own
+                                          bytecode in revm on N random cases per function
+                                          (default 10000; all cores; docs/CONFORMANCE.md)
   bench                                   run the criterion benches in full
   adversarial                             try tokensim's command line as an attacker would
                                           (docs/RELIABILITY.md)
@@ -85,6 +91,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         "conformance" => {
             let args: Vec<&str> = rest.iter().map(String::as_str).collect();
             conformance::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "diff" => {
+            let args: Vec<&str> = rest.iter().map(String::as_str).collect();
+            diff::run(&args)?;
             Ok(ExitCode::SUCCESS)
         }
         "bench" => {

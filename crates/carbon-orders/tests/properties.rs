@@ -129,6 +129,10 @@ proptest! {
         let _ = EncodedOrder::from_rates(&y.to_string(), "0.5", &text, "1");
         let _ = carbon_orders::calculate_trade_target_amount(p, q, r, u(1), u(2));
         let _ = carbon_orders::calculate_trade_source_amount(p, q, r, u(1), u(2));
+        let _ = carbon_orders::single_trade_action(y, z, a, b, x, a % 2 == 0);
+        let _ = (carbon_orders::rate::expand_rate(p), carbon_orders::rate::valid_rate_word(q));
+        let any_fee = FeePpm::new(u32::try_from(x % (1 << 21)).unwrap_or(0)).unwrap_or(FeePpm::ZERO);
+        let _ = (carbon_orders::add_fee(y, any_fee), carbon_orders::subtract_fee(y, any_fee));
         let _ = (o.lowest_rate(), o.highest_rate(), o.marginal_rate().map(|r| r.to_decimal_string(40)));
         let _ = o.marginal_rate().map(|r| r.to_f64());
         let fee = FeePpm::new(u32::try_from(x % (1 << 21)).unwrap_or(0)).unwrap_or(FeePpm::ZERO);
@@ -143,6 +147,32 @@ proptest! {
             let range = PriceRange { low: &text, marginal: "1", high: &text, budget: &text };
             let _ = EncodedOrder::from_prices(side, decimals, &range);
             let _ = o.prices(side, decimals).map(|p| p.marginal.to_decimal_string(30));
+        }
+    }
+
+    /// On a valid order (rates that decode), the contract's raw trade is `EncodedOrder`'s, and
+    /// `_expandRate` is `decode_float`.
+    #[test]
+    fn the_raw_trade_is_the_order_trade_on_valid_orders(o in order(), x in amount()) {
+        use carbon_orders::rate::{expand_rate, valid_rate_word};
+        for r in [o.a, o.b] {
+            prop_assert!(valid_rate_word(U256::from(r)));
+            prop_assert_eq!(expand_rate(U256::from(r)), decode_float(r).unwrap());
+        }
+        let raw = carbon_orders::single_trade_action(o.y, o.z, o.a, o.b, x, false);
+        prop_assert_eq!(raw, o.target_amount(x));
+        let raw = carbon_orders::single_trade_action(o.y, o.z, o.a, o.b, x, true);
+        prop_assert_eq!(raw, o.source_amount(x));
+    }
+
+    /// The fee added then subtracted never gives back more than the amount; subtracting never
+    /// grows it.
+    #[test]
+    fn fees_round_against_the_trader(x in 0u128..1 << 120, f in fee()) {
+        prop_assert!(carbon_orders::subtract_fee(x, f).unwrap() <= x);
+        if let Ok(with) = carbon_orders::add_fee(x, f) {
+            prop_assert!(with >= x);
+            prop_assert!(carbon_orders::subtract_fee(with, f).unwrap() >= x.saturating_sub(1));
         }
     }
 

@@ -124,7 +124,7 @@ impl Contract {
 
 /// Return data as 32-byte words.
 fn words(bytes: &[u8]) -> Result<Vec<Word>> {
-    if bytes.len() % 32 != 0 {
+    if !bytes.len().is_multiple_of(32) {
         bail!("return data of {} bytes is not whole words", bytes.len());
     }
     Ok(bytes
@@ -155,7 +155,7 @@ fn revert_reason(data: &[u8]) -> String {
 
 fn decode_hex(text: &str) -> Result<Vec<u8>> {
     let text = text.strip_prefix("0x").unwrap_or(text);
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         bail!("odd-length hex");
     }
     (0..text.len())

@@ -20,7 +20,6 @@ use proptest::prelude::*;
 ///
 /// # Panics
 /// If `f.signature` is not a signature of static ABI types (the harness table's are).
-#[must_use]
 pub fn strategy(f: &Function) -> BoxedStrategy<Vec<Word>> {
     let types = abi::flat_types(f.signature).expect("the harness table's signatures parse");
     let edge = types.iter().map(|t| edge(*t)).collect::<Vec<_>>();

@@ -22,8 +22,13 @@
 //!   Numbers and decimal.js at 18 digits rounding toward +∞. It passes the 302 `notional-gist`
 //!   conformance vectors (`cargo xtask conformance --suite notional-gist`). Its defects are kept
 //!   and listed in its docs.
-//! * [`v1`]: the v1 contract, `CashMarket.sol`, in the contract's integers and ABDK 64.64 `ln`.
-//! * [`v2`]: the v2 market of `contracts-v2`.
+//! * [`v1`]: the v1 contract, `CashMarket.sol`, in the contract's integers and ABDK 64.64 `ln`;
+//!   [`v1::contract`] is its pricing functions on the contract's ABI types.
+//! * [`v2`]: the v2 market of `contracts-v2`; [`v2::contract`] is `Market.sol` on `int256`.
+//! * [`abdk`]: ABDK's 64.64 functions that both contracts call, bit for bit.
+//!
+//! `v1::contract`, `v2::contract` and `abdk` are checked against the contracts' compiled
+//! bytecode, function by function, on a million random inputs each (docs/CONFORMANCE.md).
 //!
 //! ## v1 and v2 side by side
 //!

@@ -290,6 +290,43 @@ proptest! {
         let _ = m.exchange_rate(&a, &b);
     }
 
+    /// The contract-shaped functions and ABDK on any words of their ABI types: a value, a
+    /// failure value or an error, never a panic.
+    #[test]
+    fn every_contract_function_returns_ok_or_a_typed_error(
+        w in prop::array::uniform8(any::<[u128; 2]>()), small in any::<[u128; 4]>(),
+        s in any::<u16>(), a in any::<u32>(), r in any::<u32>(), len in any::<u32>(),
+        fee in any::<u32>(), t in any::<u32>(), bytes in any::<[u8; 3]>(),
+    ) {
+        use notional::{I256, U256, abdk, v1::contract as c1, v2::contract as c2};
+        let i = |k: usize| I256::from_words(w[k][0].cast_signed(), w[k][1].cast_signed());
+        let u = |k: usize| U256::from_words(w[k][0], w[k][1]);
+        let m = CashMarket { total_fcash: small[0], total_liquidity: small[1], total_current_cash: small[2], rate_scalar: s, rate_anchor: a, last_implied_rate: r };
+        let g = Governance { maturity_length: len, max_trade_size: u128::MAX, rate_anchor: a, rate_scalar: s, liquidity_fee: fee, transaction_fee: small[3] };
+        let _ = c1::abdk_math(u(0));
+        let _ = c1::get_exchange_rate(&m, len, t, i(1));
+        let _ = (c1::get_implied_rate(&m, len, t), c1::get_new_rate_anchor(&m, len, t));
+        let _ = c1::trade_calculation(&m, &g, i(2), t);
+        let _ = c1::fcash_to_current_cash_at_time(&m, &g, a, small[3], r);
+        let _ = c1::current_cash_to_fcash_at_time(&m, &g, a, small[3], r);
+        let x = small[0].cast_signed();
+        let _ = (abdk::ln(x), abdk::log_2(x), abdk::exp(x), abdk::exp_2(x), abdk::from_uint(u(3)));
+        let _ = (c2::log_proportion(i(0)), c2::get_exchange_rate(i(0), i(1), i(2), i(3), i(4)));
+        let _ = c2::get_exchange_rate_from_implied_rate(u(5), u(6));
+        let _ = c2::get_rate_anchor(i(0), u(1), i(2), i(3), u(4));
+        let _ = c2::get_implied_rate(i(0), i(1), i(2), i(3), u(4));
+        let ar = c2::AssetRate { rate: i(5), underlying_decimals: i(6) };
+        let _ = (ar.to_underlying(i(7)), ar.from_underlying(i(7)));
+        let cg = c2::CashGroupParameters { max_market_index: u(1), asset_rate: ar, data: u(2) };
+        let flat = c2::CashGroupParameters::one_market(bytes[0], bytes[1], bytes[2], ar);
+        let market = c2::MarketParameters { total_fcash: i(3), total_asset_cash: i(4), last_implied_rate: u(5) };
+        let _ = (c2::get_rate_scalar(&cg, u(6), u(7)), cg.total_fee(), cg.reserve_fee_share());
+        let _ = c2::get_exchange_rate_factors(&market, &cg, u(6), u(7));
+        let _ = c2::calculate_trade(&market, &flat, i(0), u(6), U256::ONE);
+        let _ = c2::calculate_trade(&market, &cg, i(0), u(6), u(7));
+        let _ = c2::get_fcash_given_cash_amount(i(0), i(1), i(2), i(3), i(4), i(5), i(6));
+    }
+
     #[test]
     fn every_v1_function_returns_ok_or_a_typed_error(
         f in any::<u128>(), c in any::<u128>(), l in any::<u128>(), s in any::<u16>(), a in any::<u32>(),

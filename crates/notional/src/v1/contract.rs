@@ -6,6 +6,30 @@
 //! Each returns a [`Result`] of an [`Attempt`]: `Err` is a revert (SafeMath, `SafeCast`, a
 //! `require`, a division by zero), `Ok(Err(reason))` is the contract returning its failure
 //! value (a rate of 0 with `false`, a cash amount of 0), and `Ok(Ok(v))` a value.
+//!
+//! ```
+//! use notional::I256;
+//! use notional::v1::{CashMarket, contract};
+//!
+//! const E18: u128 = 1_000_000_000_000_000_000;
+//! let market = CashMarket {
+//!     total_fcash: 1_100_000 * E18,
+//!     total_liquidity: 1_000_000 * E18,
+//!     total_current_cash: 1_000_000 * E18,
+//!     rate_scalar: 100,
+//!     rate_anchor: 1_010_000_000,
+//!     last_implied_rate: 30_950_100,
+//! };
+//! let (length, t) = (2_592_000, 864_000); // ten days before maturity in a 30-day market
+//! // The zero trade's rate, as the contract's bytecode returns it.
+//! assert_eq!(contract::get_exchange_rate(&market, length, t, I256::ZERO)?, Ok(1_010_317_700));
+//! // An empty market: the contract returns (0, false); this gives the reason.
+//! assert!(contract::get_exchange_rate(&CashMarket::default(), length, t, I256::ZERO)?.is_err());
+//! // Taking more fCash than the pool holds: the contract reverts (SafeMath), an error here.
+//! let too_much = -I256::from(2_000_000 * E18);
+//! assert!(contract::get_exchange_rate(&market, length, t, too_much).is_err());
+//! # Ok::<(), notional::NotionalError>(())
+//! ```
 
 use ethnum::{I256, U256};
 

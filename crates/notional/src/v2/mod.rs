@@ -19,9 +19,11 @@
 //! The pure functions take a [`Curve`] (the market's totals with its scalar and anchor at one
 //! time to maturity) or a [`Market`]; [`Market`]'s methods hold the state and call them.
 //!
-//! ABDK's `ln` here is bit-exact; its `exp` is computed exactly instead of by ABDK's table of
-//! truncated constants, so `e^(r·t)` can differ from the contract's by one unit of 2^−64 (one
-//! unit at 1e9 in the rare case that unit crosses an integer).
+//! Every step is the contract's: the functions here are [`contract`]'s (`Market.sol` on
+//! `int256`, ABDK's `ln` and `exp` bit for bit) on an `i128` market whose cash is in underlying
+//! (the [identity asset rate](contract::AssetRate::IDENTITY)), with the contract's failure
+//! values as errors. The differential tests compare [`contract`] with the contract's bytecode
+//! (docs/CONFORMANCE.md).
 //!
 //! ## Units
 //!

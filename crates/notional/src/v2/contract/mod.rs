@@ -10,10 +10,33 @@
 //! contract returning its failure value (`(0, false)`, an implied rate of 0, a zero trade), and
 //! `Ok(Ok(v))` a value. Every operation is the contract's: checked `int256` arithmetic where it
 //! uses SafeInt256, truncating division, ABDK's 64.64 functions ([`crate::abdk`]).
+//!
+//! ```
+//! use notional::I256;
+//! use notional::v2::contract::get_exchange_rate;
+//!
+//! const E8: i128 = 100_000_000;
+//! let (fcash, cash) = (I256::from(1_000_000 * E8), I256::from(950_000 * E8));
+//! let (scalar, anchor) = (I256::from(33_200_000_000_000i128), I256::from(1_040_000_000));
+//! // Lending 10 000 fCash, as the contract's bytecode returns it.
+//! let rate = get_exchange_rate(fcash, cash, scalar, anchor, I256::from(10_000 * E8))?;
+//! assert_eq!(rate, Ok(I256::from(1_040_000_926)));
+//! // All the fCash: a proportion of 0 has no logit, the contract's (0, false).
+//! assert!(get_exchange_rate(fcash, cash, scalar, anchor, fcash)?.is_err());
+//! // More than all of it: `subNoNeg` reverts.
+//! assert!(get_exchange_rate(fcash, cash, scalar, anchor, fcash + 1).is_err());
+//! # Ok::<(), notional::NotionalError>(())
+//! ```
 
 use ethnum::{I256, U256};
 
 use crate::{Attempt, NotionalError, Number, Result, abdk};
+
+mod newton;
+mod trade;
+
+pub use newton::get_fcash_given_cash_amount;
+pub use trade::calculate_trade;
 
 /// `Constants.RATE_PRECISION`.
 const RATE_PRECISION: I256 = I256::new(1_000_000_000);
@@ -423,212 +446,4 @@ pub fn get_exchange_rate_factors(
         Ok(anchor) => Ok(Ok((rate_scalar, total_cash, anchor))),
         Err(soft) => Ok(Err(soft)),
     }
-}
-
-/// `_getNetCashAmountsUnderlying`: `(to account, to market, to reserve)` in underlying, or the
-/// contract's zeros when the lender's rate after the fee is below 1.
-fn net_cash_amounts(
-    cg: &CashGroupParameters,
-    pre_fee_rate: I256,
-    fcash_to_account: I256,
-    time_to_maturity: U256,
-) -> Result<Attempt<(I256, I256, I256)>> {
-    let pre_fee_cash = neg(div_rp(fcash_to_account, pre_fee_rate)?)?;
-    let fee_rate = get_exchange_rate_from_implied_rate(cg.total_fee(), time_to_maturity)?;
-    let fee = if fcash_to_account > 0 {
-        let post_fee_rate = div_rp(pre_fee_rate, fee_rate)?;
-        if post_fee_rate < RATE_PRECISION {
-            return Ok(Err(NotionalError::NegativeInterestRate {
-                trade_rate: Number::Decimal(post_fee_rate.to_string()),
-                rate_precision: 1_000_000_000u32.into(),
-            }));
-        }
-        mul_rp(pre_fee_cash, sub(RATE_PRECISION, fee_rate)?)?
-    } else {
-        neg(div(
-            mul(pre_fee_cash, sub(RATE_PRECISION, fee_rate)?)?,
-            fee_rate,
-        )?)?
-    };
-    let reserve = div(mul(fee, cg.reserve_fee_share())?, I256::new(100))?;
-    let to_account = sub(pre_fee_cash, fee)?;
-    let to_market = neg(add(to_account, reserve)?)?;
-    Ok(Ok((to_account, to_market, reserve)))
-}
-
-/// `calculateTrade(market, cashGroup, fCashToAccount, timeToMaturity, marketIndex)`: the market
-/// the contract leaves (a failed trade may have changed its fCash and implied rate, as the
-/// contract's does) and the trade's cash, or the reason for the contract's zero trade.
-///
-/// # Errors
-/// The contract's reverts and halts, e.g. a division by a zero scalar when the exchange-rate
-/// factors failed and the trade goes on with zeros, as the contract's does.
-pub fn calculate_trade(
-    market: &MarketParameters,
-    cg: &CashGroupParameters,
-    fcash_to_account: I256,
-    time_to_maturity: U256,
-    market_index: U256,
-) -> Result<(MarketParameters, Attempt<TradeCash>)> {
-    let mut m = *market;
-    if m.total_fcash <= fcash_to_account {
-        let short = NotionalError::TradeTooLarge {
-            asked: Number::Decimal(fcash_to_account.to_string()),
-            limit: Number::Decimal(m.total_fcash.to_string()),
-            of: "fCash in the market",
-        };
-        return Ok((m, Err(short)));
-    }
-    // The contract does not check the factors: a failure goes on as zeros.
-    let (rate_scalar, total_cash, rate_anchor) =
-        get_exchange_rate_factors(&m, cg, time_to_maturity, market_index)?.unwrap_or_default();
-    let pre_fee_rate = match get_exchange_rate(
-        m.total_fcash,
-        total_cash,
-        rate_scalar,
-        rate_anchor,
-        fcash_to_account,
-    )? {
-        Ok(r) => r,
-        Err(soft) => return Ok((m, Err(soft))),
-    };
-    let (to_account, to_market, reserve) =
-        match net_cash_amounts(cg, pre_fee_rate, fcash_to_account, time_to_maturity)? {
-            Ok(amounts) => amounts,
-            Err(soft) => return Ok((m, Err(soft))),
-        };
-    if to_account == 0 {
-        let none = NotionalError::InvalidArgument {
-            name: "fcash_to_account",
-            value: Number::Decimal(fcash_to_account.to_string()),
-            reason: "the trade rounds to no cash",
-        };
-        return Ok((m, Err(none)));
-    }
-    m.total_fcash = sub(m.total_fcash, fcash_to_account)?;
-    if m.total_fcash < 0 {
-        return Err(overflow("subNoNeg: totalfCash below zero"));
-    }
-    m.last_implied_rate = match get_implied_rate(
-        m.total_fcash,
-        add(total_cash, to_market)?,
-        rate_scalar,
-        rate_anchor,
-        time_to_maturity,
-    )? {
-        Ok(r) => r,
-        Err(_) => U256::ZERO,
-    };
-    if m.last_implied_rate == 0 {
-        let zero = NotionalError::NegativeInterestRate {
-            trade_rate: 0u32.into(),
-            rate_precision: 0u32.into(),
-        };
-        return Ok((m, Err(zero)));
-    }
-    let ar = &cg.asset_rate;
-    let to_market = ar.from_underlying(to_market)?;
-    m.total_asset_cash = add(m.total_asset_cash, to_market)?;
-    let reserve = ar.from_underlying(reserve)?;
-    let to_account = ar.from_underlying(to_account)?;
-    Ok((
-        m,
-        Ok(TradeCash {
-            net_asset_cash: to_account,
-            asset_cash_to_reserve: reserve,
-            net_asset_cash_to_market: to_market,
-        }),
-    ))
-}
-
-/// `getfCashGivenCashAmount(totalfCash, netCashToAccount, totalCashUnderlying, rateScalar,
-/// rateAnchor, feeRate, maxDelta)`: Newton's method on `f(x) = cash · rate(x) · fee + x` from
-/// the guess `−cash · anchor`, stopping when a step is at most `max_delta`. Returns the fCash
-/// and the number of exchange-rate evaluations.
-///
-/// # Errors
-/// A negative `max_delta`, an exchange rate that fails at a guess (the contract's
-/// `require(success)`; the reason is kept), a rate below 1 after the fee, SafeInt256's
-/// overflow, a zero divisor, and `No convergence` after 250 steps.
-pub fn get_fcash_given_cash_amount(
-    total_fcash: I256,
-    net_cash_to_account: I256,
-    total_cash_underlying: I256,
-    rate_scalar: I256,
-    rate_anchor: I256,
-    fee_rate: I256,
-    max_delta: I256,
-) -> Result<(I256, u32)> {
-    if max_delta < 0 {
-        return Err(NotionalError::InvalidArgument {
-            name: "max_delta",
-            value: Number::Decimal(max_delta.to_string()),
-            reason: "must not be negative",
-        });
-    }
-    let curve = (total_fcash, total_cash_underlying, rate_scalar);
-    let mut guess = neg(mul_rp(net_cash_to_account, rate_anchor)?)?;
-    for i in 0..NEWTON_ITERATIONS {
-        let rate = get_exchange_rate(
-            total_fcash,
-            total_cash_underlying,
-            rate_scalar,
-            rate_anchor,
-            guess,
-        )??;
-        let delta = calculate_delta(net_cash_to_account, curve, guess, rate, fee_rate)?;
-        let magnitude = delta.checked_abs().ok_or_else(|| overflow("int256 abs"))?;
-        if magnitude <= max_delta {
-            return Ok((guess, i + 1));
-        }
-        guess = sub(guess, delta)?;
-    }
-    Err(NotionalError::NoConvergence {
-        iterations: NEWTON_ITERATIONS,
-    })
-}
-
-/// `_calculateDelta`: `f(x) / f'(x)` with
-/// `f'(x) = 1 − cash · fee · (F + C) / (scalar · (F − x)(C + x))`, in the contract's checked
-/// `int256` steps.
-fn calculate_delta(
-    cash: I256,
-    (total_fcash, total_cash, rate_scalar): (I256, I256, I256),
-    guess: I256,
-    rate: I256,
-    fee_rate: I256,
-) -> Result<I256> {
-    let denominator = mul_rp(
-        rate_scalar,
-        mul(sub(total_fcash, guess)?, add(total_cash, guess)?)?,
-    )?;
-    let (rate, derivative) = if guess > 0 {
-        let rate = div_rp(rate, fee_rate)?;
-        at_least_one(rate)?;
-        (
-            rate,
-            div_rp(mul(cash, add(total_fcash, total_cash)?)?, fee_rate)?,
-        )
-    } else {
-        let rate = mul_rp(rate, fee_rate)?;
-        at_least_one(rate)?;
-        (
-            rate,
-            mul_rp(cash, mul(fee_rate, add(total_fcash, total_cash)?)?)?,
-        )
-    };
-    let derivative = sub(INTERNAL_TOKEN_PRECISION, div(derivative, denominator)?)?;
-    let numerator = add(mul_rp(cash, rate)?, guess)?;
-    div(mul(numerator, INTERNAL_TOKEN_PRECISION)?, derivative)
-}
-
-/// The contract's `require(exchangeRate >= RATE_PRECISION)` in `_calculateDelta`.
-fn at_least_one(rate: I256) -> Result<()> {
-    if rate < RATE_PRECISION {
-        return Err(NotionalError::NegativeInterestRate {
-            trade_rate: Number::Decimal(rate.to_string()),
-            rate_precision: 1_000_000_000u32.into(),
-        });
-    }
-    Ok(())
 }
