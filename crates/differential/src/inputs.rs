@@ -109,13 +109,15 @@ fn uniform(ty: Ty) -> BoxedStrategy<Word> {
 /// The realistic cases of a harness function, if it has them.
 fn realistic(name: &str) -> Option<BoxedStrategy<Vec<Word>>> {
     Some(match name {
-        "targetAmount" => carbon_trade(false),
-        "sourceAmount" => carbon_trade(true),
+        "targetAmount" | "tradeBySourceAmount" => carbon_trade(false),
+        "sourceAmount" | "tradeByTargetAmount" => carbon_trade(true),
         "mulDivF" | "mulDivC" => mul_div(),
-        "expandRate" => carbon_orders::strategies::any_order()
-            .prop_flat_map(|o| proptest::sample::select(vec![o.a, o.b]))
-            .prop_map(|r| vec![w(r.into())])
-            .boxed(),
+        "expandRate" | "expandedRate" | "validRate" | "isValidRate" => {
+            carbon_orders::strategies::any_order()
+                .prop_flat_map(|o| proptest::sample::select(vec![o.a, o.b]))
+                .prop_map(|r| vec![w(r.into())])
+                .boxed()
+        }
         "addFee" | "subtractFee" => (
             carbon_orders::strategies::amount(),
             carbon_orders::strategies::fee(),

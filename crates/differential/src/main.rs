@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use conformance::contract::{HARNESSES, Harness};
+use conformance::contract::HARNESSES;
 use differential::evm::Called;
 use differential::run::{self, Options, Report};
 
@@ -62,9 +62,15 @@ fn main() -> ExitCode {
 /// `call SUITE FUNCTION ARG...`: one case on both sides, and its regression test.
 fn call(args: &[String]) -> Result<()> {
     let [suite, function, rest @ ..] = args else {
-        bail!("call SUITE FUNCTION ARG... (SUITE: carbon, notional-v1, notional-v2)");
+        bail!(
+            "call SUITE FUNCTION ARG... (SUITE: carbon, carbon-test-strategies, notional-v1, notional-v2)"
+        );
     };
-    let suite = format!("{suite}-evm");
+    // `carbon` names the suite's harness, `carbon-evm` or `carbon-test-strategies` any harness.
+    let suite = match conformance::contract::harness(suite) {
+        Some(h) => h.suite.to_owned(),
+        None => format!("{suite}-evm"),
+    };
     let harness =
         conformance::contract::harness(&suite).with_context(|| format!("no suite {suite}"))?;
     let f = harness
@@ -127,14 +133,14 @@ fn parse(args: &[String]) -> Result<Options> {
             "--function" => opts.functions.push(value()?.clone()),
             "--suite" => {
                 let name = value()?;
-                let suite = format!("{name}-evm");
-                let h: &'static Harness = HARNESSES
-                    .iter()
-                    .find(|h| h.suite == suite)
-                    .with_context(|| {
-                        format!("no suite {name} (carbon, notional-v1, notional-v2)")
-                    })?;
-                opts.harnesses.push(h);
+                // `carbon` is every harness named `carbon-…`: the suite's and TestStrategies.
+                let prefix = format!("{name}-");
+                let before = opts.harnesses.len();
+                opts.harnesses
+                    .extend(HARNESSES.iter().filter(|h| h.suite.starts_with(&prefix)));
+                if opts.harnesses.len() == before {
+                    bail!("no suite {name} (carbon, notional-v1, notional-v2)");
+                }
             }
             other => bail!("unexpected argument `{other}`"),
         }
@@ -165,14 +171,14 @@ fn print(opts: &Options, reports: &[Report], elapsed: Duration) {
         opts.evm_dir.display()
     );
     println!(
-        "{:<16} {:<32} {:>9} {:>9} {:>10} {:>12} {:>12} {:>7}",
+        "{:<22} {:<31} {:>9} {:>9} {:>10} {:>12} {:>12} {:>7}",
         "suite", "function", "cases", "both fail", "mismatches", "ours/s", "evm/s", "ratio"
     );
     let mut total = 0;
     for r in reports {
         let (ours, evm) = (per_second(r.cases, r.ours), per_second(r.cases, r.evm));
         println!(
-            "{:<16} {:<32} {:>9} {:>9} {:>10} {:>12.0} {:>12.0} {:>6.0}×",
+            "{:<22} {:<31} {:>9} {:>9} {:>10} {:>12.0} {:>12.0} {:>6.0}×",
             r.suite,
             r.function,
             r.cases,

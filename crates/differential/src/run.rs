@@ -236,17 +236,19 @@ fn batch(
 /// `args` as the signature's types write them.
 #[must_use]
 pub fn show_args(f: &Function, args: &[Word]) -> Vec<String> {
-    let types = abi::flat_types(f.signature).unwrap_or_default();
-    args.iter()
-        .zip(types.iter().chain(std::iter::repeat(&Ty::Uint(256))))
-        .map(|(w, ty)| ty.text(*w))
-        .collect()
+    show(f.signature, args)
 }
 
 /// Output words as the function's output types write them.
 #[must_use]
 pub fn show_outputs(f: &Function, ws: &[Word]) -> Vec<String> {
-    let types = abi::flat_types(f.outputs).unwrap_or_default();
+    show(f.outputs, ws)
+}
+
+/// Words as the types of `list` (a signature or a parenthesised list) write them; words past
+/// the list's types (a malformed return) as `uint256`.
+fn show(list: &str, ws: &[Word]) -> Vec<String> {
+    let types = abi::flat_types(list).unwrap_or_default();
     ws.iter()
         .zip(types.iter().chain(std::iter::repeat(&Ty::Uint(256))))
         .map(|(w, ty)| ty.text(*w))

@@ -107,6 +107,23 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+/// The value of a contract-shaped call (`Result<Attempt<T>>`), or an early return of its
+/// failure value: `Ok(Err(reason))`, or with a market, `Ok((market, Err(reason)))`.
+macro_rules! value_or_fail {
+    ($call:expr) => {
+        match $call? {
+            Ok(v) => v,
+            Err(reason) => return Ok(Err(reason)),
+        }
+    };
+    ($call:expr, $market:expr) => {
+        match $call? {
+            Ok(v) => v,
+            Err(reason) => return Ok(($market, Err(reason))),
+        }
+    };
+}
+
 pub mod abdk;
 mod arith;
 mod error;

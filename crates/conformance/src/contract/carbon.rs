@@ -82,6 +82,40 @@ pub(super) const HARNESS: Harness = Harness {
     ],
 };
 
+/// carbon-contracts' own `TestStrategies` (`contracts/helpers/TestStrategies.sol`), the same
+/// trade through the repo's test contract, with the order as a tuple.
+pub(super) const TEST_STRATEGIES: Harness = Harness {
+    suite: "carbon-test-strategies",
+    dir: "carbon",
+    contract: "TestStrategies",
+    functions: &[
+        Function {
+            name: "tradeBySourceAmount",
+            signature: "tradeBySourceAmount((uint128,uint128,uint64,uint64),uint128)",
+            outputs: "(uint128)",
+            ours: |a| trade(a, false),
+        },
+        Function {
+            name: "tradeByTargetAmount",
+            signature: "tradeByTargetAmount((uint128,uint128,uint64,uint64),uint128)",
+            outputs: "(uint128)",
+            ours: |a| trade(a, true),
+        },
+        Function {
+            name: "expandedRate",
+            signature: "expandedRate(uint256)",
+            outputs: "(uint256)",
+            ours: |a| words([expand_rate(a[0])]),
+        },
+        Function {
+            name: "isValidRate",
+            signature: "isValidRate(uint256)",
+            outputs: "(bool)",
+            ours: |a| words([bool_word(valid_rate_word(a[0]))]),
+        },
+    ],
+};
+
 fn trade(a: &[Word], by_target: bool) -> Outcome {
     let r = single_trade_action(
         arg(a, 0)?,

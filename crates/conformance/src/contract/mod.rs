@@ -37,7 +37,8 @@ pub struct Function {
 
 /// One harness contract: its suite, its folder in `../shared/evm` and its functions.
 pub struct Harness {
-    /// The conformance suite of its golden cases (`carbon-evm`).
+    /// The conformance suite of its golden cases (`carbon-evm`), or the harness's name where
+    /// it has none (`carbon-test-strategies`).
     pub suite: &'static str,
     /// The folder of `../shared/evm` holding `out/<contract>.bin`.
     pub dir: &'static str,
@@ -55,8 +56,14 @@ impl Harness {
     }
 }
 
-/// The three harnesses.
-pub const HARNESSES: &[Harness] = &[carbon::HARNESS, notional_v1::HARNESS, notional_v2::HARNESS];
+/// The harnesses: the three of the conformance suites, and carbon-contracts' own
+/// `TestStrategies`.
+pub const HARNESSES: &[Harness] = &[
+    carbon::HARNESS,
+    carbon::TEST_STRATEGIES,
+    notional_v1::HARNESS,
+    notional_v2::HARNESS,
+];
 
 /// The harness of a conformance suite.
 #[must_use]

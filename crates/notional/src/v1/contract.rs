@@ -118,10 +118,7 @@ pub fn get_exchange_rate(
             ratio: Number::Infinite,
         });
     }
-    let abdk_result = match abdk_math(ratio / rest)? {
-        Ok(r) => i128::from(r),
-        Err(soft) => return Ok(Err(soft)),
-    };
+    let abdk_result = i128::from(value_or_fail!(abdk_math(ratio / rest)));
     if time_to_maturity == 0 {
         return Err(NotionalError::MaturedMarket {
             time_to_maturity: 0u32.into(),
@@ -152,10 +149,12 @@ pub fn get_implied_rate(
     maturity_length: u32,
     time_to_maturity: u32,
 ) -> Result<Attempt<u32>> {
-    let rate = match get_exchange_rate(market, maturity_length, time_to_maturity, I256::ZERO)? {
-        Ok(r) => r,
-        Err(soft) => return Ok(Err(soft)),
-    };
+    let rate = value_or_fail!(get_exchange_rate(
+        market,
+        maturity_length,
+        time_to_maturity,
+        I256::ZERO
+    ));
     if rate < INSTRUMENT_PRECISION {
         return Ok(Err(NotionalError::NegativeInterestRate {
             trade_rate: rate.into(),
@@ -177,10 +176,7 @@ pub fn get_new_rate_anchor(
     maturity_length: u32,
     time_to_maturity: u32,
 ) -> Result<Attempt<u32>> {
-    let implied = match get_implied_rate(market, maturity_length, time_to_maturity)? {
-        Ok(r) => r,
-        Err(soft) => return Ok(Err(soft)),
-    };
+    let implied = value_or_fail!(get_implied_rate(market, maturity_length, time_to_maturity));
     if maturity_length == 0 {
         return Err(NotionalError::DivisionByZero {
             op: "_getNewRateAnchor",
@@ -225,10 +221,10 @@ pub fn trade_calculation(
     if let Err(soft) = anchor {
         return Ok((m, Err(soft)));
     }
-    let rate = match get_exchange_rate(&m, g.maturity_length, t, fcash)? {
-        Ok(r) => u128::from(r),
-        Err(soft) => return Ok((m, Err(soft))),
-    };
+    let rate = u128::from(value_or_fail!(
+        get_exchange_rate(&m, g.maturity_length, t, fcash),
+        m
+    ));
     let fee = (u128::from(g.liquidity_fee) * u128::from(t))
         .checked_div(u128::from(g.maturity_length))
         .ok_or(NotionalError::DivisionByZero {

@@ -283,10 +283,7 @@ pub fn get_exchange_rate(
             proportion: Number::Decimal(format!("{proportion}e-9")),
         }));
     }
-    let ln = match log_proportion(proportion)? {
-        Ok(ln) => ln,
-        Err(soft) => return Ok(Err(soft)),
-    };
+    let ln = value_or_fail!(log_proportion(proportion));
     let rate = add(div_rp(ln, rate_scalar)?, rate_anchor)?;
     if rate < RATE_PRECISION {
         return Ok(Err(NotionalError::NegativeInterestRate {
@@ -338,10 +335,7 @@ pub fn get_rate_anchor(
         }));
     }
     let proportion = div_rp(total_fcash, add(total_fcash, total_cash_underlying)?)?;
-    let ln = match log_proportion(proportion)? {
-        Ok(ln) => ln,
-        Err(soft) => return Ok(Err(soft)),
-    };
+    let ln = value_or_fail!(log_proportion(proportion));
     Ok(Ok(sub(rate, div_rp(ln, rate_scalar)?)?))
 }
 
@@ -358,16 +352,13 @@ pub fn get_implied_rate(
     rate_anchor: I256,
     time_to_maturity: U256,
 ) -> Result<Attempt<U256>> {
-    let rate = match get_exchange_rate(
+    let rate = value_or_fail!(get_exchange_rate(
         total_fcash,
         total_cash_underlying,
         rate_scalar,
         rate_anchor,
         I256::ZERO,
-    )? {
-        Ok(r) => r,
-        Err(soft) => return Ok(Err(soft)),
-    };
+    ));
     let scaled = abdk::div(abdk_from_int(rate)?, RATE_PRECISION_64X64)?;
     let ln_rate = abdk::to_uint(abdk::mul(abdk::ln(scaled)?, RATE_PRECISION_64X64)?)?;
     if time_to_maturity == 0 {

@@ -67,21 +67,20 @@ pub fn calculate_trade(
     // The contract does not check the factors: a failure goes on as zeros.
     let (rate_scalar, total_cash, rate_anchor) =
         get_exchange_rate_factors(&m, cg, time_to_maturity, market_index)?.unwrap_or_default();
-    let pre_fee_rate = match get_exchange_rate(
-        m.total_fcash,
-        total_cash,
-        rate_scalar,
-        rate_anchor,
-        fcash_to_account,
-    )? {
-        Ok(r) => r,
-        Err(soft) => return Ok((m, Err(soft))),
-    };
-    let (to_account, to_market, reserve) =
-        match net_cash_amounts(cg, pre_fee_rate, fcash_to_account, time_to_maturity)? {
-            Ok(amounts) => amounts,
-            Err(soft) => return Ok((m, Err(soft))),
-        };
+    let pre_fee_rate = value_or_fail!(
+        get_exchange_rate(
+            m.total_fcash,
+            total_cash,
+            rate_scalar,
+            rate_anchor,
+            fcash_to_account,
+        ),
+        m
+    );
+    let (to_account, to_market, reserve) = value_or_fail!(
+        net_cash_amounts(cg, pre_fee_rate, fcash_to_account, time_to_maturity),
+        m
+    );
     if to_account == 0 {
         let none = NotionalError::InvalidArgument {
             name: "fcash_to_account",
