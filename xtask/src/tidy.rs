@@ -24,6 +24,7 @@ pub(crate) fn run() -> Result<()> {
     problems.extend(files_without_module_docs(&root)?);
     problems.extend(long_files(&root)?);
     problems.extend(architecture_drift(&root)?);
+    problems.extend(revm_outside_differential(&root)?);
     problems.extend(conformance_drift(&root)?);
     problems.extend(crate_docs_drift(&root)?);
     problems.extend(crate::cycles::problems(&root)?);
@@ -158,6 +159,32 @@ fn documented_dependencies(doc: &str) -> Result<BTreeMap<String, Vec<String>>> {
         map.insert(name.to_owned(), deps);
     }
     Ok(map)
+}
+
+/// The crates other than `differential` whose manifest names revm in any dependency table: revm
+/// (an EVM) is the differential tester's alone, never a library's (docs/ARCHITECTURE.md).
+fn revm_outside_differential(root: &Path) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    for name in workspace_crates(root)? {
+        if name == "differential" {
+            continue;
+        }
+        let manifest = fs::read_to_string(root.join("crates").join(&name).join("Cargo.toml"))?;
+        if names_revm(&manifest) {
+            problems.push(format!(
+                "crates/{name}/Cargo.toml depends on revm, which only crates/differential may"
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+/// Whether a manifest names `revm` (or a `revm-*` crate) as a dependency.
+fn names_revm(manifest: &str) -> bool {
+    manifest.lines().any(|line| {
+        let name = line.split(['.', '=', ' ']).next().unwrap_or_default().trim();
+        name == "revm" || name.starts_with("revm-")
+    })
 }
 
 fn architecture_drift(root: &Path) -> Result<Vec<String>> {
@@ -340,6 +367,13 @@ mod tests {
         let crates = vec!["a".to_owned(), "b".to_owned(), "c".to_owned()];
         let manifest = "[package]\nname = \"x\"\n[dependencies]\na.workspace = true\nb = { workspace = true }\nserde = \"1\"\n[dev-dependencies]\nc.workspace = true\n";
         assert_eq!(internal_dependencies(manifest, &crates), ["a", "b"]);
+    }
+
+    #[test]
+    fn revm_is_found_in_any_dependency_table() {
+        assert!(names_revm("[dev-dependencies]\nrevm.workspace = true\n"));
+        assert!(names_revm("[dependencies]\nrevm-primitives = \"21\"\n"));
+        assert!(!names_revm("[dependencies]\nrevmish = \"1\"\n# revm later\n"));
     }
 
     #[test]
