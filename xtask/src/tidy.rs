@@ -182,7 +182,11 @@ fn revm_outside_differential(root: &Path) -> Result<Vec<String>> {
 /// Whether a manifest names `revm` (or a `revm-*` crate) as a dependency.
 fn names_revm(manifest: &str) -> bool {
     manifest.lines().any(|line| {
-        let name = line.split(['.', '=', ' ']).next().unwrap_or_default().trim();
+        let name = line
+            .split(['.', '=', ' '])
+            .next()
+            .unwrap_or_default()
+            .trim();
         name == "revm" || name.starts_with("revm-")
     })
 }
@@ -373,7 +377,9 @@ mod tests {
     fn revm_is_found_in_any_dependency_table() {
         assert!(names_revm("[dev-dependencies]\nrevm.workspace = true\n"));
         assert!(names_revm("[dependencies]\nrevm-primitives = \"21\"\n"));
-        assert!(!names_revm("[dependencies]\nrevmish = \"1\"\n# revm later\n"));
+        assert!(!names_revm(
+            "[dependencies]\nrevmish = \"1\"\n# revm later\n"
+        ));
     }
 
     #[test]

@@ -214,7 +214,8 @@ fn time() -> impl Strategy<Value = u32> {
 }
 
 /// A v1 market and its governance from the crate's strategies, a maturity on the period and a
-/// block time before (and now and then at or after) it, and a trade's size.
+/// block time before (and now and then at or after) it, and a trade's size (now and then more
+/// than the pool holds).
 fn v1_case() -> impl Strategy<Value = (v1::CashMarket, v1::Governance, u32, u32, u128)> {
     (
         nst::v1_market(),
@@ -222,8 +223,9 @@ fn v1_case() -> impl Strategy<Value = (v1::CashMarket, v1::Governance, u32, u32,
         nst::days(89),
         nst::trade_share(),
         0u8..20,
+        0u8..16,
     )
-        .prop_map(|(m, g, days, share, at)| {
+        .prop_map(|(m, g, days, share, at, size)| {
             let l = g.maturity_length;
             let maturity = 1_700_000_000 / l * l + l;
             let block = match at {
@@ -231,7 +233,13 @@ fn v1_case() -> impl Strategy<Value = (v1::CashMarket, v1::Governance, u32, u32,
                 1 => maturity + days,
                 _ => maturity - days * 86_400 % l.max(1),
             };
-            let fcash = m.total_fcash / 1_000_000 * u128::from(share);
+            // Now and then more than the pool holds: all its fCash and one more (lending),
+            // or as much fCash as it has cash (borrowing past what it can pay).
+            let fcash = match size {
+                0 => m.total_fcash.saturating_add(1),
+                1 => m.total_current_cash,
+                _ => m.total_fcash / 1_000_000 * u128::from(share),
+            };
             (m, g, maturity, block, fcash)
         })
 }
@@ -331,7 +339,8 @@ fn v1_fee() -> BoxedStrategy<Vec<Word>> {
 }
 
 /// A v2 market and cash group from the crate's strategies (with any scalar and fee), seconds to
-/// maturity, and a trade of up to a third of the market's fCash either way.
+/// maturity, and a trade of up to a third of the market's fCash either way, or one at the
+/// proportion's cap, or of all the fCash and beyond.
 fn v2_case() -> impl Strategy<Value = (v2::Market, v2::CashGroup, u32, i128)> {
     (
         nst::v2_market(),
@@ -340,11 +349,21 @@ fn v2_case() -> impl Strategy<Value = (v2::Market, v2::CashGroup, u32, i128)> {
         0u8..=100,
         time(),
         -333_333i128..=333_333,
+        (0u8..8, -2i128..=2),
     )
-        .prop_map(|(m, mut cg, s, fee, t, share)| {
+        .prop_map(|(m, mut cg, s, fee, t, share, (size, d))| {
             cg.rate_scalar = s;
             cg.total_fee = fee;
-            (m, cg, t, m.total_fcash / 1_000_000 * share)
+            let (f, c) = (m.total_fcash, m.total_cash);
+            // Now and then at the proportion's cap (0.99, give or take a unit), all the
+            // market's fCash, or one more than all of it.
+            let trade = match size {
+                0 => f - (f + c) / 100 * 99 - (f + c) % 100 * 99 / 100 + d,
+                1 => f,
+                2 => f + 1,
+                _ => f / 1_000_000 * share,
+            };
+            (m, cg, t, trade)
         })
 }
 
