@@ -1,7 +1,8 @@
 //! The differential tester: the contracts' own bytecode as the oracle for our math crates.
 //!
-//! For every function of the three harnesses of `../shared/evm` (Carbon's `CarbonHarness`,
-//! Notional v1's `NotionalV1Harness`, Notional v2's `NotionalV2Harness`), it draws inputs with
+//! For every function of the harnesses of `../shared/evm` (Carbon's `CarbonHarness` and
+//! carbon-contracts' own `TestStrategies`, Notional v1's `NotionalV1Harness`, Notional v2's
+//! `NotionalV2Harness`), it draws inputs with
 //! proptest over the whole ABI domain ([`inputs`]), calls the bytecode in revm ([`evm`]) and our
 //! function of the same name (the table of `conformance::contract`, which the `*-evm`
 //! conformance suites also use), and compares: the same output words, or both fail. A mismatch
