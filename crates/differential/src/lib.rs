@@ -26,7 +26,7 @@ pub mod evm;
 pub mod inputs;
 pub mod run;
 
-use conformance::contract::{self, Word, abi};
+use conformance::contract::{self, abi};
 
 /// What the contract did with a regression case.
 #[derive(Debug, Clone, Copy)]
@@ -48,19 +48,7 @@ pub fn check(suite: &str, function: &str, args: &[&str], expect: Expect<'_>) {
     let f = harness
         .function(function)
         .unwrap_or_else(|| panic!("{} has no {function}", harness.contract));
-    let types = abi::flat_types(f.signature).expect("the table's signatures parse");
-    assert_eq!(
-        types.len(),
-        args.len(),
-        "{} takes {} words",
-        f.signature,
-        types.len()
-    );
-    let words: Vec<Word> = args
-        .iter()
-        .zip(&types)
-        .map(|(a, ty)| ty.word(a).unwrap_or_else(|e| panic!("argument {a}: {e:#}")))
-        .collect();
+    let words = abi::words(f.signature, args).unwrap_or_else(|e| panic!("{function}: {e:#}"));
     let ours = (f.ours)(&words);
     match (expect, ours) {
         (Expect::Returns(want), Ok(got)) => {

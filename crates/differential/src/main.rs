@@ -76,15 +76,7 @@ fn call(args: &[String]) -> Result<()> {
     let f = harness
         .function(function)
         .with_context(|| format!("no function {function}"))?;
-    let types = conformance::contract::abi::flat_types(f.signature)?;
-    if types.len() != rest.len() {
-        bail!("{} takes {} words", f.signature, types.len());
-    }
-    let words = rest
-        .iter()
-        .zip(&types)
-        .map(|(a, ty)| ty.word(a))
-        .collect::<Result<Vec<_>>>()?;
+    let words = conformance::contract::abi::words(f.signature, rest)?;
     let evm_dir = parse(&[])?.evm_dir;
     let contract = differential::evm::Contract::load(&evm_dir, harness)?.call(f, &words)?;
     let ours = (f.ours)(&words);

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use conformance::contract::{Function, Harness, Outcome, Ty, Word, abi};
+use conformance::contract::{Function, Harness, Outcome, Word, abi};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 
 use crate::evm::{Called, Contract};
@@ -236,23 +236,13 @@ fn batch(
 /// `args` as the signature's types write them.
 #[must_use]
 pub fn show_args(f: &Function, args: &[Word]) -> Vec<String> {
-    show(f.signature, args)
+    abi::texts(f.signature, args)
 }
 
 /// Output words as the function's output types write them.
 #[must_use]
 pub fn show_outputs(f: &Function, ws: &[Word]) -> Vec<String> {
-    show(f.outputs, ws)
-}
-
-/// Words as the types of `list` (a signature or a parenthesised list) write them; words past
-/// the list's types (a malformed return) as `uint256`.
-fn show(list: &str, ws: &[Word]) -> Vec<String> {
-    let types = abi::flat_types(list).unwrap_or_default();
-    ws.iter()
-        .zip(types.iter().chain(std::iter::repeat(&Ty::Uint(256))))
-        .map(|(w, ty)| ty.text(*w))
-        .collect()
+    abi::texts(f.outputs, ws)
 }
 
 /// A regression test reproducing `m`, to paste into `crates/differential/tests/regressions.rs`.

@@ -131,14 +131,32 @@ pub fn from_i128(x: i128) -> Word {
     if x < 0 { abs.wrapping_neg() } else { abs }
 }
 
-/// A word read as `int256` that fits an `i128`.
-#[must_use]
-pub fn to_i128(w: Word) -> Option<i128> {
-    if !Ty::Int(128).holds(w) {
-        return None;
+/// `texts` (as the suites write values) as the words of the type list `list` (a signature or
+/// a parenthesised list).
+///
+/// # Errors
+/// A count other than the list's, or a text that is not a value of its type.
+pub fn words<S: AsRef<str>>(list: &str, texts: &[S]) -> Result<Vec<Word>> {
+    let types = flat_types(list)?;
+    if types.len() != texts.len() {
+        bail!("{list} takes {} words, not {}", types.len(), texts.len());
     }
-    let low: u128 = (w & U256::from(u128::MAX)).to();
-    Some(low.cast_signed())
+    texts
+        .iter()
+        .zip(&types)
+        .map(|(t, ty)| ty.word(t.as_ref()))
+        .collect()
+}
+
+/// `ws` as the types of `list` write them; words past the list's types (a malformed return) as
+/// `uint256`.
+#[must_use]
+pub fn texts(list: &str, ws: &[Word]) -> Vec<String> {
+    let types = flat_types(list).unwrap_or_default();
+    ws.iter()
+        .zip(types.iter().chain(std::iter::repeat(&Ty::Uint(256))))
+        .map(|(w, ty)| ty.text(*w))
+        .collect()
 }
 
 #[cfg(test)]
@@ -163,9 +181,14 @@ mod tests {
                 .is_err()
         );
         assert!(Ty::Uint(8).word("256").is_err() && Ty::Uint(8).word("-1").is_err());
-        assert_eq!(to_i128(from_i128(-7)), Some(-7));
-        assert_eq!(to_i128(from_i128(i128::MIN)), Some(i128::MIN));
-        assert_eq!(to_i128(U256::from(u128::MAX)), None);
+        assert_eq!(from_i128(-7), U256::MAX - U256::from(6u8));
+        assert_eq!(t.text(from_i128(i128::MIN)), i128::MIN.to_string());
+        assert!(words("f(uint8,int16)", &["255", "-1"]).is_ok());
+        assert!(words("f(uint8)", &["1", "2"]).is_err());
+        assert_eq!(
+            texts("(bool,int8)", &[U256::from(1u8), U256::MAX]),
+            ["true", "-1"]
+        );
     }
 
     #[test]

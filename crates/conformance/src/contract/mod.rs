@@ -100,9 +100,9 @@ fn word_i256(x: ethnum::I256) -> Word {
 }
 
 /// A `(value, success)` pair from an attempt: the contract's `(0, false)` on failure.
-fn pair<T: Into<u128>>(a: notional::Attempt<T>) -> Outcome {
+fn pair(a: notional::Attempt<Word>) -> Outcome {
     match a {
-        Ok(v) => Ok(vec![Word::from(v.into()), bool_word(true)]),
+        Ok(v) => Ok(vec![v, bool_word(true)]),
         Err(_) => Ok(vec![Word::ZERO, bool_word(false)]),
     }
 }

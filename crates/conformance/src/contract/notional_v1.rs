@@ -44,7 +44,8 @@ pub(super) const HARNESS: Harness = Harness {
                 let m = market(a)?;
                 pair(
                     contract::get_exchange_rate(&m, arg(a, 6)?, arg(a, 7)?, i256(a[8]))
-                        .map_err(s)?,
+                        .map_err(s)?
+                        .map(Word::from),
                 )
             },
         },
@@ -53,7 +54,11 @@ pub(super) const HARNESS: Harness = Harness {
             signature: "getImpliedRate((uint128,uint128,uint128,uint16,uint32,uint32),uint32,uint32)",
             outputs: "(uint32,bool)",
             ours: |a| {
-                pair(contract::get_implied_rate(&market(a)?, arg(a, 6)?, arg(a, 7)?).map_err(s)?)
+                pair(
+                    contract::get_implied_rate(&market(a)?, arg(a, 6)?, arg(a, 7)?)
+                        .map_err(s)?
+                        .map(Word::from),
+                )
             },
         },
         Function {
@@ -63,7 +68,8 @@ pub(super) const HARNESS: Harness = Harness {
             ours: |a| {
                 pair(
                     contract::get_new_rate_anchor(&market(a)?, arg(a, 6)?, arg(a, 7)?)
-                        .map_err(s)?,
+                        .map_err(s)?
+                        .map(Word::from),
                 )
             },
         },
@@ -92,7 +98,7 @@ pub(super) const HARNESS: Harness = Harness {
             name: "abdkMath",
             signature: "abdkMath(uint256)",
             outputs: "(uint64,bool)",
-            ours: |a| pair(contract::abdk_math(u256(a[0])).map_err(s)?),
+            ours: |a| pair(contract::abdk_math(u256(a[0])).map_err(s)?.map(Word::from)),
         },
         Function {
             name: "abdkLn",

@@ -12,7 +12,7 @@ use notional::v2::contract::{self, AssetRate, CashGroupParameters, MarketParamet
 use notional::{I256, NotionalError, abdk};
 
 use super::{
-    BLOCK_TIMESTAMP, Function, Harness, Outcome, Word, arg, bool_word, i256, u256, word_i256, words,
+    BLOCK_TIMESTAMP, Function, Harness, Outcome, Word, arg, i256, pair, u256, word_i256, words,
 };
 
 /// `NotionalV2Harness`.
@@ -39,14 +39,14 @@ pub(super) const HARNESS: Harness = Harness {
             outputs: "(int256,bool)",
             ours: |a| {
                 let r = contract::get_exchange_rate(i(a, 0), i(a, 1), i(a, 2), i(a, 3), i(a, 4));
-                pair(r.map_err(s)?)
+                pair(r.map_err(s)?.map(word_i256))
             },
         },
         Function {
             name: "logProportion",
             signature: "logProportion(int256)",
             outputs: "(int256,bool)",
-            ours: |a| pair(contract::log_proportion(i(a, 0)).map_err(s)?),
+            ours: |a| pair(contract::log_proportion(i(a, 0)).map_err(s)?.map(word_i256)),
         },
         Function {
             name: "getRateAnchor",
@@ -55,7 +55,7 @@ pub(super) const HARNESS: Harness = Harness {
             ours: |a| {
                 let r =
                     contract::get_rate_anchor(i(a, 0), u256(a[1]), i(a, 2), i(a, 3), u256(a[4]));
-                pair(r.map_err(s)?)
+                pair(r.map_err(s)?.map(word_i256))
             },
         },
         Function {
@@ -150,14 +150,6 @@ fn word(x: notional::U256) -> Word {
 /// An `int128` argument.
 fn small(a: &[Word]) -> Result<i128, String> {
     i128::try_from(i(a, 0)).map_err(|e| e.to_string())
-}
-
-/// `(value, success)`: the contract's `(0, false)` on failure.
-fn pair(a: notional::Attempt<I256>) -> Outcome {
-    match a {
-        Ok(v) => words([word_i256(v), bool_word(true)]),
-        Err(_) => words([Word::ZERO, bool_word(false)]),
-    }
 }
 
 /// `CashGroupParameters` from its six words (the oracle's address and the currency unused).

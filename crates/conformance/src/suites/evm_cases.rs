@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use conformance::contract::{self, Harness, Ty, Word, abi};
+use conformance::contract::{self, Harness, abi};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -58,21 +58,7 @@ fn run_case(harness: &Harness, file: &File, case: &Case) -> Result<Option<(Strin
         .get(&case.function)
         .with_context(|| format!("`{}` is not in the file's functions", case.function))?;
     let args = flat_args(header, &case.args)?;
-    let types = abi::flat_types(f.signature)?;
-    if types.len() != args.len() {
-        bail!(
-            "{} takes {} words, the case gives {}",
-            f.signature,
-            types.len(),
-            args.len()
-        );
-    }
-    let words = args
-        .iter()
-        .zip(&types)
-        .map(|(text, ty)| ty.word(text))
-        .collect::<Result<Vec<Word>>>()?;
-    let outputs = abi::flat_types(f.outputs)?;
+    let words = abi::words(f.signature, &args)?;
     let got = (f.ours)(&words);
     let expected = &case.expected;
     if let Some(ok) = expected.get("ok") {
@@ -84,10 +70,8 @@ fn run_case(harness: &Harness, file: &File, case: &Case) -> Result<Option<(Strin
             .collect::<Result<_>>()?;
         return Ok(match got {
             Ok(ws) => {
-                let shown: Vec<String> =
-                    ws.iter().zip(&outputs).map(|(w, ty)| ty.text(*w)).collect();
-                (shown.len() != want.len() || shown.iter().zip(&want).any(|(a, b)| a != b))
-                    .then(|| (want.join(","), shown.join(",")))
+                let shown = abi::texts(f.outputs, &ws);
+                (shown != want).then(|| (want.join(","), shown.join(",")))
             }
             Err(e) => Some((want.join(","), format!("error: {e}"))),
         });
@@ -99,16 +83,8 @@ fn run_case(harness: &Harness, file: &File, case: &Case) -> Result<Option<(Strin
         .context("expected is ok, revert or halt")?;
     Ok(match got {
         Err(_) => None,
-        Ok(ws) => Some((reason, shown(&ws, &outputs))),
+        Ok(ws) => Some((reason, abi::texts(f.outputs, &ws).join(","))),
     })
-}
-
-fn shown(ws: &[Word], outputs: &[Ty]) -> String {
-    ws.iter()
-        .zip(outputs)
-        .map(|(w, ty)| ty.text(*w))
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// The case's arguments in ABI order, tuples flattened, from the header's input names.

@@ -33,12 +33,10 @@
 
 use ethnum::{I256, U256};
 
+use super::formulas::time_to_maturity;
 use super::{CashMarket, DECIMALS, Governance, INSTRUMENT_PRECISION, LN_1E18, MAX64};
+use crate::arith::overflow;
 use crate::{Attempt, NotionalError, Number, Result, abdk};
-
-fn overflow(op: &'static str) -> NotionalError {
-    NotionalError::Overflow { op }
-}
 
 const MAX_UINT_32: i128 = u32::MAX as i128;
 
@@ -305,7 +303,7 @@ pub fn fcash_to_current_cash_at_time(
     fcash: u128,
     block_time: u32,
 ) -> Result<Attempt<u128>> {
-    let t = time_before(maturity, block_time)?;
+    let t = time_to_maturity(maturity, block_time)?;
     let (_, cash) = trade_calculation(market, g, I256::from(fcash), t)?;
     let fee = super::transaction_fee(g, *cash.as_ref().unwrap_or(&0), t)?;
     match cash {
@@ -328,7 +326,7 @@ pub fn current_cash_to_fcash_at_time(
     fcash: u128,
     block_time: u32,
 ) -> Result<Attempt<u128>> {
-    let t = time_before(maturity, block_time)?;
+    let t = time_to_maturity(maturity, block_time)?;
     let (_, cash) = trade_calculation(market, g, -I256::from(fcash), t)?;
     let fee = super::transaction_fee(g, *cash.as_ref().unwrap_or(&0), t)?;
     match cash {
@@ -336,15 +334,5 @@ pub fn current_cash_to_fcash_at_time(
             .checked_add(fee)
             .ok_or_else(|| overflow("cash + fee"))?)),
         Err(soft) => Ok(Err(soft)),
-    }
-}
-
-/// `maturity − block_time`, or the contract's `require(blockTime < maturity)`.
-fn time_before(maturity: u32, block_time: u32) -> Result<u32> {
-    match maturity.checked_sub(block_time) {
-        Some(t) if t > 0 => Ok(t),
-        _ => Err(NotionalError::MaturedMarket {
-            time_to_maturity: (i64::from(maturity) - i64::from(block_time)).into(),
-        }),
     }
 }

@@ -30,6 +30,7 @@
 
 use ethnum::{I256, U256};
 
+use crate::arith::overflow;
 use crate::{Attempt, NotionalError, Number, Result, abdk};
 
 mod newton;
@@ -38,20 +39,15 @@ mod trade;
 pub use newton::get_fcash_given_cash_amount;
 pub use trade::calculate_trade;
 
-/// `Constants.RATE_PRECISION`.
-const RATE_PRECISION: I256 = I256::new(1_000_000_000);
-/// `Constants.IMPLIED_RATE_TIME`, a 360-day year in seconds.
-const IMPLIED_RATE_TIME: u128 = 360 * 86_400;
-/// `Constants.MAX_MARKET_PROPORTION`.
-const MAX_MARKET_PROPORTION: I256 = I256::new(990_000_000);
-/// `Constants.INTERNAL_TOKEN_PRECISION`.
-const INTERNAL_TOKEN_PRECISION: I256 = I256::new(100_000_000);
-/// `Constants.BASIS_POINT` at 1e9.
-pub const BASIS_POINT: u128 = 100_000;
+// The contract's constants, as v2's: at `int256` where they meet `int256` arithmetic.
+const RATE_PRECISION: I256 = I256::new(super::RATE_PRECISION);
+const IMPLIED_RATE_TIME: u128 = super::IMPLIED_RATE_TIME.unsigned_abs();
+const MAX_MARKET_PROPORTION: I256 = I256::new(super::MAX_MARKET_PROPORTION);
+const INTERNAL_TOKEN_PRECISION: I256 = I256::new(super::INTERNAL_TOKEN_PRECISION);
+const BASIS_POINT: u128 = super::BASIS_POINT.unsigned_abs();
+use super::{LOG_RATE_PRECISION_64X64, NEWTON_ITERATIONS, RATE_PRECISION_64X64};
 /// `AssetRate`'s `ASSET_RATE_DECIMAL_DIFFERENCE`.
 const ASSET_RATE_DECIMAL_DIFFERENCE: I256 = I256::new(10_000_000_000);
-/// `getfCashGivenCashAmount`'s iteration limit.
-const NEWTON_ITERATIONS: u32 = 250;
 /// `CashGroup`'s bit offsets in `data`: the first market's rate scalar, the total fee and the
 /// reserve's share (`(31 − byte) · 8`).
 const RATE_SCALAR: u32 = (31 - 15) * 8;
@@ -179,10 +175,6 @@ pub struct TradeCash {
     pub net_asset_cash_to_market: I256,
 }
 
-fn overflow(op: &'static str) -> NotionalError {
-    NotionalError::Overflow { op }
-}
-
 /// SafeInt256's `mul`.
 fn mul(a: I256, b: I256) -> Result<I256> {
     a.checked_mul(b).ok_or_else(|| overflow("int256 mul"))
@@ -226,10 +218,6 @@ fn abdk_from_int(x: I256) -> Result<i128> {
     let x = i128::try_from(x).map_err(|_| overflow("ABDK fromInt"))?;
     abdk::from_int(x)
 }
-
-/// `RATE_PRECISION_64x64` and `LOG_RATE_PRECISION_64x64`.
-const RATE_PRECISION_64X64: i128 = 1_000_000_000 << 64;
-const LOG_RATE_PRECISION_64X64: i128 = 382_276_781_265_598_821_176;
 
 /// `_logProportion(proportion)`: `ln(p / (1 − p))` at 1e9, or `(0, false)` at `p = 1` and for
 /// a logit that is not positive.
