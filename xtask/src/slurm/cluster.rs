@@ -211,6 +211,9 @@ impl Cluster {
             .env_remove("SLURM_CONF")
             .env("XTASK_PID", std::process::id().to_string())
             .env("STOP", self.dir.join("stop"))
+            // A daemon that crashes dumps core in its working directory: the cluster's, never
+            // the checkout.
+            .current_dir(&self.dir)
             .stdin(Stdio::null())
             .stdout(fs::File::create(self.dir.join(format!("{program}.out")))?)
             .stderr(fs::File::create(self.dir.join(format!("{program}.err")))?)
