@@ -14,7 +14,6 @@ use sim_core::{Fidelity, InvariantCheck};
 use crate::experiment::{ExperimentFile, Format};
 use crate::registry::Registry;
 use crate::run::RunRequest;
-use crate::spec::ModelSpec;
 use crate::{falsify, merge, run, scaffold, signals};
 
 #[derive(Parser)]
@@ -251,28 +250,10 @@ fn list(registry: &Registry) {
     }
 }
 
-fn unknown_experiment(registry: &Registry, name: &str) -> anyhow::Error {
-    let names = |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(", ");
-    anyhow::anyhow!(
-        "unknown experiment `{name}` (experiments: {}; models: {}; or give a .toml file)",
-        names(&mut registry.experiments().iter().map(|e| e.name())),
-        names(&mut registry.models().iter().map(ModelSpec::name)),
-    )
-}
-
-/// A named experiment's name and file, or a model's starting experiment; `None` when neither
-/// has that name.
-fn resolve(registry: &Registry, name: &str) -> Result<Option<(String, ExperimentFile)>> {
-    if let Some(e) = registry.find_experiment(name) {
-        return Ok(Some((e.name().to_owned(), e.file()?)));
-    }
-    Ok(registry
-        .find_model(name)
-        .map(|m| (m.name().to_owned(), ExperimentFile::for_model(m.entry()))))
-}
-
 fn show(registry: &Registry, name: &str) -> Result<()> {
-    let (_, file) = resolve(registry, name)?.ok_or_else(|| unknown_experiment(registry, name))?;
+    let (_, file) = registry
+        .resolve(name)?
+        .ok_or_else(|| registry.unknown_experiment(name))?;
     print!("{}", file.to_toml()?);
     Ok(())
 }
@@ -289,20 +270,7 @@ enum End {
 
 /// A named experiment, a model's starting experiment, or an experiment file, with its name.
 fn load(registry: &Registry, given: &str) -> Result<(String, ExperimentFile)> {
-    let path = PathBuf::from(given);
-    if let Some(found) = resolve(registry, given)? {
-        Ok(found)
-    } else if path.extension().is_some_and(|e| e == "toml") || path.exists() {
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let file = ExperimentFile::parse(&text, &path.display().to_string())?;
-        let stem = path
-            .file_stem()
-            .map_or_else(|| "experiment".into(), |s| s.to_string_lossy().into_owned());
-        Ok((stem, file))
-    } else {
-        Err(unknown_experiment(registry, given))
-    }
+    Ok(registry.load(given)?)
 }
 
 /// The experiment `args` names, with the command line's overrides applied.

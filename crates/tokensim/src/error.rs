@@ -25,6 +25,18 @@ pub enum Error {
         /// The registered models, comma-separated.
         known: String,
     },
+    /// A name that is no named experiment, no model and no experiment file.
+    #[error(
+        "unknown experiment `{name}` (experiments: {experiments}; models: {models}; or give a .toml file)"
+    )]
+    UnknownExperiment {
+        /// The name given.
+        name: String,
+        /// The registered experiments, comma-separated.
+        experiments: String,
+        /// The registered models, comma-separated.
+        models: String,
+    },
     /// An experiment that names a parameter or a state variable the model does not have.
     #[error("model `{model}` has no {kind} `{name}` ({kind}s: {known})")]
     UnknownName {

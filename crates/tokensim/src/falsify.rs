@@ -33,33 +33,26 @@ pub(crate) struct FalsifyRequest<'a> {
 /// Runs the search; `Ok(true)` when it found (and wrote) a counterexample.
 pub(crate) fn falsify(req: &FalsifyRequest<'_>) -> Result<bool> {
     let model = req.spec.entry();
-    let plan = search::plan(&req.file, model)?;
     // Refuse an output we may not write before spending the budget.
     check_writable(&req.out)?;
-    let options = SearchOptions {
-        cases: req.cases.unwrap_or(plan.cases),
-        seed: req.seed.unwrap_or(req.file.sim.seed),
-        time_limit: req.time_limit,
-    };
     if !req.quiet {
+        let plan = search::plan(&req.file, model)?;
         eprintln!(
             "searching {} for a counterexample to {}: {} cases of up to {} timesteps over {}",
             req.spec.name(),
             checked(&req.file, model.invariant_names()),
-            options.cases,
+            req.cases.unwrap_or(plan.cases),
             plan.job.timesteps,
             plan.space
         );
     }
-    let report = model.falsify(&plan.job, &plan.space, &options)?;
+    let found = req.spec.falsify(&req.file, req.cases, req.seed, req.time_limit)?;
     crate::run::interrupted()?;
-    say(&report.to_string());
-    let Some(c) = &report.counterexample else {
+    say(&found.report.to_string());
+    let (Some(c), Some(file)) = (&found.report.counterexample, &found.replay) else {
         return Ok(false);
     };
-    let file = search::counterexample_file(&req.file, c);
-    verify(req.spec, &file, c)?;
-    write(&req.out, &header(&report, c), &file)?;
+    write(&req.out, &header(&found.report, c), file)?;
     say(&format!(
         "wrote {0}: `tokensim run {0}` replays it",
         req.out.display()
@@ -67,8 +60,51 @@ pub(crate) fn falsify(req: &FalsifyRequest<'_>) -> Result<bool> {
     Ok(true)
 }
 
-/// A line of the report on stdout. A closed pipe (`falsify … | head`) is not an error: no one
-/// reads the rest, and the file is still written.
+/// What a search for a counterexample found ([`ModelSpec::falsify`]).
+#[derive(Debug)]
+pub struct Falsified {
+    /// The search's report: its cases, and the shrunk counterexample if one was found.
+    pub report: Report,
+    /// The experiment file that replays the counterexample (checked to replay it), if one was
+    /// found: `runs = 1` of its point, seed and horizon.
+    pub replay: Option<ExperimentFile>,
+}
+
+impl ModelSpec {
+    /// `tokensim falsify` without its files: searches `file`'s `[search]` space (and its lists
+    /// of several values) for a counterexample to the model's invariants, shrinks it, and
+    /// checks that its experiment file replays it. `cases` and `seed` override the file's.
+    ///
+    /// # Errors
+    /// The experiment does not fit the model, the search refuses it, or the counterexample
+    /// does not replay (a defect to report).
+    pub fn falsify(
+        &self,
+        file: &ExperimentFile,
+        cases: Option<u32>,
+        seed: Option<u64>,
+        time_limit: Option<Duration>,
+    ) -> Result<Falsified, crate::Error> {
+        let model = self.entry();
+        let plan = search::plan(file, model)?;
+        let options = SearchOptions {
+            cases: cases.unwrap_or(plan.cases),
+            seed: seed.unwrap_or(file.sim.seed),
+            time_limit,
+        };
+        let report = model.falsify(&plan.job, &plan.space, &options)?;
+        let replay = match &report.counterexample {
+            Some(c) => {
+                let replay = search::counterexample_file(file, c);
+                verify(self, &replay, c)?;
+                Some(replay)
+            }
+            None => None,
+        };
+        Ok(Falsified { report, replay })
+    }
+}
+
 fn say(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }

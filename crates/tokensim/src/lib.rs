@@ -55,11 +55,15 @@
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+#[cfg(feature = "builtins")]
+#[cfg_attr(docsrs, doc(cfg(feature = "builtins")))]
+pub mod builtins;
 mod cli;
 mod collect;
 mod error;
 mod experiment;
 mod falsify;
+mod frame;
 mod merge;
 mod model;
 mod output;
@@ -77,8 +81,11 @@ pub use experiment::{
     DEFAULT_CASES, ExperimentFile, Format, GenesisValue, InvariantsSection, OutputSection,
     RuleName, Scalar, SearchDomain, SearchSection, SimSection,
 };
+pub use falsify::Falsified;
+pub use frame::{Column, Frame};
 pub use model::{Entry, Job, ModelEntry, SearchOptions};
 pub use registry::{NamedExperiment, Registry};
+pub use run::memory::{InMemory, MemoryRun};
 pub use sim_core::Fidelity;
 pub use spec::{AnalysisFn, Finished, ModelSpec};
 pub use summary::{FailureSummary, InvariantSummary, ShardInfo, Stats, SubsetSummary, Summary};

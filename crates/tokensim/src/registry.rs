@@ -158,6 +158,55 @@ impl Registry {
         })
     }
 
+    /// A named experiment's name and file, or a model's starting experiment
+    /// ([`ExperimentFile::for_model`]); `None` when neither has that name.
+    ///
+    /// # Errors
+    /// The named experiment's builder panicked ([`NamedExperiment::file`]).
+    pub fn resolve(&self, name: &str) -> Result<Option<(String, ExperimentFile)>, Error> {
+        if let Some(e) = self.find_experiment(name) {
+            return Ok(Some((e.name().to_owned(), e.file()?)));
+        }
+        Ok(self
+            .find_model(name)
+            .map(|m| (m.name().to_owned(), ExperimentFile::for_model(m.entry()))))
+    }
+
+    /// What `tokensim run GIVEN` runs: a named experiment, a model's starting experiment, or
+    /// the experiment file at the path `given` (named after its stem), with its name.
+    ///
+    /// # Errors
+    /// [`Error::UnknownExperiment`] when `given` is none of these, [`Error::Io`] for a file that
+    /// cannot be read, [`Error::ExperimentFile`] for one that is not an experiment.
+    pub fn load(&self, given: &str) -> Result<(String, ExperimentFile), Error> {
+        let path = std::path::PathBuf::from(given);
+        if let Some(found) = self.resolve(given)? {
+            Ok(found)
+        } else if path.extension().is_some_and(|e| e == "toml") || path.exists() {
+            let text = std::fs::read_to_string(&path).map_err(|source| Error::Io {
+                path: path.clone(),
+                source,
+            })?;
+            let file = ExperimentFile::parse(&text, &path.display().to_string())?;
+            let stem = path
+                .file_stem()
+                .map_or_else(|| "experiment".into(), |s| s.to_string_lossy().into_owned());
+            Ok((stem, file))
+        } else {
+            Err(self.unknown_experiment(given))
+        }
+    }
+
+    /// [`Error::UnknownExperiment`] for `name`, listing what is registered.
+    pub(crate) fn unknown_experiment(&self, name: &str) -> Error {
+        let names = |it: &mut dyn Iterator<Item = &str>| it.collect::<Vec<_>>().join(", ");
+        Error::UnknownExperiment {
+            name: name.to_owned(),
+            experiments: names(&mut self.experiments.iter().map(|e| e.name.as_str())),
+            models: names(&mut self.models.iter().map(ModelSpec::name)),
+        }
+    }
+
     /// Refuses a name registered twice (models and experiments have their own names).
     ///
     /// # Errors

@@ -3,6 +3,7 @@
 //! place only when everything worked ([`crate::output`]).
 
 pub(crate) mod checks;
+pub(crate) mod memory;
 pub(crate) mod finish;
 pub(crate) mod progress;
 pub(crate) mod records;

@@ -8,11 +8,9 @@
 //! tokensim run my.toml --format parquet --shard 0/4
 //! ```
 
-mod builtin;
-
 /// mimalloc: the engine's workers allocate each run's records and the writing thread frees
 /// them; glibc's allocator spent a fifth of a two-thread sweep's time in the kernel on that.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-tokensim::main!(builtin::register);
+tokensim::main!(tokensim::builtins::register);

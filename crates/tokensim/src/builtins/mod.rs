@@ -1,5 +1,13 @@
 //! The seed models and their experiments (the seeds' own runs and the analyses their notebooks
-//! plan), registered through the same public interface as a user's model.
+//! plan), registered through the same public interface as a user's model: the `tokensim`
+//! binary and the Python package call [`register`]. Behind the `builtins` feature.
+//!
+//! ```
+//! let mut registry = tokensim::Registry::new();
+//! tokensim::builtins::register(&mut registry);
+//! assert!(registry.find_model("honey").is_some());
+//! assert!(registry.find_experiment("honey-productivity").is_some());
+//! ```
 
 mod fei;
 mod flash;
@@ -7,13 +15,13 @@ mod honey;
 
 use std::collections::BTreeMap;
 
-use tokensim::{
+use crate::{
     ExperimentFile, Fidelity, InvariantsSection, OutputSection, Registry, RuleName, Scalar,
     SimSection,
 };
 
 /// Registers Honey, Flash and Fei and their experiments.
-pub(crate) fn register(registry: &mut Registry) {
+pub fn register(registry: &mut Registry) {
     honey::register(registry);
     flash::register(registry);
     fei::register(registry);

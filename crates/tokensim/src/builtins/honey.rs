@@ -2,7 +2,7 @@
 //! range, the grid, the sensitivity), with the productivity range as the model's analysis.
 
 use serde_json::{Value as Json, json};
-use tokensim::{
+use crate::{
     ExperimentFile, Fidelity, Finished, ModelSpec, NamedExperiment, Registry, RuleName, Scalar,
     SearchDomain, SearchSection,
 };

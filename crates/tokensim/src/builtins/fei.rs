@@ -1,6 +1,6 @@
 //! Fei capital allocation: Fei's defaults, and the savings-rate sweep of its second notebook.
 
-use tokensim::{ExperimentFile, Fidelity, ModelSpec, NamedExperiment, Registry, RuleName, Scalar};
+use crate::{ExperimentFile, Fidelity, ModelSpec, NamedExperiment, Registry, RuleName, Scalar};
 use tokensim_models::fei;
 
 use super::{file, floats, steps};
