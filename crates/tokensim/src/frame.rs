@@ -211,7 +211,7 @@ impl Sink for FrameSink {
                 std::io::ErrorKind::OutOfMemory,
                 format!(
                     "the records would need more than this machine's {} MiB of memory; run fewer runs or timesteps, or write them to a file with `tokensim run`",
-                    self.budget * 8 >> 20
+                    (self.budget * 8) >> 20
                 ),
             )));
         }

@@ -68,6 +68,9 @@ mod merge;
 mod model;
 mod output;
 mod plots;
+#[cfg(feature = "python")]
+#[cfg_attr(docsrs, doc(cfg(feature = "python")))]
+pub mod python;
 mod registry;
 mod run;
 mod scaffold;

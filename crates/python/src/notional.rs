@@ -1,0 +1,3 @@
+//! stub
+use pyo3::prelude::*;
+pub(crate) fn module(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> { PyModule::new(py, "notional") }

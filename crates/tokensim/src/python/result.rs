@@ -1,0 +1,133 @@
+//! `RunResult`: a run's records as numpy arrays (handed over from Rust without a copy), to a
+//! pandas or a polars DataFrame without a file; its summary as a dict and its failed runs as a
+//! list.
+
+use numpy::PyArray1;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::frame::Column;
+use crate::run::memory::InMemory;
+
+/// The result of `run`: the records (`records`, `to_pandas()`, `to_polars()`), the summary
+/// (`summary`, as `summary.json` holds it) and the failed runs (`failures`).
+#[pyclass(frozen, module = "tokensim")]
+pub struct RunResult {
+    name: String,
+    model: String,
+    rows: usize,
+    /// Column names and numpy arrays, in the layout's order.
+    columns: Vec<(String, Py<PyAny>)>,
+    summary: Py<PyAny>,
+}
+
+impl RunResult {
+    /// The result of a finished run: its columns become numpy arrays, its summary a dict.
+    pub(super) fn new(py: Python<'_>, name: String, model: String, done: InMemory) -> PyResult<Self> {
+        let rows = done.records.len();
+        let mut columns = Vec::new();
+        for (n, c) in done.records.into_columns() {
+            let array = match c {
+                Column::Int(v) => PyArray1::from_vec(py, v).into_any(),
+                Column::Float(v) => PyArray1::from_vec(py, v).into_any(),
+                Column::Bool(v) => PyArray1::from_vec(py, v).into_any(),
+            };
+            columns.push((n.to_owned(), array.unbind()));
+        }
+        let text = serde_json::to_string(&done.summary).map_err(|e| {
+            pyo3::exceptions::PyValueError::new_err(format!("cannot convert the summary: {e}"))
+        })?;
+        let summary = py.import("json")?.call_method1("loads", (text,))?.unbind();
+        Ok(Self {
+            name,
+            model,
+            rows,
+            columns,
+            summary,
+        })
+    }
+
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (n, a) in &self.columns {
+            d.set_item(n, a.bind(py))?;
+        }
+        Ok(d)
+    }
+}
+
+#[pymethods]
+impl RunResult {
+    /// The experiment's name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The model's name.
+    #[getter]
+    fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// The column names, in order: the CSV file's header.
+    #[getter]
+    fn columns(&self) -> Vec<String> {
+        self.columns.iter().map(|(n, _)| n.clone()).collect()
+    }
+
+    /// The records as a dict of numpy arrays (int64 index columns; each variable in its own
+    /// type: float64, int64 or bool), in column order.
+    #[getter]
+    fn records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.dict(py)
+    }
+
+    /// The summary, as `summary.json` holds it.
+    #[getter]
+    fn summary<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        self.summary.bind(py).clone()
+    }
+
+    /// The failed runs (the summary's `failures`): each a dict with its subset, run, timestep,
+    /// substep and error.
+    #[getter]
+    fn failures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let f = self.summary.bind(py).get_item("failures")?;
+        Ok(f.cast_into::<PyList>()?)
+    }
+
+    /// The records as a pandas DataFrame, the columns and dtypes of the CSV file read back
+    /// (`pandas.read_csv`), without a file.
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pd = py.import("pandas")?;
+        let kw = PyDict::new(py);
+        kw.set_item("copy", false)?;
+        pd.getattr("DataFrame")?.call((self.dict(py)?,), Some(&kw))
+    }
+
+    /// The records as a polars DataFrame, without a file.
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("polars")?.getattr("DataFrame")?.call1((self.dict(py)?,))
+    }
+
+    fn __len__(&self) -> usize {
+        self.rows
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        let s = self.summary.bind(py);
+        let get = |k: &str| {
+            s.get_item(k)
+                .map_or_else(|_| "?".to_owned(), |v| v.to_string())
+        };
+        format!(
+            "<RunResult {} (model {}): {} records, {} runs completed, {} failed>",
+            self.name,
+            self.model,
+            self.rows,
+            get("runs_completed"),
+            get("runs_failed")
+        )
+    }
+}
