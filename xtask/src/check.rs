@@ -2,7 +2,9 @@
 
 use anyhow::{Context, Result};
 
-use crate::{adversarial, cargo, conformance, consumers, diff, run_cmd, scaffold, slurm, tidy};
+use crate::{
+    adversarial, cargo, conformance, consumers, diff, python, run_cmd, scaffold, slurm, tidy,
+};
 
 /// Property tests run this many cases in `check`, whatever the environment says.
 const PROPTEST_CASES: &str = "256";
@@ -77,6 +79,10 @@ pub(crate) fn run() -> Result<()> {
     )?;
     step("scaffold: `tokensim new`, run and tested", scaffold::run)?;
     step(
+        "python: pip install, the pytest suite and examples/honey.ipynb",
+        python::run,
+    )?;
+    step(
         "slurm: docs/SCALING.md's job array on a real Slurm",
         slurm::run,
     )?;
@@ -141,7 +147,10 @@ fn packaged_files_hash(root: &std::path::Path) -> Result<u64> {
 
 fn step(name: &str, f: impl FnOnce() -> Result<()>) -> Result<()> {
     eprintln!("\n==> {name}");
-    f().with_context(|| format!("xtask check stopped at step `{name}`"))
+    let started = std::time::Instant::now();
+    f().with_context(|| format!("xtask check stopped at step `{name}`"))?;
+    eprintln!("<== {name}: {:.0} s", started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn has_nextest() -> bool {

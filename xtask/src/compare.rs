@@ -37,11 +37,14 @@ const REQUIREMENTS: [&str; 5] = [
 ];
 
 const USAGE: &str = "\
-usage: cargo xtask compare [--runs N,N...] [--rounds K] [--python PATH]
+usage: cargo xtask compare [--runs N,N...] [--rounds K] [--python PATH] [--notebook]
 
   --runs     Monte Carlo runs per subset to compare at (default 10,100)
   --rounds   rounds per N, at least 3 (default 3)
   --python   a Python that already has the requirements (default: a venv under target/compare)
+  --notebook the notebook comparison instead (bench/python/notebook.py): in one Python process,
+             tokensim.run to a pandas DataFrame against radCAD (deepcopy=False) and cadCAD;
+             the package is built in release into the venv (default --runs 100, --rounds 5)
 ";
 
 /// The command line of `compare`.
@@ -49,6 +52,9 @@ pub(crate) struct Options {
     runs: Vec<usize>,
     rounds: usize,
     python: Option<PathBuf>,
+    notebook: bool,
+    runs_given: bool,
+    rounds_given: bool,
 }
 
 impl Options {
@@ -57,6 +63,9 @@ impl Options {
             runs: vec![10, 100],
             rounds: 3,
             python: None,
+            notebook: false,
+            runs_given: false,
+            rounds_given: false,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -65,7 +74,9 @@ impl Options {
                     .with_context(|| format!("{a} needs a value\n{USAGE}"))
             };
             match a.as_str() {
+                "--notebook" => opts.notebook = true,
                 "--runs" => {
+                    opts.runs_given = true;
                     opts.runs = value()?
                         .split(',')
                         .map(|n| {
@@ -78,6 +89,7 @@ impl Options {
                         .collect::<Result<_>>()?;
                 }
                 "--rounds" => {
+                    opts.rounds_given = true;
                     let v = value()?;
                     opts.rounds = v
                         .parse()
@@ -140,14 +152,77 @@ type Index = Vec<[u32; 4]>;
 /// The index's columns, by name, in every tool's file.
 const INDEX: [&str; 4] = ["subset", "run", "timestep", "substep"];
 
+/// The notebook comparison's venv: the comparison's requirements, maturin, and the package.
+const NOTEBOOK_REQUIREMENTS: [&str; 6] = [
+    "cadcad==0.5.3",
+    "radcad==0.14.0",
+    "numpy",
+    "pandas",
+    "typing_extensions",
+    "maturin>=1.9.4,<2",
+];
+
+/// `--notebook`: bench/python/notebook.py in a venv with the package built in release.
+fn notebook(opts: &Options) -> Result<()> {
+    let root = project_root();
+    let work = root.join("target/compare-notebook");
+    std::fs::create_dir_all(&work)?;
+    let python = crate::python::install(&work, &NOTEBOOK_REQUIREMENTS, "release")?;
+    let runs = if opts.runs_given {
+        opts.runs.clone()
+    } else {
+        vec![100]
+    };
+    let rounds = if opts.rounds_given { opts.rounds } else { 5 };
+    println!("| N | tool | median | rounds (s) | ratio to tokensim |");
+    println!("| ---: | --- | ---: | --- | ---: |");
+    for n in runs {
+        let out = Command::new(&python)
+            .arg("notebook.py")
+            .arg(n.to_string())
+            .arg(rounds.to_string())
+            .current_dir(root.join("bench/python"))
+            .output()
+            .context("cannot run bench/python/notebook.py")?;
+        ensure!(
+            out.status.success(),
+            "notebook.py failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .with_context(|| format!("notebook.py printed `{line}`"))?;
+            let rounds: Vec<String> = v["rounds"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|x| format!("{:.4}", x.as_f64().unwrap_or(f64::NAN)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            println!(
+                "| {n} | {} | {} | {} | {:.0}× |",
+                v["tool"].as_str().unwrap_or("?"),
+                seconds(v["median"].as_f64().unwrap_or(f64::NAN)),
+                rounds.join(", "),
+                v["ratio"].as_f64().unwrap_or(f64::NAN)
+            );
+        }
+    }
+    Ok(())
+}
+
 pub(crate) fn run(opts: &Options) -> Result<()> {
+    if opts.notebook {
+        return notebook(opts);
+    }
     let root = project_root();
     let work = root.join("target/compare");
     std::fs::create_dir_all(&work)?;
     let python = match &opts.python {
         // The scripts run from their own directory: make a relative path absolute first.
         Some(p) => std::path::absolute(p)?,
-        None => venv(&work)?,
+        None => venv(&work, &REQUIREMENTS)?,
     };
     run_cmd(&mut cargo(&[
         "build",
@@ -246,16 +321,22 @@ fn median(v: &[f64]) -> f64 {
     }
 }
 
-/// The venv under `work`, created and filled once.
-fn venv(work: &Path) -> Result<PathBuf> {
+/// The venv under `work`, created and filled with `requirements` once (a stamp file remembers
+/// them; other requirements make it again).
+pub(crate) fn venv(work: &Path, requirements: &[&str]) -> Result<PathBuf> {
     let dir = work.join("venv");
     let python = dir.join("bin/python");
     let stamp = dir.join("tokensim-requirements.txt");
-    let wanted = REQUIREMENTS.join("\n");
+    let wanted = requirements.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) && python.exists() {
         return Ok(python);
     }
     let host = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
+    if dir.exists() {
+        // Only this function writes here (under target/).
+        std::fs::remove_dir_all(&dir)
+            .with_context(|| format!("cannot remove {}", dir.display()))?;
+    }
     run_cmd(Command::new(&host).args(["-m", "venv"]).arg(&dir))
         .context("cannot create the Python venv (is python3 with venv installed?)")?;
     run_cmd(
@@ -267,7 +348,7 @@ fn venv(work: &Path) -> Result<PathBuf> {
                 "--quiet",
                 "--disable-pip-version-check",
             ])
-            .args(REQUIREMENTS),
+            .args(requirements),
     )
     .context("pip could not install the requirements (is PyPI reachable?)")?;
     std::fs::write(&stamp, wanted)?;

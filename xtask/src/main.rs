@@ -24,6 +24,7 @@ mod conformance;
 mod consumers;
 mod cycles;
 mod diff;
+mod python;
 mod scaffold;
 mod slurm;
 mod tidy;
@@ -62,7 +63,9 @@ commands:
   slurm                                   start a one-node Slurm (apt-get installs slurm-wlm and
                                           munge if missing), run docs/SCALING.md's job array,
                                           merge, recover a failed task, stop the cluster
-  compare [--runs N,N...] [--rounds K] [--python PATH]
+  python                                  the Python package: pip install into a venv under
+                                          target/python, its pytest suite, examples/honey.ipynb
+  compare [--runs N,N...] [--rounds K] [--python PATH] [--notebook]
                                           time tokensim against cadCAD and radCAD on the
                                           Honey seed's sweep (a venv under target/compare)
 ";
@@ -121,6 +124,11 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         "scaffold" => {
             no_more_args(rest)?;
             scaffold::run()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "python" => {
+            no_more_args(rest)?;
+            python::run()?;
             Ok(ExitCode::SUCCESS)
         }
         "slurm" => {

@@ -166,7 +166,11 @@ pub(crate) struct ArbTrade {
 #[pymethods]
 impl ArbTrade {
     fn __repr__(&self) -> String {
-        format!("ArbTrade(input={:?}, amount={})", self.input, show(self.amount))
+        format!(
+            "ArbTrade(input={:?}, amount={})",
+            self.input,
+            show(self.amount)
+        )
     }
 }
 
@@ -261,7 +265,10 @@ fn spot_price(reserve_in: Bound<'_, PyAny>, reserve_out: Bound<'_, PyAny>) -> Py
 }
 
 fn exact_in<N: Arith>([a, i, o]: [N; 3], fee: Fee) -> PyResult<Swap> {
-    Ok(swap_of(&math::swap_exact_in(a, i, o, fee).map_err(err)?, N::wrap))
+    Ok(swap_of(
+        &math::swap_exact_in(a, i, o, fee).map_err(err)?,
+        N::wrap,
+    ))
 }
 
 /// A swap of exactly `amount_in` of one token for the other (`x·y = k`, the fee taken from the
@@ -274,11 +281,18 @@ fn swap_exact_in(
     reserve_out: Bound<'_, PyAny>,
     fee_ppm: u32,
 ) -> PyResult<Swap> {
-    dispatch!(exact_in, [amount_in, reserve_in, reserve_out], fee(fee_ppm)?)
+    dispatch!(
+        exact_in,
+        [amount_in, reserve_in, reserve_out],
+        fee(fee_ppm)?
+    )
 }
 
 fn exact_out<N: Arith>([a, i, o]: [N; 3], fee: Fee) -> PyResult<Swap> {
-    Ok(swap_of(&math::swap_exact_out(a, i, o, fee).map_err(err)?, N::wrap))
+    Ok(swap_of(
+        &math::swap_exact_out(a, i, o, fee).map_err(err)?,
+        N::wrap,
+    ))
 }
 
 /// A swap for exactly `amount_out` of the output token: what must be paid in.
@@ -290,7 +304,11 @@ fn swap_exact_out(
     reserve_out: Bound<'_, PyAny>,
     fee_ppm: u32,
 ) -> PyResult<Swap> {
-    dispatch!(exact_out, [amount_out, reserve_in, reserve_out], fee(fee_ppm)?)
+    dispatch!(
+        exact_out,
+        [amount_out, reserve_in, reserve_out],
+        fee(fee_ppm)?
+    )
 }
 
 fn arb<N: Arith>([x, y, p]: [N; 3], fee: Fee) -> PyResult<ArbTrade> {
@@ -403,7 +421,11 @@ impl Pool {
     /// are `√(x·y)`), charging `fee_ppm` parts per million of each input.
     #[new]
     #[pyo3(signature = (reserve_x, reserve_y, fee_ppm=0))]
-    fn new(reserve_x: Bound<'_, PyAny>, reserve_y: Bound<'_, PyAny>, fee_ppm: u32) -> PyResult<Self> {
+    fn new(
+        reserve_x: Bound<'_, PyAny>,
+        reserve_y: Bound<'_, PyAny>,
+        fee_ppm: u32,
+    ) -> PyResult<Self> {
         let fee = fee(fee_ppm)?;
         let named = [("reserve_x", &reserve_x), ("reserve_y", &reserve_y)];
         let inner = match kind(&[&reserve_x, &reserve_y])? {
@@ -487,7 +509,10 @@ impl Pool {
     }
 
     /// Makes the trade that moves the pool to `target_price`; `None` when there is none.
-    fn arb_to_price(&mut self, target_price: Bound<'_, PyAny>) -> PyResult<Option<(ArbTrade, Swap)>> {
+    fn arb_to_price(
+        &mut self,
+        target_price: Bound<'_, PyAny>,
+    ) -> PyResult<Option<(ArbTrade, Swap)>> {
         on_pool!(self, |p, N| {
             let done = p
                 .arb_to_price(N::get("target_price", &target_price)?)
@@ -505,10 +530,17 @@ impl Pool {
     }
 
     /// Deposits liquidity pro rata (the first deposit sets the price).
-    fn add_liquidity(&mut self, amount_x: Bound<'_, PyAny>, amount_y: Bound<'_, PyAny>) -> PyResult<Liquidity> {
+    fn add_liquidity(
+        &mut self,
+        amount_x: Bound<'_, PyAny>,
+        amount_y: Bound<'_, PyAny>,
+    ) -> PyResult<Liquidity> {
         on_pool!(self, |p, N| {
             let d = p
-                .add_liquidity(N::get("amount_x", &amount_x)?, N::get("amount_y", &amount_y)?)
+                .add_liquidity(
+                    N::get("amount_x", &amount_x)?,
+                    N::get("amount_y", &amount_y)?,
+                )
                 .map_err(err)?;
             Ok(Liquidity {
                 amount_x: d.amount_x.wrap(),
@@ -533,7 +565,11 @@ impl Pool {
 
     fn __repr__(&mut self) -> String {
         let (x, y, f) = (self.reserve_x(), self.reserve_y(), self.fee_ppm());
-        format!("Pool(reserve_x={}, reserve_y={}, fee_ppm={f})", show(x), show(y))
+        format!(
+            "Pool(reserve_x={}, reserve_y={}, fee_ppm={f})",
+            show(x),
+            show(y)
+        )
     }
 }
 

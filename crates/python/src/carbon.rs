@@ -134,7 +134,8 @@ impl Order {
         base_decimals: u8,
         quote_decimals: u8,
     ) -> PyResult<Self> {
-        let (low, marginal, high, budget) = (text(low)?, text(marginal)?, text(high)?, text(budget)?);
+        let (low, marginal, high, budget) =
+            (text(low)?, text(marginal)?, text(high)?, text(budget)?);
         EncodedOrder::from_prices(
             self::side(side)?,
             Decimals {
@@ -193,7 +194,10 @@ impl Order {
     }
 
     fn __repr__(&self) -> String {
-        format!("Order(y={}, z={}, a={}, b={})", self.y, self.z, self.a, self.b)
+        format!(
+            "Order(y={}, z={}, a={}, b={})",
+            self.y, self.z, self.a, self.b
+        )
     }
 
     fn __eq__(&self, other: &Self) -> bool {
@@ -601,13 +605,25 @@ impl OrderUi {
 
     /// The marginal price after selling `dy` (from `yint` with `fullcurve`).
     #[pyo3(signature = (dy=0.0, fullcurve=false, checkbounds=true, raiseonerror=false))]
-    fn p_marg_f(&self, dy: f64, fullcurve: bool, checkbounds: bool, raiseonerror: bool) -> PyResult<Option<f64>> {
+    fn p_marg_f(
+        &self,
+        dy: f64,
+        fullcurve: bool,
+        checkbounds: bool,
+        raiseonerror: bool,
+    ) -> PyResult<Option<f64>> {
         bounds(checkbounds)?;
         or_none(self.inner.p_marg_f(dy, fullcurve), raiseonerror)
     }
     /// The effective price of selling `dy`.
     #[pyo3(signature = (dy=0.0, fullcurve=false, checkbounds=true, raiseonerror=false))]
-    fn p_eff_f(&self, dy: f64, fullcurve: bool, checkbounds: bool, raiseonerror: bool) -> PyResult<Option<f64>> {
+    fn p_eff_f(
+        &self,
+        dy: f64,
+        fullcurve: bool,
+        checkbounds: bool,
+        raiseonerror: bool,
+    ) -> PyResult<Option<f64>> {
         bounds(checkbounds)?;
         or_none(self.inner.p_eff_f(dy, fullcurve), raiseonerror)
     }

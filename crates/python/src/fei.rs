@@ -112,8 +112,13 @@ fn endogenous_weights(
     window: usize,
     fidelity: &str,
 ) -> PyResult<Vec<f64>> {
-    fei_cam::endogenous_weights(&history, &volatile_asset_risk, window, self::fidelity(fidelity)?)
-        .map_err(err)
+    fei_cam::endogenous_weights(
+        &history,
+        &volatile_asset_risk,
+        window,
+        self::fidelity(fidelity)?,
+    )
+    .map_err(err)
 }
 
 /// The exogenous target weights: the current weights moved by `perturbation` at `rate`,
@@ -126,8 +131,13 @@ fn exogenous_target_weights(
     rate: f64,
     fidelity: &str,
 ) -> PyResult<Vec<f64>> {
-    fei_cam::exogenous_target_weights(&current_weights, &perturbation, rate, self::fidelity(fidelity)?)
-        .map_err(err)
+    fei_cam::exogenous_target_weights(
+        &current_weights,
+        &perturbation,
+        rate,
+        self::fidelity(fidelity)?,
+    )
+    .map_err(err)
 }
 
 /// The `tokensim.fei` module.

@@ -31,8 +31,7 @@ fn from_dict<T: DeserializeOwned>(what: &str, d: &Bound<'_, PyAny>) -> PyResult<
         .import("json")?
         .call_method1("dumps", (d,))?
         .extract()?;
-    serde_json::from_str(&text)
-        .map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
+    serde_json::from_str(&text).map_err(|e| PyValueError::new_err(format!("{what}: {e}")))
 }
 
 /// `T` as a dict, through JSON.
@@ -59,7 +58,8 @@ impl GistMarket {
                 .ok_or_else(|| PyValueError::new_err(format!("the market needs `{k}`")))
         };
         let market: MarketData = from_dict("market", &stringify_ints(&get("market")?)?)?;
-        let rate_params: RateParams = from_dict("rateParams", &stringify_ints(&get("rateParams")?)?)?;
+        let rate_params: RateParams =
+            from_dict("rateParams", &stringify_ints(&get("rateParams")?)?)?;
         let cash_group: CashGroup = from_dict("cashGroup", &get("cashGroup")?)?;
         let maturity: f64 = get("maturity")?.extract()?;
         Ok(Self {
@@ -77,26 +77,54 @@ impl GistMarket {
     }
     /// `exchangeRate(fCashAmount, cashAmount)`.
     fn exchange_rate(&self, fcash_amount: BigInt, cash_amount: BigInt) -> PyResult<f64> {
-        self.inner.exchange_rate(&fcash_amount, &cash_amount).map_err(err)
+        self.inner
+            .exchange_rate(&fcash_amount, &cash_amount)
+            .map_err(err)
     }
     /// `getfCashToCurrentCashInput(fCashAmount, blockTime)`: the cash a borrower receives.
-    fn fcash_to_current_cash_input(&self, fcash_amount: BigInt, block_time: f64) -> PyResult<BigInt> {
-        self.inner.fcash_to_current_cash_input(&fcash_amount, block_time).map_err(err)
+    fn fcash_to_current_cash_input(
+        &self,
+        fcash_amount: BigInt,
+        block_time: f64,
+    ) -> PyResult<BigInt> {
+        self.inner
+            .fcash_to_current_cash_input(&fcash_amount, block_time)
+            .map_err(err)
     }
     /// `getCurrentCashTofCashOutput(fCashAmount, blockTime)`: the cash a lender pays.
-    fn current_cash_to_fcash_output(&self, fcash_amount: BigInt, block_time: f64) -> PyResult<BigInt> {
-        self.inner.current_cash_to_fcash_output(&fcash_amount, block_time).map_err(err)
+    fn current_cash_to_fcash_output(
+        &self,
+        fcash_amount: BigInt,
+        block_time: f64,
+    ) -> PyResult<BigInt> {
+        self.inner
+            .current_cash_to_fcash_output(&fcash_amount, block_time)
+            .map_err(err)
     }
     /// `getfCashToCurrentCashOutput(cashAmount, blockTime)`: the fCash to borrow `cash_amount`
     /// (iterated, at most 5000 times), and the iterations.
-    fn fcash_to_current_cash_output(&self, cash_amount: BigInt, block_time: f64) -> PyResult<(BigInt, u32)> {
-        let q = self.inner.fcash_to_current_cash_output(&cash_amount, block_time).map_err(err)?;
+    fn fcash_to_current_cash_output(
+        &self,
+        cash_amount: BigInt,
+        block_time: f64,
+    ) -> PyResult<(BigInt, u32)> {
+        let q = self
+            .inner
+            .fcash_to_current_cash_output(&cash_amount, block_time)
+            .map_err(err)?;
         Ok((q.amount, q.iterations))
     }
     /// `getCurrentCashTofCashInput(cashAmount, blockTime)`: the fCash `cash_amount` lends for,
     /// and the iterations.
-    fn current_cash_to_fcash_input(&self, cash_amount: BigInt, block_time: f64) -> PyResult<(BigInt, u32)> {
-        let q = self.inner.current_cash_to_fcash_input(&cash_amount, block_time).map_err(err)?;
+    fn current_cash_to_fcash_input(
+        &self,
+        cash_amount: BigInt,
+        block_time: f64,
+    ) -> PyResult<(BigInt, u32)> {
+        let q = self
+            .inner
+            .current_cash_to_fcash_input(&cash_amount, block_time)
+            .map_err(err)?;
         Ok((q.amount, q.iterations))
     }
     /// `getTokensMinted(cashAmount)`.
@@ -118,7 +146,8 @@ impl GistMarket {
 fn stringify_ints<'py>(d: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let out = PyDict::new(d.py());
     for (k, v) in d.cast::<PyDict>()?.iter() {
-        let big = v.is_instance_of::<pyo3::types::PyInt>() && !v.is_instance_of::<pyo3::types::PyBool>();
+        let big =
+            v.is_instance_of::<pyo3::types::PyInt>() && !v.is_instance_of::<pyo3::types::PyBool>();
         if big && v.extract::<i64>().is_err() {
             out.set_item(k, v.str()?)?;
         } else {
@@ -130,7 +159,12 @@ fn stringify_ints<'py>(d: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 
 /// v1 `CashMarket.getRate(maturity)` at `block_time`: the mid exchange rate (1e9 at par).
 #[pyfunction]
-fn v1_rate(market: &Bound<'_, PyAny>, governance: &Bound<'_, PyAny>, maturity: u32, block_time: u32) -> PyResult<u32> {
+fn v1_rate(
+    market: &Bound<'_, PyAny>,
+    governance: &Bound<'_, PyAny>,
+    maturity: u32,
+    block_time: u32,
+) -> PyResult<u32> {
     let m: v1::CashMarket = from_dict("market", market)?;
     let g: v1::Governance = from_dict("governance", governance)?;
     m.rate(&g, maturity, block_time).map_err(err)
@@ -138,7 +172,11 @@ fn v1_rate(market: &Bound<'_, PyAny>, governance: &Bound<'_, PyAny>, maturity: u
 
 /// v1 `_getImpliedRate`: the market's annualised implied rate at `time_to_maturity`.
 #[pyfunction]
-fn v1_implied_rate(market: &Bound<'_, PyAny>, governance: &Bound<'_, PyAny>, time_to_maturity: u32) -> PyResult<u32> {
+fn v1_implied_rate(
+    market: &Bound<'_, PyAny>,
+    governance: &Bound<'_, PyAny>,
+    time_to_maturity: u32,
+) -> PyResult<u32> {
     let m: v1::CashMarket = from_dict("market", market)?;
     let g: v1::Governance = from_dict("governance", governance)?;
     m.implied_rate(&g, time_to_maturity).map_err(err)
@@ -146,27 +184,49 @@ fn v1_implied_rate(market: &Bound<'_, PyAny>, governance: &Bound<'_, PyAny>, tim
 
 /// v1 `getfCashToCurrentCash`: the cash a borrower of `fcash` receives.
 #[pyfunction]
-fn v1_fcash_to_current_cash(market: &Bound<'_, PyAny>, governance: &Bound<'_, PyAny>, maturity: u32, fcash: u128, block_time: u32) -> PyResult<u128> {
+fn v1_fcash_to_current_cash(
+    market: &Bound<'_, PyAny>,
+    governance: &Bound<'_, PyAny>,
+    maturity: u32,
+    fcash: u128,
+    block_time: u32,
+) -> PyResult<u128> {
     let m: v1::CashMarket = from_dict("market", market)?;
     let g: v1::Governance = from_dict("governance", governance)?;
-    m.fcash_to_current_cash(&g, maturity, fcash, block_time).map_err(err)
+    m.fcash_to_current_cash(&g, maturity, fcash, block_time)
+        .map_err(err)
 }
 
 /// v1 `getCurrentCashTofCash`: the cash a lender of `fcash` pays.
 #[pyfunction]
-fn v1_current_cash_to_fcash(market: &Bound<'_, PyAny>, governance: &Bound<'_, PyAny>, maturity: u32, fcash: u128, block_time: u32) -> PyResult<u128> {
+fn v1_current_cash_to_fcash(
+    market: &Bound<'_, PyAny>,
+    governance: &Bound<'_, PyAny>,
+    maturity: u32,
+    fcash: u128,
+    block_time: u32,
+) -> PyResult<u128> {
     let m: v1::CashMarket = from_dict("market", market)?;
     let g: v1::Governance = from_dict("governance", governance)?;
-    m.current_cash_to_fcash(&g, maturity, fcash, block_time).map_err(err)
+    m.current_cash_to_fcash(&g, maturity, fcash, block_time)
+        .map_err(err)
 }
 
 /// v1 `_tradeCalculation`: the market after trading `fcash_amount` (positive: the market takes
 /// fCash) and the cash that changes hands.
 #[pyfunction]
-fn v1_trade<'py>(py: Python<'py>, market: &Bound<'py, PyAny>, governance: &Bound<'py, PyAny>, fcash_amount: i128, time_to_maturity: u32) -> PyResult<(Bound<'py, PyAny>, u128)> {
+fn v1_trade<'py>(
+    py: Python<'py>,
+    market: &Bound<'py, PyAny>,
+    governance: &Bound<'py, PyAny>,
+    fcash_amount: i128,
+    time_to_maturity: u32,
+) -> PyResult<(Bound<'py, PyAny>, u128)> {
     let m: v1::CashMarket = from_dict("market", market)?;
     let g: v1::Governance = from_dict("governance", governance)?;
-    let (after, cash) = m.trade_calculation(&g, fcash_amount, time_to_maturity).map_err(err)?;
+    let (after, cash) = m
+        .trade_calculation(&g, fcash_amount, time_to_maturity)
+        .map_err(err)?;
     Ok((to_dict(py, &after)?, cash))
 }
 
@@ -174,10 +234,19 @@ fn v1_trade<'py>(py: Python<'py>, market: &Bound<'py, PyAny>, governance: &Bound
 /// `time_to_maturity` and `block_time`; returns the market after and the cash flows
 /// (`net_cash_to_account`, `net_cash_to_market`, `cash_to_reserve`).
 #[pyfunction]
-fn v2_trade<'py>(py: Python<'py>, market: &Bound<'py, PyAny>, cash_group: &Bound<'py, PyAny>, fcash_to_account: i128, time_to_maturity: u32, block_time: u32) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
+fn v2_trade<'py>(
+    py: Python<'py>,
+    market: &Bound<'py, PyAny>,
+    cash_group: &Bound<'py, PyAny>,
+    fcash_to_account: i128,
+    time_to_maturity: u32,
+    block_time: u32,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
     let mut m: v2::Market = from_dict("market", market)?;
     let cg: v2::CashGroup = from_dict("cash_group", cash_group)?;
-    let t = m.calculate_trade(&cg, fcash_to_account, time_to_maturity, block_time).map_err(err)?;
+    let t = m
+        .calculate_trade(&cg, fcash_to_account, time_to_maturity, block_time)
+        .map_err(err)?;
     let d = PyDict::new(py);
     d.set_item("net_cash_to_account", t.net_cash_to_account)?;
     d.set_item("net_cash_to_market", t.net_cash_to_market)?;
@@ -188,7 +257,11 @@ fn v2_trade<'py>(py: Python<'py>, market: &Bound<'py, PyAny>, cash_group: &Bound
 /// v2's oracle rate at `block_time`: the time-weighted average of the implied rate over the
 /// cash group's window.
 #[pyfunction]
-fn v2_oracle_rate(market: &Bound<'_, PyAny>, cash_group: &Bound<'_, PyAny>, block_time: u32) -> PyResult<u32> {
+fn v2_oracle_rate(
+    market: &Bound<'_, PyAny>,
+    cash_group: &Bound<'_, PyAny>,
+    block_time: u32,
+) -> PyResult<u32> {
     let m: v2::Market = from_dict("market", market)?;
     let cg: v2::CashGroup = from_dict("cash_group", cash_group)?;
     m.oracle_rate_at(&cg, block_time).map_err(err)

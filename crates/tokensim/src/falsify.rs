@@ -46,7 +46,9 @@ pub(crate) fn falsify(req: &FalsifyRequest<'_>) -> Result<bool> {
             plan.space
         );
     }
-    let found = req.spec.falsify(&req.file, req.cases, req.seed, req.time_limit)?;
+    let found = req
+        .spec
+        .falsify(&req.file, req.cases, req.seed, req.time_limit)?;
     crate::run::interrupted()?;
     say(&found.report.to_string());
     let (Some(c), Some(file)) = (&found.report.counterexample, &found.replay) else {

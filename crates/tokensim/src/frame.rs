@@ -81,9 +81,9 @@ impl Column {
             (col, v) => {
                 let kind = |c: &Column| -> &'static str {
                     match c {
-                    Column::Int(_) => "integer",
-                    Column::Float(_) => "float",
-                    Column::Bool(_) => "boolean",
+                        Column::Int(_) => "integer",
+                        Column::Float(_) => "float",
+                        Column::Bool(_) => "boolean",
                     }
                 };
                 return Err(SinkError::ColumnType {
@@ -176,7 +176,11 @@ impl Sink for FrameSink {
                 got: header.all().collect::<Vec<_>>().join(","),
             });
         }
-        let state = header.state.iter().enumerate().map(|(i, n)| (*n, header.example.get(i)));
+        let state = header
+            .state
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (*n, header.example.get(i)));
         let params = if self.layout == Layout::Cadcad {
             Vec::new()
         } else {
@@ -216,7 +220,13 @@ impl Sink for FrameSink {
             )));
         }
         let (index_at, state_at, params_at) = self.at;
-        let index = [meta.simulation, meta.subset, meta.run, meta.substep, meta.timestep];
+        let index = [
+            meta.simulation,
+            meta.subset,
+            meta.run,
+            meta.substep,
+            meta.timestep,
+        ];
         for (k, v) in index.iter().enumerate() {
             let v = i64::try_from(*v).map_err(|_| SinkError::ColumnType {
                 column: INDEX[k].to_owned(),

@@ -1,7 +1,7 @@
 //! Flash V3: the corrected model on the seed's parameters, and the notebook as written.
 
-use sim_core::InvariantCheck;
 use crate::{ExperimentFile, Fidelity, ModelSpec, NamedExperiment, Registry, RuleName, Scalar};
+use sim_core::InvariantCheck;
 use tokensim_models::flash;
 
 use super::{file, floats};

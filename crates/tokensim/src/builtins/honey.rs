@@ -1,11 +1,11 @@
 //! 1Hive Honey: the seed's sweep, and the three steps its notebook plans (the productivity
 //! range, the grid, the sensitivity), with the productivity range as the model's analysis.
 
-use serde_json::{Value as Json, json};
 use crate::{
     ExperimentFile, Fidelity, Finished, ModelSpec, NamedExperiment, Registry, RuleName, Scalar,
     SearchDomain, SearchSection,
 };
+use serde_json::{Value as Json, json};
 use tokensim_models::honey;
 
 use super::{file, floats, steps};

@@ -19,16 +19,14 @@ pub(super) fn experiment(
 ) -> PyResult<(String, ExperimentFile)> {
     if let Ok(d) = given.cast::<PyDict>() {
         let py = given.py();
-        let text: String = py
-            .import("json")?
-            .call_method1("dumps", (d,))?
-            .extract()?;
-        let file: ExperimentFile = serde_json::from_str(&text)
-            .map_err(|e| to_py(crate::Error::ExperimentFile {
+        let text: String = py.import("json")?.call_method1("dumps", (d,))?.extract()?;
+        let file: ExperimentFile = serde_json::from_str(&text).map_err(|e| {
+            to_py(crate::Error::ExperimentFile {
                 origin: "the experiment dict".to_owned(),
                 place: String::new(),
                 message: e.to_string(),
-            }))?;
+            })
+        })?;
         return Ok((file.model.clone(), file));
     }
     let path: String = if given.is_instance_of::<PyString>() {
@@ -81,7 +79,9 @@ fn scalar(name: &str, v: &Bound<'_, PyAny>) -> PyResult<Scalar> {
     v.extract::<f64>().map(Scalar::Float).map_err(|_| {
         PyTypeError::new_err(format!(
             "{name}: expected a number or a boolean, not {}",
-            v.get_type().name().map_or_else(|_| "?".to_owned(), |n| n.to_string())
+            v.get_type()
+                .name()
+                .map_or_else(|_| "?".to_owned(), |n| n.to_string())
         ))
     })
 }
@@ -141,7 +141,9 @@ impl Overrides<'_, '_> {
             next.sim.seed = s;
         }
         if let Some(f) = self.fidelity {
-            next.fidelity = f.parse::<Fidelity>().map_err(|e| PyValueError::new_err(e.to_string()))?;
+            next.fidelity = f
+                .parse::<Fidelity>()
+                .map_err(|e| PyValueError::new_err(e.to_string()))?;
         }
         if let Some(l) = self.layout {
             next.output.layout = match l {

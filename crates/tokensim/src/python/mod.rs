@@ -216,8 +216,9 @@ impl Simulations {
         }
         let time_limit = time_limit
             .map(|s| {
-                Duration::try_from_secs_f64(s)
-                    .map_err(|_| PyValueError::new_err(format!("time_limit {s} is not a duration in seconds")))
+                Duration::try_from_secs_f64(s).map_err(|_| {
+                    PyValueError::new_err(format!("time_limit {s} is not a duration in seconds"))
+                })
             })
             .transpose()?;
         let spec = self.registry.model_named(&file.model).map_err(to_py)?;

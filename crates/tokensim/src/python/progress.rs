@@ -86,11 +86,13 @@ pub(super) fn run_detached<R: Send>(
                 if let Some(b) = bar.take() {
                     b.close(&shared);
                 }
-                return Err(if e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) {
-                    super::interrupted(name)
-                } else {
-                    e
-                });
+                return Err(
+                    if e.is_instance_of::<pyo3::exceptions::PyKeyboardInterrupt>(py) {
+                        super::interrupted(name)
+                    } else {
+                        e
+                    },
+                );
             }
             if show {
                 if bar.is_none() {

@@ -23,7 +23,12 @@ pub struct RunResult {
 
 impl RunResult {
     /// The result of a finished run: its columns become numpy arrays, its summary a dict.
-    pub(super) fn new(py: Python<'_>, name: String, model: String, done: InMemory) -> PyResult<Self> {
+    pub(super) fn new(
+        py: Python<'_>,
+        name: String,
+        model: String,
+        done: InMemory,
+    ) -> PyResult<Self> {
         let rows = done.records.len();
         let mut columns = Vec::new();
         for (n, c) in done.records.into_columns() {
@@ -108,7 +113,9 @@ impl RunResult {
 
     /// The records as a polars DataFrame, without a file.
     fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("polars")?.getattr("DataFrame")?.call1((self.dict(py)?,))
+        py.import("polars")?
+            .getattr("DataFrame")?
+            .call1((self.dict(py)?,))
     }
 
     fn __len__(&self) -> usize {

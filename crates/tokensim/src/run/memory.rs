@@ -68,8 +68,7 @@ impl ModelSpec {
         super::checks::memory(model, &job, subsets.len(), 0)?;
         let mut sink = FrameSink::new(file.output.layout, options.memory_limit);
         let started = Instant::now();
-        let (outcome, collected) =
-            records::collect_run(model, &job, &mut sink, hooks, Vec::new())?;
+        let (outcome, collected) = records::collect_run(model, &job, &mut sink, hooks, Vec::new())?;
         let cx = finish::Context {
             name: &file.model,
             spec: self,

@@ -3,8 +3,8 @@
 //! place only when everything worked ([`crate::output`]).
 
 pub(crate) mod checks;
-pub(crate) mod memory;
 pub(crate) mod finish;
+pub(crate) mod memory;
 pub(crate) mod progress;
 pub(crate) mod records;
 

@@ -1,0 +1,97 @@
+//! `cargo xtask python` (a step of `check`): the Python package built and tested as a user
+//! gets it. A virtual environment under `target/python/venv` gets the test requirements from
+//! PyPI (once; a stamp file remembers them); `pip install ./crates/python` builds the package
+//! with maturin (in the dev profile here, to share check's build; the README's command builds
+//! release); the pytest suite (`crates/python/tests`) runs against the command line built from
+//! the same checkout; and `examples/honey.ipynb` is executed top to bottom in a kernel of that
+//! environment, its outputs discarded (the notebook in the repository stays without outputs).
+//!
+//! Nothing is skipped: a missing `python3` (with `venv`) or an unreachable PyPI fails the step
+//! with what to install.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+use crate::{cargo, compare, project_root, run_cmd};
+
+/// What the tests and the notebook import, and the build backend.
+pub(crate) const REQUIREMENTS: [&str; 10] = [
+    "maturin>=1.9.4,<2",
+    "pytest",
+    "numpy",
+    "pandas",
+    "polars",
+    "tqdm",
+    "matplotlib",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+];
+
+/// The venv's Python with the package installed from this checkout, built in `profile`.
+pub(crate) fn install(work: &Path, requirements: &[&str], profile: &str) -> Result<PathBuf> {
+    let root = project_root();
+    let python = compare::venv(work, requirements)?;
+    run_cmd(
+        Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-build-isolation",
+                "--force-reinstall",
+                "--no-deps",
+            ])
+            .arg(root.join("crates/python"))
+            .env(
+                "MATURIN_PEP517_ARGS",
+                format!("--profile {profile} --locked"),
+            ),
+    )
+    .context("pip could not build and install crates/python")?;
+    Ok(python)
+}
+
+pub(crate) fn run() -> Result<()> {
+    let root = project_root();
+    let work = root.join("target/python");
+    let python = install(&work, &REQUIREMENTS, "dev")?;
+    // The command line the tests compare with.
+    run_cmd(&mut cargo(&["build", "-p", "tokensim", "--locked"]))?;
+    let vectors = std::env::var_os("TOKENSIM_CONFORMANCE_DIR")
+        .map_or_else(|| root.join("../shared/conformance"), PathBuf::from);
+    run_cmd(
+        Command::new(&python)
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .arg(root.join("crates/python/tests"))
+            .env("TOKENSIM_CONFORMANCE_DIR", &vectors)
+            .env("TOKENSIM_BIN", root.join("target/debug/tokensim"))
+            .current_dir(&work),
+    )
+    .context("the Python tests failed")?;
+    notebook(&python, &root.join("examples/honey.ipynb"), &work)
+}
+
+/// Executes a notebook in a kernel of `python`'s environment, in `dir`, without saving it.
+pub(crate) fn notebook(python: &Path, path: &Path, dir: &Path) -> Result<()> {
+    const EXECUTE: &str = r#"
+import sys, nbformat
+from nbclient import NotebookClient
+nb = nbformat.read(sys.argv[1], as_version=4)
+NotebookClient(nb, timeout=900, kernel_name="python3",
+               resources={"metadata": {"path": sys.argv[2]}}).execute()
+print(f"{sys.argv[1]}: {sum(c.cell_type == 'code' for c in nb.cells)} code cells ran")
+"#;
+    run_cmd(
+        Command::new(python)
+            .args(["-c", EXECUTE])
+            .arg(path)
+            .arg(dir)
+            .env("MPLBACKEND", "Agg"),
+    )
+    .with_context(|| format!("{} did not run top to bottom", path.display()))
+}
