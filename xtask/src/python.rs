@@ -30,6 +30,16 @@ pub(crate) const REQUIREMENTS: [&str; 10] = [
     "ipykernel",
 ];
 
+/// `PATH` with the venv's `bin` first: maturin's build hook runs `maturin` by name.
+pub(crate) fn venv_path(python: &Path) -> std::ffi::OsString {
+    let bin = python.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut paths = vec![bin];
+    if let Some(p) = std::env::var_os("PATH") {
+        paths.extend(std::env::split_paths(&p));
+    }
+    std::env::join_paths(paths).unwrap_or_default()
+}
+
 /// The venv's Python with the package installed from this checkout, built in `profile`.
 pub(crate) fn install(work: &Path, requirements: &[&str], profile: &str) -> Result<PathBuf> {
     let root = project_root();
@@ -47,6 +57,7 @@ pub(crate) fn install(work: &Path, requirements: &[&str], profile: &str) -> Resu
                 "--no-deps",
             ])
             .arg(root.join("crates/python"))
+            .env("PATH", venv_path(&python))
             .env(
                 "MATURIN_PEP517_ARGS",
                 format!("--profile {profile} --locked"),
@@ -73,7 +84,62 @@ pub(crate) fn run() -> Result<()> {
             .current_dir(&work),
     )
     .context("the Python tests failed")?;
-    notebook(&python, &root.join("examples/honey.ipynb"), &work)
+    notebook(&python, &root.join("examples/honey.ipynb"), &work)?;
+    own_model(&python, &work)
+}
+
+/// `tokensim new predprey --python`: `pip install ./predprey` into the venv, and its test,
+/// which runs the model from Python.
+fn own_model(python: &Path, work: &Path) -> Result<()> {
+    let root = project_root();
+    let dir = work.join("scaffold");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)
+            .with_context(|| format!("cannot remove {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    run_cmd(
+        Command::new(root.join("target/debug/tokensim"))
+            .args(["new", "predprey", "--python", "--path"])
+            .arg(&root)
+            .current_dir(&dir),
+    )?;
+    let project = dir.join("predprey");
+    // The versions the workspace is tested with (cargo adds the new crates).
+    std::fs::copy(root.join("Cargo.lock"), project.join("Cargo.lock"))?;
+    run_cmd(
+        Command::new(python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-build-isolation",
+                "--force-reinstall",
+                "--no-deps",
+                "./predprey",
+            ])
+            .current_dir(&dir)
+            .env("PATH", venv_path(python))
+            .env("MATURIN_PEP517_ARGS", "--profile dev")
+            // The scaffold step's target directory: its dependencies are built there.
+            .env("CARGO_TARGET_DIR", root.join("target/scaffold/target")),
+    )
+    .context("pip could not install the scaffold's Python module")?;
+    run_cmd(
+        Command::new(python)
+            .args([
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "python/tests",
+            ])
+            .current_dir(&project),
+    )
+    .context("the scaffold's Python test failed")
 }
 
 /// Executes a notebook in a kernel of `python`'s environment, in `dir`, without saving it.

@@ -1,11 +1,12 @@
 //! The `tokensim` Python package's extension module, `tokensim._tokensim`: the built-in models'
-//! simulations through [`tokensim::python::add_simulations`] (the same function a user's own
+//! simulations through [`tokensim::add_simulations`] (the same function a user's own
 //! model crate calls), and the math crates with Python types in and out, in the submodules
 //! `amm`, `carbon`, `notional` and `fei`. Built by maturin (`pip install ./crates/python`);
 //! tested from Python by `cargo xtask python` (`python/tests`, and `examples/honey.ipynb`).
 
 mod amm;
 mod carbon;
+mod carbon_ui;
 mod fei;
 mod notional;
 
@@ -20,7 +21,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[pymodule]
 fn _tokensim(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    tokensim::python::add_simulations(m, tokensim::builtins::register)?;
+    tokensim::add_simulations(m, tokensim::builtins::register)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     let modules = py.import("sys")?.getattr("modules")?;
     for sub in [

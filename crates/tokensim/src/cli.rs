@@ -66,6 +66,10 @@ struct NewArgs {
     /// Depend on the crates.io releases of this tokensim's version.
     #[arg(long, group = "source")]
     crates_io: bool,
+    /// Add a Python module (`pyproject.toml`, `python/`): `pip install ./NAME`, then
+    /// `import NAME; NAME.run(...)`.
+    #[arg(long)]
+    python: bool,
 }
 
 #[derive(clap::Args)]
@@ -397,11 +401,18 @@ fn new_cmd(args: NewArgs) -> Result<End> {
     } else {
         scaffold::Source::default_for_this_build()
     };
-    scaffold::new(Path::new("."), &args.name, &source)?;
+    scaffold::new(Path::new("."), &args.name, &source, args.python)?;
     println!(
         "wrote {0}/: cd {0} && cargo run --release -- run {0}.toml",
         args.name
     );
+    if args.python {
+        println!(
+            "and its Python module: pip install ./{0}, then `import {1}; {1}.run(\"{0}\")`",
+            args.name,
+            args.name.replace('-', "_")
+        );
+    }
     Ok(End::Done)
 }
 

@@ -69,8 +69,7 @@ mod model;
 mod output;
 mod plots;
 #[cfg(feature = "python")]
-#[cfg_attr(docsrs, doc(cfg(feature = "python")))]
-pub mod python;
+mod python;
 mod registry;
 mod run;
 mod scaffold;
@@ -87,6 +86,9 @@ pub use experiment::{
 pub use falsify::Falsified;
 pub use frame::{Column, Frame};
 pub use model::{Entry, Job, ModelEntry, SearchOptions};
+#[cfg(feature = "python")]
+#[cfg_attr(docsrs, doc(cfg(feature = "python")))]
+pub use python::{RunResult, Simulations, TokensimError, add_simulations, numpy, pyo3};
 pub use registry::{NamedExperiment, Registry};
 pub use run::memory::{InMemory, MemoryRun};
 pub use sim_core::Fidelity;

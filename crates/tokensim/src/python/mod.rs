@@ -9,32 +9,7 @@
 //! DataFrames without a file. A progress bar (tqdm's when it is installed) appears when a run
 //! takes longer than a moment; Ctrl-C (KeyboardInterrupt) stops the engine and returns nothing.
 //!
-//! A user's extension module is one function, built with maturin:
-//!
-//! ```no_run
-//! use tokensim::python::pyo3;
-//! use pyo3::prelude::*;
-//!
-//! fn register(registry: &mut tokensim::Registry) {
-//!     // registry.model(…);
-//! #   let _ = registry;
-//! }
-//!
-//! #[pymodule]
-//! #[pyo3(crate = "tokensim::python::pyo3")]
-//! fn my_model(m: &Bound<'_, PyModule>) -> PyResult<()> {
-//!     tokensim::python::add_simulations(m, register)
-//! }
-//! ```
-//!
-//! And from Python:
-//!
-//! ```text
-//! import my_model
-//! result = my_model.run("my-experiment", runs=100, seed=1)
-//! df = result.to_pandas()          # or result.to_polars()
-//! result.summary["runs_completed"], result.failures
-//! ```
+//! The items are re-exported at the crate's root ([`add_simulations`], with its example).
 //!
 //! [`ModelSpec::run_in_memory`]: crate::ModelSpec::run_in_memory
 
@@ -70,6 +45,35 @@ pub struct Simulations {
 
 /// Adds `run`, `falsify`, `experiments`, `models`, `show`, `RunResult` and `TokensimError` to
 /// the module `m`, for the models and experiments `register` registers.
+///
+/// A user's extension module is this one call, built with maturin (`tokensim new NAME
+/// --python` writes it, with its `pyproject.toml`); not run here, as it needs a Python with
+/// numpy to import it:
+///
+/// ```no_run
+/// use tokensim::pyo3;
+/// use pyo3::prelude::*;
+///
+/// fn register(registry: &mut tokensim::Registry) {
+///     // registry.model(…);
+/// #   let _ = registry;
+/// }
+///
+/// #[pymodule]
+/// #[pyo3(crate = "tokensim::pyo3")]
+/// fn my_model(m: &Bound<'_, PyModule>) -> PyResult<()> {
+///     tokensim::add_simulations(m, register)
+/// }
+/// ```
+///
+/// And from Python:
+///
+/// ```text
+/// import my_model
+/// result = my_model.run("my-experiment", runs=100, seed=1)
+/// df = result.to_pandas()          # or result.to_polars()
+/// result.summary["runs_completed"], result.failures
+/// ```
 ///
 /// # Errors
 /// A registration that names a model or an experiment twice ([`Registry::check`]), as

@@ -32,6 +32,27 @@ impl Source {
         Source::CratesIo
     }
 
+    /// The Python module's `[dependencies]` line for tokensim, with its `python` feature.
+    fn python_dependency(&self) -> Result<String> {
+        const FEATURES: &str = "default-features = false, features = [\"python\"]";
+        Ok(match self {
+            Source::Path(root) => {
+                let root = root
+                    .canonicalize()
+                    .with_context(|| format!("--path {}: no such directory", root.display()))?;
+                format!(
+                    "tokensim = {{ path = {}, {FEATURES} }}",
+                    toml_string(&root.join("crates/tokensim").to_string_lossy())
+                )
+            }
+            Source::Git(url) => format!("tokensim = {{ git = {}, {FEATURES} }}", toml_string(url)),
+            Source::CratesIo => format!(
+                "tokensim = {{ version = \"{}\", {FEATURES} }}",
+                env!("CARGO_PKG_VERSION")
+            ),
+        })
+    }
+
     /// The `[dependencies]` lines.
     fn dependencies(&self) -> Result<String> {
         const FEATURES: &str = "default-features = false, features = [\"parquet\"]";
@@ -107,15 +128,17 @@ fn check_name(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// The files of the new crate, paths relative to its directory.
-fn files(name: &str, dependencies: &str) -> Vec<(String, String)> {
+/// The files of the new crate, paths relative to its directory; with `python` (the Python
+/// module's tokensim dependency), also `pyproject.toml` and the module in `python/`.
+fn files(name: &str, dependencies: &str, python: Option<&str>) -> Vec<(String, String)> {
     let krate = name.replace('-', "_");
     let fill = |t: &str| {
         t.replace("{{name}}", name)
             .replace("{{crate}}", &krate)
             .replace("{{dependencies}}", dependencies)
+            .replace("{{python_dependencies}}", python.unwrap_or_default())
     };
-    vec![
+    let mut files = vec![
         (
             "Cargo.toml".into(),
             fill(include_str!("template/Cargo.toml.in")),
@@ -137,12 +160,38 @@ fn files(name: &str, dependencies: &str) -> Vec<(String, String)> {
             fill(include_str!("template/test.rs.in")),
         ),
         (".gitignore".into(), "/target\n/out\n".into()),
-    ]
+    ];
+    if python.is_some() {
+        if let Some((_, manifest)) = files.iter_mut().find(|(p, _)| p == "Cargo.toml") {
+            // The Python module is a member of the crate's own workspace: one lock file, one
+            // target directory.
+            *manifest = manifest.replace("[workspace]\n", "[workspace]\nmembers = [\"python\"]\n");
+        }
+        files.extend([
+            (
+                "pyproject.toml".into(),
+                fill(include_str!("template/pyproject.toml.in")),
+            ),
+            (
+                "python/Cargo.toml".into(),
+                fill(include_str!("template/python-Cargo.toml.in")),
+            ),
+            (
+                "python/src/lib.rs".into(),
+                fill(include_str!("template/python-lib.rs.in")),
+            ),
+            (
+                format!("python/tests/test_{krate}.py"),
+                fill(include_str!("template/python-test.py.in")),
+            ),
+        ]);
+    }
+    files
 }
 
 /// Writes the crate `name` into `parent/name`, which must not exist or be empty. Returns its
 /// directory.
-pub(crate) fn new(parent: &Path, name: &str, source: &Source) -> Result<PathBuf> {
+pub(crate) fn new(parent: &Path, name: &str, source: &Source, python: bool) -> Result<PathBuf> {
     check_name(name)?;
     let dest = parent.join(name);
     if let Ok(mut entries) = fs::read_dir(&dest) {
@@ -155,7 +204,12 @@ pub(crate) fn new(parent: &Path, name: &str, source: &Source) -> Result<PathBuf>
     } else if dest.exists() || dest.is_symlink() {
         bail!("{} exists and is not a directory", dest.display());
     }
-    let files = files(name, &source.dependencies()?);
+    let python = if python {
+        Some(source.python_dependency()?)
+    } else {
+        None
+    };
+    let files = files(name, &source.dependencies()?, python.as_deref());
     let tmp = parent.join(format!(".{name}.new-{}", std::process::id()));
     let written = write_all(&tmp, &files).and_then(|()| {
         // Over a missing or empty directory only (rename refuses a non-empty one).
@@ -195,10 +249,14 @@ mod tests {
 
     #[test]
     fn every_placeholder_is_filled() {
-        for (path, text) in files("pred-prey", "sim-core = \"0.1.0\"") {
+        for (path, text) in files(
+            "pred-prey",
+            "sim-core = \"0.1.0\"",
+            Some("tokensim = \"0.1.0\""),
+        ) {
             assert!(!text.contains("{{"), "{path}");
         }
-        let main = files("pred-prey", "")
+        let main = files("pred-prey", "", None)
             .into_iter()
             .find(|(p, _)| p == "src/main.rs")
             .unwrap()
@@ -212,7 +270,7 @@ mod tests {
         let _ = fs::remove_dir_all(&parent);
         fs::create_dir_all(parent.join("taken")).unwrap();
         fs::write(parent.join("taken/mine.txt"), "mine").unwrap();
-        let err = new(&parent, "taken", &Source::CratesIo).unwrap_err();
+        let err = new(&parent, "taken", &Source::CratesIo, false).unwrap_err();
         assert!(err.to_string().contains("is not empty"), "{err}");
         assert_eq!(
             fs::read_to_string(parent.join("taken/mine.txt")).unwrap(),
@@ -222,10 +280,16 @@ mod tests {
             &parent,
             "fresh",
             &Source::Git("https://example.org/t.git".into()),
+            true,
         )
         .unwrap();
         let manifest = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
         assert!(manifest.contains("tokensim = { git = \"https://example.org/t.git\""));
+        assert!(manifest.contains("members = [\"python\"]"));
+        let module = fs::read_to_string(dir.join("python/Cargo.toml")).unwrap();
+        assert!(module.contains("features = [\"python\"]"), "{module}");
+        assert!(dir.join("pyproject.toml").is_file());
+        assert!(dir.join("python/tests/test_fresh.py").is_file());
         assert_eq!(
             fs::read_dir(&parent).unwrap().count(),
             2,
