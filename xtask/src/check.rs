@@ -73,6 +73,12 @@ pub(crate) fn run() -> Result<()> {
         )
     })?;
     step("publish, dry run", publish_dry_run)?;
+    systems()
+}
+
+/// The steps that build crates and systems outside the workspace's tests: consumers, the
+/// scaffold, Python, Slurm, the conformance vectors, the EVM and the attacker.
+fn systems() -> Result<()> {
     step(
         "consumers: each crate alone, from its package",
         consumers::run,

@@ -214,8 +214,14 @@ fn notebook(opts: &Options) -> Result<()> {
 
 pub(crate) fn run(opts: &Options) -> Result<()> {
     if opts.notebook {
-        return notebook(opts);
+        notebook(opts)
+    } else {
+        command_line(opts)
     }
+}
+
+/// The command line against cadCAD's and radCAD's scripts, process by process.
+fn command_line(opts: &Options) -> Result<()> {
     let root = project_root();
     let work = root.join("target/compare");
     std::fs::create_dir_all(&work)?;

@@ -124,7 +124,6 @@ impl Order {
     /// decimals.
     #[staticmethod]
     #[pyo3(signature = (side, *, low, marginal, high, budget, base_decimals, quote_decimals))]
-    #[expect(clippy::too_many_arguments, reason = "Python keyword arguments")]
     fn from_prices(
         side: &str,
         low: &Bound<'_, PyAny>,
