@@ -33,7 +33,9 @@
 //! # Ok::<(), tokensim::Error>(())
 //! ```
 
-use sim_core::{Header, Layout, RowMeta, Sink, SinkError, Value};
+use std::sync::Arc;
+
+use sim_core::{EncodedRun, Header, Layout, RowEncoder, RowMeta, Sink, SinkError, Value};
 
 /// One column of records.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,15 +50,6 @@ pub enum Column {
 }
 
 impl Column {
-    /// An empty column of `example`'s type.
-    fn like(example: Option<&Value>) -> Self {
-        match example {
-            Some(Value::I64(_)) => Column::Int(Vec::new()),
-            Some(Value::Bool(_)) => Column::Bool(Vec::new()),
-            _ => Column::Float(Vec::new()),
-        }
-    }
-
     /// Its length.
     #[must_use]
     pub fn len(&self) -> usize {
@@ -71,29 +64,6 @@ impl Column {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-
-    fn push(&mut self, name: &str, v: &Value) -> Result<(), SinkError> {
-        match (self, v) {
-            (Column::Float(c), Value::F64(_) | Value::Decimal(_)) => c.push(v.as_f64()),
-            (Column::Int(c), Value::I64(i)) => c.push(*i),
-            (Column::Bool(c), Value::Bool(b)) => c.push(*b),
-            (col, v) => {
-                let kind = |c: &Column| -> &'static str {
-                    match c {
-                        Column::Int(_) => "integer",
-                        Column::Float(_) => "float",
-                        Column::Bool(_) => "boolean",
-                    }
-                };
-                return Err(SinkError::ColumnType {
-                    column: name.to_owned(),
-                    expected: kind(col),
-                    got: kind(&Column::like(Some(v))),
-                });
-            }
-        }
-        Ok(())
     }
 }
 
@@ -140,76 +110,147 @@ impl Frame {
 /// The index columns.
 const INDEX: [&str; 5] = ["simulation", "subset", "run", "substep", "timestep"];
 
-/// The sink that fills a [`Frame`], refusing records beyond a memory budget.
+/// A column's type, from the header's example values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Int,
+    Float,
+    Bool,
+}
+
+impl Kind {
+    fn of(example: Option<&Value>) -> Self {
+        match example {
+            Some(Value::I64(_)) => Kind::Int,
+            Some(Value::Bool(_)) => Kind::Bool,
+            _ => Kind::Float,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Int => "integer",
+            Kind::Float => "float",
+            Kind::Bool => "boolean",
+        }
+    }
+}
+
+/// A value as one 64-bit word: a float's bits (a decimal's nearest float), an integer's two's
+/// complement, a boolean's 0 or 1.
+fn word(v: &Value) -> u64 {
+    match *v {
+        Value::F64(f) => f.to_bits(),
+        Value::Decimal(_) => v.as_f64().to_bits(),
+        Value::I64(i) => i.cast_unsigned(),
+        Value::Bool(b) => u64::from(b),
+    }
+}
+
+/// An index value as a word. `Experiment::check` bounds subsets, runs and timesteps by memory,
+/// far below 2⁶³.
+fn index_word(v: usize) -> u64 {
+    v as u64
+}
+
+/// The column `word` belongs to accepts `v`'s type.
+fn fits(kind: Kind, v: &Value) -> bool {
+    matches!(
+        (kind, v),
+        (Kind::Float, Value::F64(_) | Value::Decimal(_))
+            | (Kind::Int, Value::I64(_))
+            | (Kind::Bool, Value::Bool(_))
+    )
+}
+
+/// Formats each record as its columns' words, in column order, on the engine's workers.
+struct WordEncoder {
+    index_first: bool,
+    params: bool,
+}
+
+impl RowEncoder for WordEncoder {
+    fn encode_params(&self, params: &[Value]) -> Vec<u8> {
+        if !self.params {
+            return Vec::new();
+        }
+        params.iter().flat_map(|v| word(v).to_le_bytes()).collect()
+    }
+
+    fn encode_row(&self, meta: &RowMeta, state: &[Value], params: &[u8], out: &mut Vec<u8>) {
+        let index = [meta.simulation, meta.subset, meta.run, meta.substep, meta.timestep];
+        let index = index.iter().flat_map(|v| index_word(*v).to_le_bytes());
+        let state = state.iter().flat_map(|v| word(v).to_le_bytes());
+        if self.index_first {
+            out.extend(index);
+            out.extend(state);
+        } else {
+            out.extend(state);
+            out.extend(index);
+        }
+        out.extend_from_slice(params);
+    }
+}
+
+/// The sink that fills a [`Frame`], refusing records beyond a memory budget. Records arrive as
+/// words (from [`WordEncoder`] on the workers, or converted here from a row) and are kept
+/// column by column; [`into_frame`](Self::into_frame) gives each column its type without a
+/// copy.
 pub(crate) struct FrameSink {
     layout: Layout,
-    frame: Frame,
-    /// Where the index columns start, the state's and the parameters'.
-    at: (usize, usize, usize),
+    names: Vec<&'static str>,
+    kinds: Vec<Kind>,
+    words: Vec<Vec<u64>>,
+    /// Whether the header's example gave every column's type (else rows are checked one by one
+    /// and no encoder is offered).
+    typed: bool,
+    /// Runs expected: the first run's length times this is reserved.
+    runs: usize,
+    reserved: bool,
     /// Cells (of 8 bytes) the frame may hold.
     budget: u128,
     cells: u128,
 }
 
 impl FrameSink {
-    /// A sink for records in `layout`, holding at most `budget_bytes`.
-    pub(crate) fn new(layout: Layout, budget_bytes: u64) -> Self {
+    /// A sink for records in `layout`, about `runs` runs, holding at most `budget_bytes`.
+    pub(crate) fn new(layout: Layout, runs: usize, budget_bytes: u64) -> Self {
         Self {
             layout,
-            frame: Frame::default(),
-            at: (0, 0, 0),
+            names: Vec::new(),
+            kinds: Vec::new(),
+            words: Vec::new(),
+            typed: false,
+            runs,
+            reserved: false,
             budget: u128::from(budget_bytes / 8),
             cells: 0,
         }
     }
 
+    /// The records, each column in its type.
     pub(crate) fn into_frame(self) -> Frame {
-        self.frame
-    }
-}
-
-impl Sink for FrameSink {
-    fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
-        if !self.frame.names.is_empty() {
-            return Err(SinkError::OtherColumns {
-                expected: self.frame.names.join(","),
-                got: header.all().collect::<Vec<_>>().join(","),
-            });
+        let columns = self
+            .words
+            .into_iter()
+            .zip(&self.kinds)
+            .map(|(w, k)| match k {
+                // In place: a word and an f64 or i64 have one size.
+                Kind::Float => Column::Float(w.into_iter().map(f64::from_bits).collect()),
+                Kind::Int => Column::Int(w.into_iter().map(u64::cast_signed).collect()),
+                Kind::Bool => Column::Bool(w.into_iter().map(|b| b != 0).collect()),
+            })
+            .collect();
+        Frame {
+            names: self.names,
+            columns,
         }
-        let state = header
-            .state
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (*n, header.example.get(i)));
-        let params = if self.layout == Layout::Cadcad {
-            Vec::new()
-        } else {
-            header
-                .params
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (*n, header.example.get(header.state.len() + i)))
-                .collect()
-        };
-        let index = INDEX.iter().map(|n| (*n, Some(&Value::I64(0))));
-        let columns: Vec<(&'static str, Option<&Value>)> = if self.layout.index_first() {
-            index.chain(state).chain(params).collect()
-        } else {
-            state.chain(index).chain(params).collect()
-        };
-        self.at = if self.layout.index_first() {
-            (0, INDEX.len(), INDEX.len() + header.state.len())
-        } else {
-            (header.state.len(), 0, header.state.len() + INDEX.len())
-        };
-        self.frame.names = columns.iter().map(|(n, _)| *n).collect();
-        self.frame.columns = columns.iter().map(|(_, v)| Column::like(*v)).collect();
-        Ok(())
     }
 
-    fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError> {
-        let width = self.frame.columns.len() as u128;
-        self.cells = self.cells.saturating_add(width);
+    /// Counts `rows` more records against the budget.
+    fn spend(&mut self, rows: usize) -> Result<(), SinkError> {
+        let width = self.words.len() as u128;
+        self.cells = self.cells.saturating_add(width * rows as u128);
         if self.cells > self.budget {
             return Err(SinkError::Io(std::io::Error::new(
                 std::io::ErrorKind::OutOfMemory,
@@ -219,31 +260,119 @@ impl Sink for FrameSink {
                 ),
             )));
         }
-        let (index_at, state_at, params_at) = self.at;
-        let index = [
-            meta.simulation,
-            meta.subset,
-            meta.run,
-            meta.substep,
-            meta.timestep,
-        ];
-        for (k, v) in index.iter().enumerate() {
-            let v = i64::try_from(*v).map_err(|_| SinkError::ColumnType {
-                column: INDEX[k].to_owned(),
-                expected: "64-bit integer",
-                got: "larger integer",
-            })?;
-            self.frame.columns[index_at + k].push(INDEX[k], &Value::I64(v))?;
-        }
-        for (k, v) in state.iter().enumerate() {
-            let name = self.frame.names[state_at + k];
-            self.frame.columns[state_at + k].push(name, v)?;
-        }
-        if self.layout != Layout::Cadcad {
-            for (k, v) in params.iter().enumerate() {
-                let name = self.frame.names[params_at + k];
-                self.frame.columns[params_at + k].push(name, v)?;
+        Ok(())
+    }
+
+    /// After the first run, room for all: its length times the runs expected.
+    fn reserve(&mut self, rows: usize) {
+        if !self.reserved {
+            self.reserved = true;
+            let want = rows.saturating_mul(self.runs);
+            if (want as u128) * (self.words.len() as u128) <= self.budget {
+                for w in &mut self.words {
+                    w.reserve_exact(want);
+                }
             }
+        }
+    }
+}
+
+impl Sink for FrameSink {
+    fn begin(&mut self, header: &Header) -> Result<(), SinkError> {
+        if !self.names.is_empty() {
+            return Err(SinkError::OtherColumns {
+                expected: self.names.join(","),
+                got: header.all().collect::<Vec<_>>().join(","),
+            });
+        }
+        let params = self.layout != Layout::Cadcad;
+        self.typed = header.example.len() == header.state.len() + header.params.len();
+        let state = header
+            .state
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (*n, Kind::of(header.example.get(i))));
+        let index = INDEX.iter().map(|n| (*n, Kind::Int));
+        let mut columns: Vec<(&'static str, Kind)> = if self.layout.index_first() {
+            index.chain(state).collect()
+        } else {
+            state.chain(index).collect()
+        };
+        if params {
+            columns.extend(header.params.iter().enumerate().map(|(i, n)| {
+                (*n, Kind::of(header.example.get(header.state.len() + i)))
+            }));
+        }
+        self.names = columns.iter().map(|(n, _)| *n).collect();
+        self.kinds = columns.iter().map(|(_, k)| *k).collect();
+        self.words = vec![Vec::new(); columns.len()];
+        Ok(())
+    }
+
+    fn encoder(&self) -> Option<Arc<dyn RowEncoder>> {
+        self.typed.then(|| {
+            Arc::new(WordEncoder {
+                index_first: self.layout.index_first(),
+                params: self.layout != Layout::Cadcad,
+            }) as Arc<dyn RowEncoder>
+        })
+    }
+
+    fn encoded_run(&mut self, run: &EncodedRun<'_>) -> Result<(), SinkError> {
+        let (rows, width) = (run.len(), self.words.len());
+        let bytes = run.bytes();
+        if bytes.len() != rows * width * 8 {
+            return Err(SinkError::Io(std::io::Error::other(format!(
+                "an encoded run of {} bytes for {rows} records of {width} columns",
+                bytes.len()
+            ))));
+        }
+        self.spend(rows)?;
+        self.reserve(rows);
+        let word = |k: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&bytes[k * 8..k * 8 + 8]);
+            u64::from_le_bytes(b)
+        };
+        for (c, column) in self.words.iter_mut().enumerate() {
+            column.extend((0..rows).map(|i| word(i * width + c)));
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError> {
+        self.spend(1)?;
+        let index = [meta.simulation, meta.subset, meta.run, meta.substep, meta.timestep];
+        let params = if self.layout == Layout::Cadcad {
+            &[][..]
+        } else {
+            params
+        };
+        let values: Vec<Option<&Value>> = if self.layout.index_first() {
+            [None; 5].into_iter().chain(state.iter().map(Some)).collect()
+        } else {
+            state.iter().map(Some).chain([None; 5]).collect()
+        };
+        let values = values.into_iter().chain(params.iter().map(Some));
+        let mut k = 0;
+        for (c, v) in values.enumerate() {
+            let w = match v {
+                Some(v) => {
+                    if !fits(self.kinds[c], v) {
+                        return Err(SinkError::ColumnType {
+                            column: self.names[c].to_owned(),
+                            expected: self.kinds[c].name(),
+                            got: Kind::of(Some(v)).name(),
+                        });
+                    }
+                    word(v)
+                }
+                None => {
+                    k += 1;
+                    index_word(index[k - 1])
+                }
+            };
+            self.words[c].push(w);
         }
         Ok(())
     }

@@ -66,7 +66,8 @@ impl ModelSpec {
         job.check_finite = options.check_finite;
         let subsets = model.subsets(&job)?;
         super::checks::memory(model, &job, subsets.len(), 0)?;
-        let mut sink = FrameSink::new(file.output.layout, options.memory_limit);
+        let runs = sim_core::shard_pairs(subsets.len(), job.runs, job.shard.0, job.shard.1).len();
+        let mut sink = FrameSink::new(file.output.layout, runs, options.memory_limit);
         let started = Instant::now();
         let (outcome, collected) = records::collect_run(model, &job, &mut sink, hooks, Vec::new())?;
         let cx = finish::Context {
