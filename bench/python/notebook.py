@@ -7,11 +7,14 @@ usage: python notebook.py N ROUNDS
 
 tokensim runs the seed's behaviour with the invariants off, so that it gives the records radCAD
 and cadCAD give (the corrected model, and the faithful one with `price_positive` checked, end
-the runs whose price turns negative). Every tool's DataFrame must have 9 × N × 121 rows. Prints
+the runs whose price turns negative), in cadCAD's layout (`layout="cadcad"`: the state and the
+index, no parameter columns), the DataFrame the other two return. Every tool's DataFrame must
+have 9 × N × 121 rows and the same columns. Prints
 one JSON line per tool: its rounds in seconds, its median, and the ratio of its median to
 tokensim's.
 """
 
+import gc
 import json
 import statistics
 import sys
@@ -30,7 +33,9 @@ import tokensim
 
 
 def run_tokensim(n):
-    return tokensim.run("honey", runs=n, fidelity="faithful", invariants="off", progress=False).to_pandas()
+    return tokensim.run(
+        "honey", runs=n, fidelity="faithful", invariants="off", layout="cadcad", progress=False
+    ).to_pandas()
 
 
 def run_radcad(n):
@@ -69,7 +74,8 @@ def main():
     n, rounds = int(sys.argv[1]), int(sys.argv[2])
     rows = 9 * n * (honey.TIMESTEPS + 1)
     times = {name: [] for name, _ in TOOLS}
-    run_tokensim(1)  # loads the extension and its thread pool before timing
+    # Loads the extension and its thread pool before timing; the columns every tool must give.
+    columns = list(run_tokensim(1).columns)
     for r in range(rounds):
         order = TOOLS[r % len(TOOLS):] + TOOLS[: r % len(TOOLS)]
         for name, fn in order:
@@ -78,6 +84,11 @@ def main():
             times[name].append(time.perf_counter() - start)
             if len(df) != rows:
                 raise SystemExit(f"{name} gave {len(df)} rows, not {rows}")
+            if sorted(df.columns) != sorted(columns):
+                raise SystemExit(f"{name} gave the columns {list(df.columns)}, not {columns}")
+            # Freed outside the next tool's timing.
+            del df
+            gc.collect()
     base = statistics.median(times[TOOLS[0][0]])
     for name, _ in TOOLS:
         med = statistics.median(times[name])
