@@ -207,6 +207,13 @@ pub(crate) struct FrameSink {
     names: Vec<&'static str>,
     kinds: Vec<Kind>,
     words: Vec<Vec<u64>>,
+    /// Where the index columns, the state's and the parameters' start.
+    at: (usize, usize, usize),
+    /// A run's words, row by row, before they go to their columns.
+    scratch: Vec<u64>,
+    /// The first run's key and its records so far (the row path reserves after it).
+    first_run: Option<(usize, usize)>,
+    first_rows: usize,
     /// Whether the header's example gave every column's type (else rows are checked one by one
     /// and no encoder is offered).
     typed: bool,
@@ -226,6 +233,10 @@ impl FrameSink {
             names: Vec::new(),
             kinds: Vec::new(),
             words: Vec::new(),
+            at: (0, 0, 0),
+            scratch: Vec::new(),
+            first_run: None,
+            first_rows: 0,
             typed: false,
             runs,
             reserved: false,
@@ -316,6 +327,12 @@ impl Sink for FrameSink {
         self.names = columns.iter().map(|(n, _)| *n).collect();
         self.kinds = columns.iter().map(|(_, k)| *k).collect();
         self.words = vec![Vec::new(); columns.len()];
+        let (n_index, n_state) = (INDEX.len(), header.state.len());
+        self.at = if self.layout.index_first() {
+            (0, n_index, n_index + n_state)
+        } else {
+            (n_state, 0, n_state + n_index)
+        };
         Ok(())
     }
 
@@ -339,19 +356,30 @@ impl Sink for FrameSink {
         }
         self.spend(rows)?;
         self.reserve(rows);
-        let word = |k: usize| {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&bytes[k * 8..k * 8 + 8]);
-            u64::from_le_bytes(b)
-        };
+        // The run's words in one sequential pass, then each column's in a strided one.
+        self.scratch.clear();
+        self.scratch.extend(bytes.chunks_exact(8).map(|b| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(b);
+            u64::from_le_bytes(w)
+        }));
         for (c, column) in self.words.iter_mut().enumerate() {
-            column.extend((0..rows).map(|i| word(i * width + c)));
+            column.extend(self.scratch.iter().skip(c).step_by(width).copied());
         }
         Ok(())
     }
 
     fn row(&mut self, meta: &RowMeta, state: &[Value], params: &[Value]) -> Result<(), SinkError> {
         self.spend(1)?;
+        // Room for every run once the first has ended.
+        let key = (meta.subset, meta.run);
+        match self.first_run {
+            None => self.first_run = Some(key),
+            Some(first) if first != key && !self.reserved => self.reserve(self.first_rows),
+            Some(_) => {}
+        }
+        self.first_rows += 1;
+        let (index_at, state_at, params_at) = self.at;
         let index = [
             meta.simulation,
             meta.subset,
@@ -364,34 +392,26 @@ impl Sink for FrameSink {
         } else {
             params
         };
-        let values: Vec<Option<&Value>> = if self.layout.index_first() {
-            [None; 5]
-                .into_iter()
-                .chain(state.iter().map(Some))
-                .collect()
-        } else {
-            state.iter().map(Some).chain([None; 5]).collect()
-        };
-        let values = values.into_iter().chain(params.iter().map(Some));
-        let mut k = 0;
-        for (c, v) in values.enumerate() {
-            let w = match v {
-                Some(v) => {
-                    if !fits(self.kinds[c], v) {
-                        return Err(SinkError::ColumnType {
-                            column: self.names[c].to_owned(),
-                            expected: self.kinds[c].name(),
-                            got: Kind::of(Some(v)).name(),
-                        });
-                    }
-                    word(v)
+        // Every value's type first, so that a refused row leaves the columns as they were.
+        for (at, values) in [(state_at, state), (params_at, params)] {
+            for (k, v) in values.iter().enumerate() {
+                let c = at + k;
+                if !fits(self.kinds[c], v) {
+                    return Err(SinkError::ColumnType {
+                        column: self.names[c].to_owned(),
+                        expected: self.kinds[c].name(),
+                        got: Kind::of(Some(v)).name(),
+                    });
                 }
-                None => {
-                    k += 1;
-                    index_word(index[k - 1])
-                }
-            };
-            self.words[c].push(w);
+            }
+        }
+        for (k, v) in index.into_iter().enumerate() {
+            self.words[index_at + k].push(index_word(v));
+        }
+        for (at, values) in [(state_at, state), (params_at, params)] {
+            for (k, v) in values.iter().enumerate() {
+                self.words[at + k].push(word(v));
+            }
         }
         Ok(())
     }
