@@ -83,7 +83,7 @@ impl OrderUi {
     /// `yint` and the holding `y`.
     #[classmethod]
     #[pyo3(name = "from_BSy")]
-    #[allow(non_snake_case, reason = "carbon-simulator's names")]
+    #[expect(non_snake_case, reason = "carbon-simulator's names")]
     fn from_bsy(
         _cls: &Bound<'_, pyo3::types::PyType>,
         pair: &Bound<'_, PyAny>,
@@ -122,7 +122,7 @@ impl OrderUi {
     /// The order from its squeeze `Q`, its intercepts `xint` and `yint`, and the holding `y`.
     #[classmethod]
     #[pyo3(name = "from_Qxy")]
-    #[allow(non_snake_case, reason = "carbon-simulator's names")]
+    #[expect(non_snake_case, reason = "carbon-simulator's names")]
     fn from_qxy(
         _cls: &Bound<'_, pyo3::types::PyType>,
         pair: &Bound<'_, PyAny>,
@@ -275,26 +275,26 @@ impl OrderUi {
     /// `Q` from `Γ`.
     #[staticmethod]
     #[pyo3(name = "Q_from_Gamma")]
-    #[allow(non_snake_case, reason = "carbon-simulator's names")]
+    #[expect(non_snake_case, reason = "carbon-simulator's names")]
     fn q_from_gamma(Gamma: f64) -> f64 {
         CarbonOrderUi::q_from_gamma(Gamma)
     }
     /// `Γ` from `Q`.
     #[staticmethod]
     #[pyo3(name = "Gamma_from_Q")]
-    #[allow(non_snake_case, reason = "carbon-simulator's names")]
+    #[expect(non_snake_case, reason = "carbon-simulator's names")]
     fn gamma_from_q(Q: f64) -> f64 {
         CarbonOrderUi::gamma_from_q(Q)
     }
     /// The asymptote over the intercept, from `Γ`.
     #[staticmethod]
-    #[allow(non_snake_case, reason = "carbon-simulator's names")]
+    #[expect(non_snake_case, reason = "carbon-simulator's names")]
     fn asym_over_0(Gamma: f64) -> f64 {
         CarbonOrderUi::asym_over_0(Gamma)
     }
     /// The intercept over the unsqueezed one, from `Γ`.
     #[staticmethod]
-    #[allow(non_snake_case, reason = "carbon-simulator's names")]
+    #[expect(non_snake_case, reason = "carbon-simulator's names")]
     fn int_over_0(Gamma: f64) -> f64 {
         CarbonOrderUi::int_over_0(Gamma)
     }
