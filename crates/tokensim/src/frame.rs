@@ -595,4 +595,52 @@ mod tests {
             "{err}"
         );
     }
+
+    proptest::proptest! {
+        /// Any values, NaN, infinities and extremes included, come back bit for bit in their
+        /// columns' types, whatever the layout.
+        #[test]
+        fn any_values_round_trip(
+            rows in proptest::collection::vec(
+                (proptest::num::f64::ANY, proptest::num::i64::ANY, proptest::bool::ANY, 0usize..1 << 40),
+                1..40,
+            ),
+            cadcad in proptest::bool::ANY,
+        ) {
+            let layout = if cadcad { Layout::Cadcad } else { Layout::Tokensim };
+            let mut sink = FrameSink::new(layout, 1, u64::MAX);
+            let header = Header {
+                state: &["f", "i"],
+                params: vec!["b"],
+                example: vec![Value::F64(0.0), Value::I64(0), Value::Bool(false)],
+            };
+            sink.begin(&header).unwrap();
+            for (f, i, b, t) in &rows {
+                let meta = RowMeta { timestep: *t, ..RowMeta::default() };
+                sink.row(&meta, &[Value::F64(*f), Value::I64(*i)], &[Value::Bool(*b)]).unwrap();
+            }
+            let frame = sink.into_frame();
+            let Some(Column::Float(f)) = frame.column("f") else { panic!("f") };
+            let bits: Vec<u64> = f.iter().map(|x| x.to_bits()).collect();
+            let want: Vec<u64> = rows.iter().map(|r| r.0.to_bits()).collect();
+            proptest::prop_assert_eq!(bits, want);
+            proptest::prop_assert_eq!(
+                frame.column("i"),
+                Some(&Column::Int(rows.iter().map(|r| r.1).collect()))
+            );
+            proptest::prop_assert_eq!(
+                frame.column("timestep"),
+                Some(&Column::Int(rows.iter().map(|r| i64::try_from(r.3).unwrap()).collect()))
+            );
+            let params = frame.column("b");
+            if cadcad {
+                proptest::prop_assert_eq!(params, None);
+            } else {
+                proptest::prop_assert_eq!(
+                    params,
+                    Some(&Column::Bool(rows.iter().map(|r| r.2).collect()))
+                );
+            }
+        }
+    }
 }
