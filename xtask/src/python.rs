@@ -40,24 +40,31 @@ pub(crate) fn venv_path(python: &Path) -> std::ffi::OsString {
     std::env::join_paths(paths).unwrap_or_default()
 }
 
+/// `pip install` of a local package into the venv of `python`, built by maturin from the
+/// sources as they are (no build isolation, no dependencies fetched).
+fn pip_install_local(python: &Path) -> Command {
+    let mut c = Command::new(python);
+    c.args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-build-isolation",
+        "--force-reinstall",
+        "--no-deps",
+    ])
+    .env("PATH", venv_path(python));
+    c
+}
+
 /// The venv's Python with the package installed from this checkout, built in `profile`.
 pub(crate) fn install(work: &Path, requirements: &[&str], profile: &str) -> Result<PathBuf> {
     let root = project_root();
     let python = compare::venv(work, requirements)?;
     run_cmd(
-        Command::new(&python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--no-build-isolation",
-                "--force-reinstall",
-                "--no-deps",
-            ])
+        pip_install_local(&python)
             .arg(root.join("crates/python"))
-            .env("PATH", venv_path(&python))
             .env(
                 "MATURIN_PEP517_ARGS",
                 format!("--profile {profile} --locked"),
@@ -108,20 +115,9 @@ fn own_model(python: &Path, work: &Path) -> Result<()> {
     // The versions the workspace is tested with (cargo adds the new crates).
     std::fs::copy(root.join("Cargo.lock"), project.join("Cargo.lock"))?;
     run_cmd(
-        Command::new(python)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "--no-build-isolation",
-                "--force-reinstall",
-                "--no-deps",
-                "./predprey",
-            ])
+        pip_install_local(python)
+            .arg("./predprey")
             .current_dir(&dir)
-            .env("PATH", venv_path(python))
             .env("MATURIN_PEP517_ARGS", "--profile dev")
             // The scaffold step's target directory: its dependencies are built there.
             .env("CARGO_TARGET_DIR", root.join("target/scaffold/target")),

@@ -157,6 +157,17 @@ fn stringify_ints<'py>(d: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     Ok(out.into_any())
 }
 
+/// A v1 market and its governance from dicts.
+fn v1_parts(
+    market: &Bound<'_, PyAny>,
+    governance: &Bound<'_, PyAny>,
+) -> PyResult<(v1::CashMarket, v1::Governance)> {
+    Ok((
+        from_dict("market", market)?,
+        from_dict("governance", governance)?,
+    ))
+}
+
 /// v1 `CashMarket.getRate(maturity)` at `block_time`: the mid exchange rate (1e9 at par).
 #[pyfunction]
 fn v1_rate(
@@ -165,8 +176,7 @@ fn v1_rate(
     maturity: u32,
     block_time: u32,
 ) -> PyResult<u32> {
-    let m: v1::CashMarket = from_dict("market", market)?;
-    let g: v1::Governance = from_dict("governance", governance)?;
+    let (m, g) = v1_parts(market, governance)?;
     m.rate(&g, maturity, block_time).map_err(err)
 }
 
@@ -177,8 +187,7 @@ fn v1_implied_rate(
     governance: &Bound<'_, PyAny>,
     time_to_maturity: u32,
 ) -> PyResult<u32> {
-    let m: v1::CashMarket = from_dict("market", market)?;
-    let g: v1::Governance = from_dict("governance", governance)?;
+    let (m, g) = v1_parts(market, governance)?;
     m.implied_rate(&g, time_to_maturity).map_err(err)
 }
 
@@ -191,8 +200,7 @@ fn v1_fcash_to_current_cash(
     fcash: u128,
     block_time: u32,
 ) -> PyResult<u128> {
-    let m: v1::CashMarket = from_dict("market", market)?;
-    let g: v1::Governance = from_dict("governance", governance)?;
+    let (m, g) = v1_parts(market, governance)?;
     m.fcash_to_current_cash(&g, maturity, fcash, block_time)
         .map_err(err)
 }
@@ -206,8 +214,7 @@ fn v1_current_cash_to_fcash(
     fcash: u128,
     block_time: u32,
 ) -> PyResult<u128> {
-    let m: v1::CashMarket = from_dict("market", market)?;
-    let g: v1::Governance = from_dict("governance", governance)?;
+    let (m, g) = v1_parts(market, governance)?;
     m.current_cash_to_fcash(&g, maturity, fcash, block_time)
         .map_err(err)
 }
@@ -222,8 +229,7 @@ fn v1_trade<'py>(
     fcash_amount: i128,
     time_to_maturity: u32,
 ) -> PyResult<(Bound<'py, PyAny>, u128)> {
-    let m: v1::CashMarket = from_dict("market", market)?;
-    let g: v1::Governance = from_dict("governance", governance)?;
+    let (m, g) = v1_parts(market, governance)?;
     let (after, cash) = m
         .trade_calculation(&g, fcash_amount, time_to_maturity)
         .map_err(err)?;
