@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cargo, project_root, run_cmd};
+use crate::project_root;
 
 /// One scenario: files to create, the command line, and what must follow: the exit code, a
 /// phrase of the message, and every name left in the directory.
@@ -222,17 +222,10 @@ const SCENARIOS: &[Scenario] = &[
     },
 ];
 
-/// Builds tokensim with Parquet and runs every scenario; fails unless all are handled.
+/// Builds tokensim (Parquet among its features) and runs every scenario; fails unless all are handled.
 pub(crate) fn run() -> Result<()> {
-    run_cmd(&mut cargo(&[
-        "build",
-        "-p",
-        "tokensim",
-        "--features",
-        "parquet",
-        "--locked",
-    ]))?;
-    let bin = project_root().join("target/debug/tokensim");
+    // With every feature, Parquet among them.
+    let bin = crate::build_cli()?;
     let root = project_root().join("target/adversarial");
     let _ = std::fs::remove_dir_all(&root);
     let mut failed = 0;

@@ -191,6 +191,21 @@ fn cargo(args: &[&str]) -> Command {
     cmd
 }
 
+/// Builds the `tokensim` command line (debug) with the features and the workspace `check`'s
+/// tests build it with, so that the tests' binary is reused instead of built again, and returns
+/// its path.
+fn build_cli() -> Result<PathBuf> {
+    run_cmd(&mut cargo(&[
+        "build",
+        "--workspace",
+        "--all-features",
+        "--bin",
+        "tokensim",
+        "--locked",
+    ]))?;
+    Ok(project_root().join("target/debug/tokensim"))
+}
+
 /// Runs `cmd`, echoing it, and fails with a message naming it unless it succeeds.
 fn run_cmd(cmd: &mut Command) -> Result<()> {
     let shown = format!(

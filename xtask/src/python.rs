@@ -14,7 +14,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result};
 
-use crate::{cargo, compare, project_root, run_cmd};
+use crate::{compare, project_root, run_cmd};
 
 /// What the tests and the notebook import, and the build backend.
 pub(crate) const REQUIREMENTS: [&str; 10] = [
@@ -79,7 +79,7 @@ pub(crate) fn run() -> Result<()> {
     let work = root.join("target/python");
     let python = install(&work, &REQUIREMENTS, "dev")?;
     // The command line the tests compare with.
-    run_cmd(&mut cargo(&["build", "-p", "tokensim", "--locked"]))?;
+    crate::build_cli()?;
     let vectors = std::env::var_os("TOKENSIM_CONFORMANCE_DIR")
         .map_or_else(|| root.join("../shared/conformance"), PathBuf::from);
     run_cmd(

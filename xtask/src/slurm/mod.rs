@@ -21,7 +21,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::{cargo, project_root, run_cmd};
+use crate::{project_root, run_cmd};
 
 use self::cluster::Cluster;
 
@@ -33,7 +33,7 @@ const RUNS: usize = 4;
 pub(crate) fn run() -> Result<()> {
     let root = project_root();
     cluster::install()?;
-    run_cmd(&mut cargo(&["build", "-p", "tokensim", "--locked"]))?;
+    crate::build_cli()?;
     let bin = root.join("target/debug");
     let script = job_script(&root.join("docs/SCALING.md"))?;
     let work = root
