@@ -3,7 +3,7 @@
 //! PyPI (once; a stamp file remembers them); `pip install ./crates/python` builds the package
 //! with maturin (in the dev profile here, to share check's build; the README's command builds
 //! release); the pytest suite (`crates/python/tests`) runs against the command line built from
-//! the same checkout; and `examples/honey.ipynb` is executed top to bottom in a kernel of that
+//! the same checkout, with the examples in the package's docstrings; and `examples/honey.ipynb` is executed top to bottom in a kernel of that
 //! environment, its outputs discarded (the notebook in the repository stays without outputs).
 //!
 //! Nothing is skipped: a missing `python3` (with `venv`) or an unreachable PyPI fails the step
@@ -84,7 +84,9 @@ pub(crate) fn run() -> Result<()> {
         .map_or_else(|| root.join("../shared/conformance"), PathBuf::from);
     run_cmd(
         Command::new(&python)
+            // The suite, and the examples in the package's docstrings.
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .args(["--doctest-modules", "--pyargs", "tokensim"])
             .arg(root.join("crates/python/tests"))
             .env("TOKENSIM_CONFORMANCE_DIR", &vectors)
             .env("TOKENSIM_BIN", root.join("target/debug/tokensim"))

@@ -8,7 +8,7 @@ per million. Errors raise ``AmmError`` (a ``ValueError``).
 >>> from tokensim import amm
 >>> s = amm.swap_exact_in(Decimal("1000"), Decimal("100000"), Decimal("50000"))
 >>> s.amount_out
-Decimal('495.0495049504950495049504950')
+Decimal('495.04950495049504950495050')
 """
 
 from ._tokensim.amm import (
