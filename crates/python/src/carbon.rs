@@ -30,13 +30,7 @@ fn text(v: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 fn fidelity(f: &str) -> PyResult<Fidelity> {
-    match f {
-        "corrected" => Ok(Fidelity::Corrected),
-        "faithful" => Ok(Fidelity::Faithful),
-        _ => Err(PyValueError::new_err(format!(
-            "fidelity must be \"corrected\" or \"faithful\", not {f:?}"
-        ))),
-    }
+    crate::fidelity(f, Fidelity::Corrected, Fidelity::Faithful)
 }
 
 fn side(s: &str) -> PyResult<Side> {

@@ -21,13 +21,7 @@ fn err(e: CamError) -> PyErr {
 }
 
 fn fidelity(f: &str) -> PyResult<Fidelity> {
-    match f {
-        "corrected" => Ok(Fidelity::Corrected),
-        "faithful" => Ok(Fidelity::Faithful),
-        _ => Err(PyValueError::new_err(format!(
-            "fidelity must be \"corrected\" or \"faithful\", not {f:?}"
-        ))),
-    }
+    crate::fidelity(f, Fidelity::Corrected, Fidelity::Faithful)
 }
 
 /// Rebalances `balances` toward `target_weights` at `rate` (1 moves all the way). Returns a

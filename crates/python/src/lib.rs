@@ -17,6 +17,18 @@ use pyo3::prelude::*;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// A `fidelity="corrected" | "faithful"` argument as one crate's `Fidelity` (the math crates
+/// share no crate, so each has its own enum).
+pub(crate) fn fidelity<F>(given: &str, corrected: F, faithful: F) -> PyResult<F> {
+    match given {
+        "corrected" => Ok(corrected),
+        "faithful" => Ok(faithful),
+        _ => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "fidelity must be \"corrected\" or \"faithful\", not {given:?}"
+        ))),
+    }
+}
+
 /// `tokensim._tokensim`.
 #[pymodule]
 fn _tokensim(m: &Bound<'_, PyModule>) -> PyResult<()> {
