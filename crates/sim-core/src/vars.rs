@@ -23,6 +23,16 @@ pub trait Vars: Clone + Send + Sync + 'static {
     /// does not convert to the variable's type. `self` is unchanged on error.
     fn set(&mut self, name: &str, value: Value) -> Result<(), VarError>;
 
+    /// The position and value of the first variable that is NaN or infinite, if any (the
+    /// engine's `check_finite`, after every substep). The default reads
+    /// [`values`](Self::values); [`vars!`](crate::vars) writes one that reads the fields.
+    #[must_use]
+    fn first_non_finite(&self) -> Option<(usize, Value)> {
+        let values = self.values();
+        let i = values.iter().position(|v| !v.is_finite())?;
+        values.get(i).map(|v| (i, *v))
+    }
+
     /// The variables' values as a new vector (the engine uses [`write_values`](Self::write_values)).
     #[must_use]
     fn values(&self) -> Vec<Value> {
@@ -71,6 +81,9 @@ pub enum VarError {
 /// s.set("a", Value::I64(3))?;
 /// assert_eq!(State::NAMES, &["a", "n"]);
 /// assert_eq!(s.values(), vec![Value::F64(3.0), Value::I64(2)]);
+/// assert_eq!(s.first_non_finite(), None);
+/// s.a = f64::NAN;
+/// assert!(matches!(s.first_non_finite(), Some((0, Value::F64(x))) if x.is_nan()));
 /// assert!(s.set("b", Value::F64(1.0)).is_err());
 /// # Ok::<(), sim_core::VarError>(())
 /// ```
@@ -81,7 +94,16 @@ macro_rules! vars {
             const NAMES: &'static [&'static str] = &[$(stringify!($field)),*];
 
             fn write_values(&self, out: &mut ::std::vec::Vec<$crate::Value>) {
-                $( out.push($crate::Scalar::to_value(&self.$field)); )*
+                // One reservation for all, not one check a variable.
+                out.extend_from_slice(&[$($crate::Scalar::to_value(&self.$field)),*]);
+            }
+
+            fn first_non_finite(
+                &self,
+            ) -> ::std::option::Option<(usize, $crate::Value)> {
+                let values: &[$crate::Value] = &[$($crate::Scalar::to_value(&self.$field)),*];
+                let i = values.iter().position(|v| !v.is_finite())?;
+                values.get(i).map(|v| (i, *v))
             }
 
             fn set(

@@ -876,6 +876,7 @@ impl Sink for EncodedRuns {
     fn encoded_run(&mut self, run: &sim_core::EncodedRun<'_>) -> Result<(), sim_core::SinkError> {
         let n = run.len();
         assert!(!run.is_empty());
+        assert!(!run.rearranged(), "the CSV encoder keeps records in order");
         let joined: Vec<u8> = (0..n)
             .flat_map(|i| run.record_bytes(i).unwrap().to_vec())
             .collect();
@@ -933,6 +934,92 @@ fn encoded_runs_carry_bytes_indices_and_values() {
     for (run, (meta, values)) in (1..).zip(&sink.finals) {
         assert_eq!((meta.run, meta.timestep, meta.substep), (run, 3, 2));
         assert_eq!(values, &[Value::F64(6.0), Value::F64(3002.0)]);
+    }
+}
+
+/// Lays each run out last record first (as a columnar sink lays columns out, not records).
+struct Reversed(std::sync::Arc<dyn sim_core::RowEncoder>);
+
+impl sim_core::RowEncoder for Reversed {
+    fn encode_params(&self, params: &[Value]) -> Vec<u8> {
+        self.0.encode_params(params)
+    }
+    fn encode_row(
+        &self,
+        meta: &sim_core::RowMeta,
+        state: &[Value],
+        params: &[u8],
+        out: &mut Vec<u8>,
+    ) {
+        self.0.encode_row(meta, state, params, out);
+    }
+    fn encode_run(
+        &self,
+        metas: &[sim_core::RowMeta],
+        states: &[Value],
+        params: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Option<Vec<usize>> {
+        let width = states.len() / metas.len();
+        for (i, meta) in metas.iter().enumerate().rev() {
+            self.encode_row(meta, &states[i * width..(i + 1) * width], params, out);
+        }
+        None
+    }
+}
+
+#[test]
+fn an_encoder_may_lay_a_run_out_otherwise() {
+    struct Runs(CsvSink<Vec<u8>>, Vec<Vec<u8>>);
+    impl Sink for Runs {
+        fn begin(&mut self, h: &sim_core::Header) -> Result<(), sim_core::SinkError> {
+            self.0.begin(h)
+        }
+        fn row(
+            &mut self,
+            _: &sim_core::RowMeta,
+            _: &[Value],
+            _: &[Value],
+        ) -> Result<(), sim_core::SinkError> {
+            panic!("every run comes encoded")
+        }
+        fn encoder(&self) -> Option<std::sync::Arc<dyn sim_core::RowEncoder>> {
+            Some(std::sync::Arc::new(Reversed(self.0.encoder()?)))
+        }
+        fn encoded_run(
+            &mut self,
+            run: &sim_core::EncodedRun<'_>,
+        ) -> Result<(), sim_core::SinkError> {
+            assert!(run.rearranged());
+            assert_eq!(run.record_bytes(0), None);
+            assert_eq!(run.len(), 7, "genesis and 3 timesteps of 2 substeps");
+            self.1.push(run.bytes().to_vec());
+            Ok(())
+        }
+        fn finish(&mut self) -> Result<(), sim_core::SinkError> {
+            Ok(())
+        }
+    }
+    let model = history_model();
+    let mut sink = Runs(CsvSink::new(Vec::new()), Vec::new());
+    Experiment::new(&model, vec![P { k: 0.25, m: 3 }])
+        .runs(2)
+        .timesteps(3)
+        .threads(2)
+        .run(&mut sink)
+        .unwrap();
+    let mut alone = CsvSink::new(Vec::new());
+    Experiment::new(&model, vec![P { k: 0.25, m: 3 }])
+        .runs(2)
+        .timesteps(3)
+        .run(&mut alone)
+        .unwrap();
+    let text = String::from_utf8(alone.into_inner().unwrap()).unwrap();
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(lines.len(), 14);
+    for (run, bytes) in lines.chunks(7).zip(&sink.1) {
+        let reversed: String = run.iter().rev().map(|l| format!("{l}\n")).collect();
+        assert_eq!(String::from_utf8(bytes.clone()).unwrap(), reversed);
     }
 }
 

@@ -176,13 +176,7 @@ fn compare(expected: &Table, got: &MemorySink, state: &[&str]) -> Result<()> {
             .iter()
             .map(|&c| expected.int(row, c))
             .collect::<Result<Vec<_>>>()?;
-        let have = [
-            meta.simulation,
-            meta.subset,
-            meta.run,
-            meta.substep,
-            meta.timestep,
-        ];
+        let have = meta.index();
         if want != have {
             bail!("row {}: index {have:?}, expected {want:?}", row + 1);
         }

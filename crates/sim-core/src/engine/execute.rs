@@ -28,10 +28,8 @@ fn push_copy<S: Clone>(states: &mut Vec<S>) -> Option<(&mut S, &[S], &S)> {
 }
 
 /// [`RunError::NonFinite`] for the first variable of `state` that is NaN or infinite.
-fn non_finite<S: Vars>(state: &S, scratch: &mut Vec<Value>) -> Option<RunError> {
-    scratch.clear();
-    state.write_values(scratch);
-    let (i, v) = scratch.iter().enumerate().find(|(_, v)| !v.is_finite())?;
+fn non_finite<S: Vars>(state: &S) -> Option<RunError> {
+    let (i, v) = state.first_non_finite()?;
     Some(RunError::NonFinite {
         variable: S::NAMES.get(i).copied().unwrap_or("?"),
         value: v.as_f64(),
@@ -49,10 +47,14 @@ pub(super) struct RunOutput<S> {
     pub(super) encoded: Option<Encoded>,
 }
 
-/// One run's records, formatted: record `i` is `bytes[ends[i - 1]..ends[i]]`, with index
-/// `metas[i]`, of the run's state number `states[i]`.
+/// One run's records, formatted: record `i` is `bytes[ends[i - 1]..ends[i]]` (unless the
+/// encoder laid them out otherwise), with index `metas[i]`, of the run's state number
+/// `states[i]`.
 pub(super) struct Encoded {
     bytes: Vec<u8>,
+    /// Whether the encoder laid `bytes` out otherwise than record after record (then `ends`
+    /// is empty).
+    rearranged: bool,
     ends: Vec<usize>,
     metas: Vec<RowMeta>,
     states: Vec<usize>,
@@ -74,7 +76,6 @@ where
         // at once), so that substeps do not reallocate.
         let mut states = Vec::with_capacity(self.rows_per_run().min(MAX_RESERVE));
         states.push(self.genesis_of(subset).clone());
-        let mut scratch = Vec::new();
         let mut failure = None;
         // The (timestep, substep) being computed, for a panic's failure record.
         let mut at = (0, 0);
@@ -107,7 +108,7 @@ where
                     };
                     let mut error = block.step(params, &ctx, rng, next).err();
                     if error.is_none() && self.check_finite {
-                        error = non_finite(next, &mut scratch);
+                        error = non_finite(next);
                     }
                     if let Some(error) = error {
                         // The failed substep's state is not a record.
@@ -232,22 +233,22 @@ where
     ) -> Encoded {
         let param_bytes = encoder.encode_params(params);
         let n = out.states.len();
-        let mut enc = Encoded {
-            bytes: Vec::with_capacity(n * 256),
-            ends: Vec::with_capacity(n),
-            metas: Vec::with_capacity(n),
-            states: Vec::with_capacity(n),
-        };
-        let mut scratch = Vec::with_capacity(S::NAMES.len());
+        let (mut metas, mut states) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut values = Vec::with_capacity(n * S::NAMES.len());
         for (i, meta, state) in self.records(out) {
-            scratch.clear();
-            state.write_values(&mut scratch);
-            encoder.encode_row(&meta, &scratch, &param_bytes, &mut enc.bytes);
-            enc.ends.push(enc.bytes.len());
-            enc.metas.push(meta);
-            enc.states.push(i);
+            metas.push(meta);
+            states.push(i);
+            state.write_values(&mut values);
         }
-        enc
+        let mut bytes = Vec::new();
+        let ends = encoder.encode_run(&metas, &values, &param_bytes, &mut bytes);
+        Encoded {
+            bytes,
+            rearranged: ends.is_none(),
+            ends: ends.unwrap_or_default(),
+            metas,
+            states,
+        }
     }
 
     /// Writes one run's records; returns how many.
@@ -265,7 +266,10 @@ where
                 }
             };
             sink.encoded_run(&EncodedRun::new(
-                &enc.metas, &enc.ends, &enc.bytes, params, &values,
+                &enc.metas,
+                (&enc.ends, &enc.bytes, enc.rearranged),
+                params,
+                &values,
             ))?;
             enc.metas.len()
         } else {

@@ -2,7 +2,8 @@
 //!
 //! This module holds the [`Experiment`], its settings and the checks made before anything
 //! runs; `run` holds the two executors (on the calling thread, or on a pool), `execute` one
-//! run and its records; what a run gives back is in [`crate::outcome`].
+//! run and its records, `pool` the thread pools (kept across experiments); what a run gives
+//! back is in [`crate::outcome`].
 //!
 //! Each run is independent: its own copy of the genesis state, its own history, its own random
 //! stream. Runs execute on a rayon pool in windows of a few runs per thread; each window's
@@ -10,6 +11,7 @@
 //! and the output is the same for any thread count.
 
 mod execute;
+mod pool;
 mod run;
 
 use std::sync::OnceLock;

@@ -2,6 +2,8 @@
 //! thread, or numpy's shared stream), or windows of runs on a rayon pool while this thread
 //! writes the previous window. Both write the same records in the same order.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::Experiment;
@@ -98,16 +100,13 @@ where
         }
     }
 
-    /// A pool of `threads` workers, or none when runs execute on the calling thread.
-    fn pool(&self, threads: usize) -> Result<Option<rayon::ThreadPool>, EngineError> {
+    /// A pool of `threads` workers (kept for the next experiment), or none when runs execute
+    /// on the calling thread.
+    fn pool(&self, threads: usize) -> Result<Option<Arc<rayon::ThreadPool>>, EngineError> {
         if self.is_sequential(threads) {
             return Ok(None);
         }
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .map(Some)
-            .map_err(|e| EngineError::ThreadPool(e.to_string()))
+        super::pool::pool(threads).map(Some)
     }
 
     /// Runs on the calling thread, one at a time; numpy's shared stream runs through all of

@@ -126,13 +126,7 @@ impl RowEncoder for CsvEncoder {
 
     fn encode_row(&self, meta: &RowMeta, state: &[Value], params: &[u8], out: &mut Vec<u8>) {
         let (mut float, mut int) = (zmij::Buffer::new(), itoa::Buffer::new());
-        let index = [
-            meta.simulation,
-            meta.subset,
-            meta.run,
-            meta.substep,
-            meta.timestep,
-        ];
+        let index = meta.index();
         if self.layout.index_first() {
             for (k, i) in index.into_iter().enumerate() {
                 if k > 0 {

@@ -141,6 +141,25 @@ impl Header {
     }
 }
 
+impl RowMeta {
+    /// The index's values in the order of [`INDEX_COLUMNS`].
+    ///
+    /// ```
+    /// let meta = sim_core::RowMeta { simulation: 0, subset: 2, run: 1, substep: 3, timestep: 7 };
+    /// assert_eq!(meta.index(), [0, 2, 1, 3, 7]);
+    /// ```
+    #[must_use]
+    pub const fn index(&self) -> [usize; 5] {
+        [
+            self.simulation,
+            self.subset,
+            self.run,
+            self.substep,
+            self.timestep,
+        ]
+    }
+}
+
 /// The record column of a swept genesis variable: `genesis_NAME`. Each distinct name is
 /// allocated once for the life of the process (column names are `&'static str`), so repeated
 /// experiments do not grow memory.
@@ -174,6 +193,31 @@ pub trait RowEncoder: Send + Sync {
 
     /// Appends one record's bytes to `out`.
     fn encode_row(&self, meta: &RowMeta, state: &[Value], params: &[u8], out: &mut Vec<u8>);
+
+    /// Formats a whole run, appending its bytes to `out`: the records' indexes are `metas`,
+    /// their state values are `states`, record after record (`states.len() / metas.len()`
+    /// values each, in the header's order), `params` is what
+    /// [`encode_params`](Self::encode_params) gave. Returns the records' ends in `out`
+    /// (record `i` is `out[ends[i - 1]..ends[i]]`), or `None` when the bytes are laid out
+    /// otherwise than record after record (a sink that keeps columns writes each column's
+    /// stretch in turn); [`EncodedRun::record_bytes`] then gives `None`. The default calls
+    /// [`encode_row`](Self::encode_row) for each record.
+    fn encode_run(
+        &self,
+        metas: &[RowMeta],
+        states: &[Value],
+        params: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Option<Vec<usize>> {
+        let width = states.len().checked_div(metas.len()).unwrap_or(0);
+        let mut ends = Vec::with_capacity(metas.len());
+        for (i, meta) in metas.iter().enumerate() {
+            let state = states.get(i * width..(i + 1) * width).unwrap_or_default();
+            self.encode_row(meta, state, params, out);
+            ends.push(out.len());
+        }
+        Some(ends)
+    }
 }
 
 /// One run's records as a sink's [`RowEncoder`] formatted them on a worker thread: their index,
@@ -185,6 +229,7 @@ pub struct EncodedRun<'a> {
     bytes: &'a [u8],
     params: &'a [Value],
     values: &'a dyn Fn(usize, &mut Vec<Value>),
+    rearranged: bool,
 }
 
 impl std::fmt::Debug for EncodedRun<'_> {
@@ -192,29 +237,31 @@ impl std::fmt::Debug for EncodedRun<'_> {
         f.debug_struct("EncodedRun")
             .field("records", &self.metas.len())
             .field("bytes", &self.bytes.len())
+            .field("rearranged", &self.rearranged)
             .finish_non_exhaustive()
     }
 }
 
 impl<'a> EncodedRun<'a> {
-    /// A run of `metas.len()` records; record `i` is `bytes[ends[i - 1]..ends[i]]` and
-    /// `values(i, out)` replaces `out` with its state values. The engine checks that `metas`
-    /// and `ends` have the same length and that `ends` rises to `bytes.len()`.
+    /// A run of `metas.len()` records; record `i` is `bytes[ends[i - 1]..ends[i]]` (unless
+    /// the encoder `rearranged` them, and `ends` is empty) and `values(i, out)` replaces `out` with its state
+    /// values. The engine checks that `metas` and `ends` have the same length and that `ends`
+    /// rises to `bytes.len()`.
     pub(crate) fn new(
         metas: &'a [RowMeta],
-        ends: &'a [usize],
-        bytes: &'a [u8],
+        (ends, bytes, rearranged): (&'a [usize], &'a [u8], bool),
         params: &'a [Value],
         values: &'a dyn Fn(usize, &mut Vec<Value>),
     ) -> Self {
-        debug_assert_eq!(metas.len(), ends.len());
-        debug_assert_eq!(ends.last().copied().unwrap_or(0), bytes.len());
+        debug_assert!(rearranged || metas.len() == ends.len());
+        debug_assert!(rearranged || ends.last().copied().unwrap_or(0) == bytes.len());
         Self {
             metas,
             ends,
             bytes,
             params,
             values,
+            rearranged,
         }
     }
 
@@ -236,15 +283,27 @@ impl<'a> EncodedRun<'a> {
         self.metas.get(i).copied()
     }
 
-    /// Every record's bytes, in record order.
+    /// Every record's bytes: in record order, or as the encoder's
+    /// [`encode_run`](RowEncoder::encode_run) laid them out.
     #[must_use]
     pub fn bytes(&self) -> &'a [u8] {
         self.bytes
     }
 
-    /// Record `i`'s bytes, or `None` past the end.
+    /// Whether the encoder's [`encode_run`](RowEncoder::encode_run) laid the bytes out
+    /// otherwise than record after record.
+    #[must_use]
+    pub fn rearranged(&self) -> bool {
+        self.rearranged
+    }
+
+    /// Record `i`'s bytes, or `None` past the end or when the bytes were
+    /// [`rearranged`](Self::rearranged).
     #[must_use]
     pub fn record_bytes(&self, i: usize) -> Option<&'a [u8]> {
+        if self.rearranged {
+            return None;
+        }
         let end = *self.ends.get(i)?;
         let start = i.checked_sub(1).map_or(0, |k| self.ends[k]);
         self.bytes.get(start..end)

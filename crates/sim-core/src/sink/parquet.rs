@@ -335,13 +335,7 @@ impl<W: Write + Send> Sink for ParquetSink<W> {
         {
             col.check(name, v)?;
         }
-        let index = [
-            meta.simulation,
-            meta.subset,
-            meta.run,
-            meta.substep,
-            meta.timestep,
-        ];
+        let index = meta.index();
         for (col, v) in self.index.iter_mut().zip(index) {
             col.push(i64::try_from(v).unwrap_or(i64::MAX));
         }

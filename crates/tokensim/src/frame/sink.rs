@@ -3,12 +3,10 @@
 
 use std::sync::Arc;
 
+use sim_core::sink::INDEX_COLUMNS;
 use sim_core::{EncodedRun, Header, Layout, RowEncoder, RowMeta, Sink, SinkError, Value};
 
 use super::{Column, Frame};
-
-/// The index columns.
-const INDEX: [&str; 5] = ["simulation", "subset", "run", "substep", "timestep"];
 
 /// A column's type, from the header's example values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,38 +61,116 @@ fn fits(kind: Kind, v: &Value) -> bool {
     )
 }
 
-/// Formats each record as its columns' words, in column order, on the engine's workers.
+/// Formats each run as its columns' words, column after column, on the engine's workers
+/// ([`RowEncoder::encode_run`]), so that the writing thread only appends each column's
+/// stretch. The words are in this machine's byte order: they never leave the process.
 struct WordEncoder {
     index_first: bool,
     params: bool,
 }
 
+/// Appends `words` to `out`, in this machine's byte order.
+fn put_words(out: &mut Vec<u8>, words: &[u64]) {
+    out.extend_from_slice(bytemuck::cast_slice(words));
+}
+
+/// Appends the words of `bytes` (whole words only, in this machine's byte order) to `out`:
+/// one copy when `bytes` is aligned (an allocation's start always is), else word by word.
+fn extend_words(out: &mut Vec<u64>, bytes: &[u8]) {
+    match bytemuck::try_cast_slice::<u8, u64>(bytes) {
+        Ok(words) => out.extend_from_slice(words),
+        Err(_) => out.extend(bytes.chunks_exact(8).map(|b| {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(b);
+            u64::from_ne_bytes(w)
+        })),
+    }
+}
+
+impl WordEncoder {
+    /// Fills `words` (`n` records' columns, each `n` words) with the records `metas`, whose
+    /// state values are `states` (`width` each), and the parameter words `params`.
+    fn fill(&self, words: &mut [u64], metas: &[RowMeta], states: &[Value], params: &[u64]) {
+        let n = metas.len();
+        let width = states.len().checked_div(n).unwrap_or(0);
+        let mut columns = words.chunks_exact_mut(n.max(1));
+        let index = |columns: &mut std::slice::ChunksExactMut<'_, u64>| {
+            for (k, column) in columns.take(INDEX_COLUMNS.len()).enumerate() {
+                for (w, m) in column.iter_mut().zip(metas) {
+                    *w = index_word(m.index()[k]);
+                }
+            }
+        };
+        let state = |columns: &mut std::slice::ChunksExactMut<'_, u64>| {
+            for (c, column) in columns.take(width).enumerate() {
+                let values = states.get(c..).unwrap_or_default().iter().step_by(width);
+                for (w, v) in column.iter_mut().zip(values) {
+                    *w = word(v);
+                }
+            }
+        };
+        if self.index_first {
+            index(&mut columns);
+            state(&mut columns);
+        } else {
+            state(&mut columns);
+            index(&mut columns);
+        }
+        for (column, p) in columns.zip(params) {
+            column.fill(*p);
+        }
+    }
+}
+
 impl RowEncoder for WordEncoder {
     fn encode_params(&self, params: &[Value]) -> Vec<u8> {
-        if !self.params {
-            return Vec::new();
+        let mut out = Vec::new();
+        if self.params {
+            put_words(&mut out, &params.iter().map(word).collect::<Vec<_>>());
         }
-        params.iter().flat_map(|v| word(v).to_le_bytes()).collect()
+        out
     }
 
     fn encode_row(&self, meta: &RowMeta, state: &[Value], params: &[u8], out: &mut Vec<u8>) {
-        let index = [
-            meta.simulation,
-            meta.subset,
-            meta.run,
-            meta.substep,
-            meta.timestep,
-        ];
-        let index = index.iter().flat_map(|v| index_word(*v).to_le_bytes());
-        let state = state.iter().flat_map(|v| word(v).to_le_bytes());
+        let index = meta.index().map(index_word);
+        let state: Vec<u64> = state.iter().map(word).collect();
         if self.index_first {
-            out.extend(index);
-            out.extend(state);
+            put_words(out, &index);
+            put_words(out, &state);
         } else {
-            out.extend(state);
-            out.extend(index);
+            put_words(out, &state);
+            put_words(out, &index);
         }
         out.extend_from_slice(params);
+    }
+
+    fn encode_run(
+        &self,
+        metas: &[RowMeta],
+        states: &[Value],
+        params: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Option<Vec<usize>> {
+        // Column after column, each column's words in record order: written in place when
+        // `out`'s new bytes are aligned for words, else into words and copied.
+        let n = metas.len();
+        let mut param_words = Vec::new();
+        extend_words(&mut param_words, params);
+        let width =
+            INDEX_COLUMNS.len() + states.len().checked_div(n).unwrap_or(0) + param_words.len();
+        let start = out.len();
+        out.resize(start + width * n * 8, 0);
+        let new = out.get_mut(start..).unwrap_or_default();
+        match bytemuck::try_cast_slice_mut::<u8, u64>(new) {
+            Ok(words) => self.fill(words, metas, states, &param_words),
+            Err(_) => {
+                let mut words = vec![0; width * n];
+                self.fill(&mut words, metas, states, &param_words);
+                out.truncate(start);
+                put_words(out, &words);
+            }
+        }
+        None
     }
 }
 
@@ -209,7 +285,7 @@ impl Sink for FrameSink {
             .iter()
             .enumerate()
             .map(|(i, n)| (*n, Kind::of(header.example.get(i))));
-        let index = INDEX.iter().map(|n| (*n, Kind::Int));
+        let index = INDEX_COLUMNS.iter().map(|n| (*n, Kind::Int));
         let mut columns: Vec<(&'static str, Kind)> = if self.layout.index_first() {
             index.chain(state).collect()
         } else {
@@ -227,7 +303,7 @@ impl Sink for FrameSink {
         self.names = columns.iter().map(|(n, _)| *n).collect();
         self.kinds = columns.iter().map(|(_, k)| *k).collect();
         self.words = vec![Vec::new(); columns.len()];
-        let (n_index, n_state) = (INDEX.len(), header.state.len());
+        let (n_index, n_state) = (INDEX_COLUMNS.len(), header.state.len());
         self.at = if self.layout.index_first() {
             (0, n_index, n_index + n_state)
         } else {
@@ -256,15 +332,23 @@ impl Sink for FrameSink {
         }
         self.spend(rows)?;
         self.reserve(rows);
-        // The run's words in one sequential pass, then each column's in a strided one.
-        self.scratch.clear();
-        self.scratch.extend(bytes.chunks_exact(8).map(|b| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(b);
-            u64::from_le_bytes(w)
-        }));
-        for (c, column) in self.words.iter_mut().enumerate() {
-            column.extend(self.scratch.iter().skip(c).step_by(width).copied());
+        if run.rearranged() {
+            // Column by column already (`WordEncoder::encode_run`): each column's stretch.
+            for (column, stretch) in self
+                .words
+                .iter_mut()
+                .zip(bytes.chunks_exact(rows.max(1) * 8))
+            {
+                extend_words(column, stretch);
+            }
+        } else {
+            // Record by record: the run's words in one sequential pass, then each column's in
+            // a strided one.
+            self.scratch.clear();
+            extend_words(&mut self.scratch, bytes);
+            for (c, column) in self.words.iter_mut().enumerate() {
+                column.extend(self.scratch.iter().skip(c).step_by(width).copied());
+            }
         }
         Ok(())
     }
@@ -280,13 +364,7 @@ impl Sink for FrameSink {
         }
         self.first_rows += 1;
         let (index_at, state_at, params_at) = self.at;
-        let index = [
-            meta.simulation,
-            meta.subset,
-            meta.run,
-            meta.substep,
-            meta.timestep,
-        ];
+        let index = meta.index();
         let params = if self.layout == Layout::Cadcad {
             &[][..]
         } else {
