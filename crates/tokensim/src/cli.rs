@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use sim_core::{Fidelity, InvariantCheck};
 
-use crate::experiment::{ExperimentFile, Format};
+use crate::experiment::{ExperimentFile, Format, Overrides};
 use crate::registry::Registry;
 use crate::run::RunRequest;
 use crate::{falsify, merge, run, scaffold, signals};
@@ -280,31 +280,26 @@ fn load(registry: &Registry, given: &str) -> Result<(String, ExperimentFile)> {
 /// The experiment `args` names, with the command line's overrides applied.
 fn experiment(registry: &Registry, args: &RunArgs) -> Result<(String, ExperimentFile)> {
     let (name, mut file) = load(registry, &args.experiment)?;
-    if let Some(r) = args.runs {
-        file.sim.runs = usize::try_from(r).context("--runs is too large")?;
-    }
-    if let Some(t) = args.timesteps {
-        file.sim.timesteps = usize::try_from(t).context("--timesteps is too large")?;
-    }
-    if let Some(s) = args.seed {
-        file.sim.seed = s;
-    }
-    match args.format {
-        Some(FormatArg::Csv) => file.output.format = Format::Csv,
-        Some(FormatArg::Parquet) => file.output.format = Format::Parquet,
-        None => {}
-    }
-    match args.layout {
-        Some(LayoutArg::Tokensim) => file.output.layout = sim_core::Layout::Tokensim,
-        Some(LayoutArg::Cadcad) => file.output.layout = sim_core::Layout::Cadcad,
-        None => {}
-    }
-    if let Some(f) = args.fidelity {
-        file.fidelity = f;
-    }
-    if let Some(check) = args.invariants {
-        file.invariants.check = check;
-    }
+    let count = |n: Option<u64>, flag: &str| {
+        n.map(usize::try_from)
+            .transpose()
+            .with_context(|| format!("{flag} is too large"))
+    };
+    file.apply(&Overrides {
+        runs: count(args.runs, "--runs")?,
+        timesteps: count(args.timesteps, "--timesteps")?,
+        seed: args.seed,
+        fidelity: args.fidelity,
+        layout: args.layout.map(|l| match l {
+            LayoutArg::Tokensim => sim_core::Layout::Tokensim,
+            LayoutArg::Cadcad => sim_core::Layout::Cadcad,
+        }),
+        format: args.format.map(|f| match f {
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Parquet => Format::Parquet,
+        }),
+        invariants: args.invariants,
+    });
     Ok((name, file))
 }
 

@@ -176,7 +176,7 @@ fn is_default(layout: &Layout) -> bool {
 }
 
 /// `layout = "tokensim" | "cadcad"`.
-mod layout_words {
+pub(crate) mod layout_words {
     use serde::{Deserialize, Deserializer, Serializer, de::Error};
     use sim_core::Layout;
 
@@ -249,7 +249,58 @@ impl From<Value> for Scalar {
     }
 }
 
+/// What a run's flags (`tokensim run --runs …`) or keyword arguments (Python's
+/// `tokensim.run(…, runs=…)`) change in an experiment file; `None` leaves a setting as the file
+/// has it. Zero runs or timesteps are refused when the experiment starts
+/// ([`sim_core::EngineError::Zero`]).
+///
+/// ```
+/// use tokensim::{ExperimentFile, Overrides};
+/// let text = "model = \"honey\"\n[sim]\nruns = 10\ntimesteps = 120\nseed = 1\n";
+/// let mut file = ExperimentFile::parse(text, "e.toml")?;
+/// file.apply(&Overrides { runs: Some(100), layout: Some(sim_core::Layout::Cadcad), ..Overrides::default() });
+/// assert_eq!((file.sim.runs, file.output.layout), (100, sim_core::Layout::Cadcad));
+/// # Ok::<(), tokensim::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Monte Carlo runs per subset.
+    pub runs: Option<usize>,
+    /// Timesteps per run.
+    pub timesteps: Option<usize>,
+    /// The experiment's seed.
+    pub seed: Option<u64>,
+    /// The models' behaviour: corrected or faithful to the seed.
+    pub fidelity: Option<Fidelity>,
+    /// The records' columns: tokensim's or cadCAD's.
+    pub layout: Option<Layout>,
+    /// The records file's format.
+    pub format: Option<Format>,
+    /// When the model's invariants are checked.
+    pub invariants: Option<InvariantCheck>,
+}
+
 impl ExperimentFile {
+    /// Applies `o`: each setting it gives replaces the file's.
+    pub fn apply(&mut self, o: &Overrides) {
+        let Overrides {
+            runs,
+            timesteps,
+            seed,
+            fidelity,
+            layout,
+            format,
+            invariants,
+        } = *o;
+        self.sim.runs = runs.unwrap_or(self.sim.runs);
+        self.sim.timesteps = timesteps.unwrap_or(self.sim.timesteps);
+        self.sim.seed = seed.unwrap_or(self.sim.seed);
+        self.fidelity = fidelity.unwrap_or(self.fidelity);
+        self.output.layout = layout.unwrap_or(self.output.layout);
+        self.output.format = format.unwrap_or(self.output.format);
+        self.invariants.check = invariants.unwrap_or(self.invariants.check);
+    }
+
     /// Parses TOML; syntax errors name the line and column.
     ///
     /// # Errors

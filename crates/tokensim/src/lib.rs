@@ -81,7 +81,7 @@ mod summary;
 pub use error::Error;
 pub use experiment::{
     DEFAULT_CASES, ExperimentFile, Format, GenesisValue, InvariantsSection, OutputSection,
-    RuleName, Scalar, SearchDomain, SearchSection, SimSection,
+    Overrides, RuleName, Scalar, SearchDomain, SearchSection, SimSection,
 };
 pub use falsify::Falsified;
 pub use frame::{Column, Frame};

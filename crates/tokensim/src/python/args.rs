@@ -4,9 +4,9 @@
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
-use sim_core::{Fidelity, InvariantCheck, Layout, Value};
+use sim_core::{Fidelity, InvariantCheck, Value};
 
-use crate::experiment::{ExperimentFile, GenesisValue, Scalar};
+use crate::experiment::{ExperimentFile, GenesisValue, Scalar, layout_words};
 use crate::registry::Registry;
 
 use super::to_py;
@@ -124,43 +124,40 @@ pub(super) struct Overrides<'a, 'py> {
 impl Overrides<'_, '_> {
     /// Applies the overrides to `file`, or changes nothing and says what was wrong.
     pub(super) fn apply(&self, file: &mut ExperimentFile) -> PyResult<()> {
+        let word = |e: &dyn std::fmt::Display| PyValueError::new_err(e.to_string());
+        let layout = self
+            .layout
+            .map(|l| {
+                layout_words::WORDS
+                    .iter()
+                    .find(|(w, _)| *w == l)
+                    .map(|(_, layout)| *layout)
+                    .ok_or_else(|| {
+                        PyValueError::new_err(format!(
+                            "unknown layout `{l}` (expected \"tokensim\" or \"cadcad\")"
+                        ))
+                    })
+            })
+            .transpose()?;
+        let settings = crate::Overrides {
+            runs: self.runs,
+            timesteps: self.timesteps,
+            seed: self.seed,
+            fidelity: self
+                .fidelity
+                .map(str::parse::<Fidelity>)
+                .transpose()
+                .map_err(|e| word(&e))?,
+            layout,
+            format: None,
+            invariants: self
+                .invariants
+                .map(str::parse::<InvariantCheck>)
+                .transpose()
+                .map_err(|e| word(&e))?,
+        };
         let mut next = file.clone();
-        if let Some(r) = self.runs {
-            if r == 0 {
-                return Err(PyValueError::new_err("runs must be at least 1"));
-            }
-            next.sim.runs = r;
-        }
-        if let Some(t) = self.timesteps {
-            if t == 0 {
-                return Err(PyValueError::new_err("timesteps must be at least 1"));
-            }
-            next.sim.timesteps = t;
-        }
-        if let Some(s) = self.seed {
-            next.sim.seed = s;
-        }
-        if let Some(f) = self.fidelity {
-            next.fidelity = f
-                .parse::<Fidelity>()
-                .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        }
-        if let Some(l) = self.layout {
-            next.output.layout = match l {
-                "tokensim" => Layout::Tokensim,
-                "cadcad" => Layout::Cadcad,
-                _ => {
-                    return Err(PyValueError::new_err(format!(
-                        "unknown layout `{l}` (expected \"tokensim\" or \"cadcad\")"
-                    )));
-                }
-            };
-        }
-        if let Some(i) = self.invariants {
-            next.invariants.check = i
-                .parse::<InvariantCheck>()
-                .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        }
+        next.apply(&settings);
         if let Some(params) = self.params {
             for (k, v) in params.iter() {
                 let name: String = k.extract()?;
