@@ -17,9 +17,11 @@ use anyhow::{Context, Result};
 use crate::{compare, project_root, run_cmd};
 
 /// What the tests and the notebook import, and the build backend.
-pub(crate) const REQUIREMENTS: [&str; 10] = [
+pub(crate) const REQUIREMENTS: [&str; 11] = [
     "maturin>=1.9.4,<2",
     "pytest",
+    // A test that hangs fails after five minutes, with every thread's stack.
+    "pytest-timeout",
     "numpy",
     "pandas",
     "polars",
@@ -86,6 +88,7 @@ pub(crate) fn run() -> Result<()> {
         Command::new(&python)
             // The suite, and the examples in the package's docstrings.
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .args(["--timeout=300", "--timeout-method=thread"])
             .args(["--doctest-modules", "--pyargs", "tokensim"])
             .arg(root.join("crates/python/tests"))
             .env("TOKENSIM_CONFORMANCE_DIR", &vectors)
