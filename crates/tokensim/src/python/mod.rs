@@ -80,6 +80,11 @@ pub struct Simulations {
 /// `TokensimError`; Python's errors adding the attributes.
 pub fn add_simulations(m: &Bound<'_, PyModule>, register: fn(&mut Registry)) -> PyResult<()> {
     let py = m.py();
+    // numpy's array API, loaded now rather than at the first run's result: loading it runs
+    // Python code, and a Ctrl-C landing there would fail inside rust-numpy (a panic) instead
+    // of raising KeyboardInterrupt. Without numpy, the import fails here with ImportError.
+    py.import("numpy")?;
+    drop(numpy::PyArray1::<f64>::zeros(py, 0, false));
     let mut registry = Registry::new();
     register(&mut registry);
     registry.check().map_err(to_py)?;
