@@ -3,6 +3,7 @@ DataFrames have the CSV's columns and dtypes; bad input raises the documented ex
 KeyboardInterrupt stops a long run."""
 
 import json
+import signal
 import subprocess
 import threading
 import _thread
@@ -124,14 +125,21 @@ def test_faithful_records_and_failures():
 
 
 def test_keyboard_interrupt_stops_a_long_run():
-    timer = threading.Timer(0.5, _thread.interrupt_main)
-    timer.start()
-    started = time.monotonic()
-    # Long enough that it cannot end before the interrupt (about 30 s in a debug build), short
-    # enough that a missed interrupt fails here rather than filling the machine's memory.
-    with pytest.raises(KeyboardInterrupt):
-        tokensim.run("honey", runs=5_000, threads=1, layout="cadcad", progress=False)
-    assert time.monotonic() - started < 10
+    # Python's own Ctrl-C handler, whatever this process inherited: a process started in the
+    # background by a non-interactive shell (as CI may start the check) ignores SIGINT, and
+    # then `interrupt_main` does nothing.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        timer = threading.Timer(0.5, _thread.interrupt_main)
+        timer.start()
+        started = time.monotonic()
+        # Long enough that it cannot end before the interrupt (about 30 s in a debug build),
+        # short enough that a missed interrupt fails here rather than filling the memory.
+        with pytest.raises(KeyboardInterrupt):
+            tokensim.run("honey", runs=5_000, threads=1, layout="cadcad", progress=False)
+        assert time.monotonic() - started < 10
+    finally:
+        signal.signal(signal.SIGINT, previous)
     # The module still works afterwards.
     assert len(tokensim.run("honey", runs=1, timesteps=2, progress=False)) == 9 * 3
 
