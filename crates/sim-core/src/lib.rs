@@ -225,6 +225,7 @@ pub use shard::ShardPairs;
 pub use signals::{MissingSignal, NoSignals, PolicyOp, SignalValue, Signals, merge_field, need};
 pub use sink::{
     CsvSink, EncodedRun, Header, Layout, MemorySink, NullSink, RowEncoder, RowMeta, Sink,
+    WordColumns, WordSource,
 };
 pub use sweep::{MAX_SUBSETS, Sweep, SweepRule};
 pub use value::{Scalar, Value};

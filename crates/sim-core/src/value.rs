@@ -42,6 +42,27 @@ impl Value {
         }
     }
 
+    /// The value as one 64-bit word, as a typed in-memory column holds it
+    /// ([`WordColumns`](crate::sink::WordColumns)): a float's bits (a decimal's nearest
+    /// float's), an integer's two's complement, a boolean's 0 or 1.
+    ///
+    /// ```
+    /// use sim_core::Value;
+    /// assert_eq!(Value::F64(1.5).to_word(), 1.5f64.to_bits());
+    /// assert_eq!(Value::I64(-1).to_word(), u64::MAX);
+    /// assert_eq!(Value::Bool(true).to_word(), 1);
+    /// assert_eq!(Value::Decimal(rust_decimal::Decimal::new(15, 1)).to_word(), 1.5f64.to_bits());
+    /// ```
+    #[must_use]
+    pub fn to_word(&self) -> u64 {
+        match *self {
+            Value::F64(f) => f.to_bits(),
+            Value::I64(i) => i.cast_unsigned(),
+            Value::Bool(b) => u64::from(b),
+            Value::Decimal(_) => self.as_f64().to_bits(),
+        }
+    }
+
     /// The name of the value's type, for error messages.
     #[must_use]
     pub fn type_name(&self) -> &'static str {

@@ -33,6 +33,14 @@ pub trait Vars: Clone + Send + Sync + 'static {
         values.get(i).map(|v| (i, *v))
     }
 
+    /// Appends the variables' values as 64-bit words ([`Value::to_word`]), in the order of
+    /// [`NAMES`](Self::NAMES): what a sink's [`WordColumns`](crate::sink::WordColumns) hold.
+    /// The default reads [`values`](Self::values); [`vars!`](crate::vars) writes one that
+    /// reads the fields.
+    fn write_words(&self, out: &mut Vec<u64>) {
+        out.extend(self.values().iter().map(Value::to_word));
+    }
+
     /// The variables' values as a new vector (the engine uses [`write_values`](Self::write_values)).
     #[must_use]
     fn values(&self) -> Vec<Value> {
@@ -81,6 +89,9 @@ pub enum VarError {
 /// s.set("a", Value::I64(3))?;
 /// assert_eq!(State::NAMES, &["a", "n"]);
 /// assert_eq!(s.values(), vec![Value::F64(3.0), Value::I64(2)]);
+/// let mut words = Vec::new();
+/// s.write_words(&mut words);
+/// assert_eq!(words, [3.0f64.to_bits(), 2]);
 /// assert_eq!(s.first_non_finite(), None);
 /// s.a = f64::NAN;
 /// assert!(matches!(s.first_non_finite(), Some((0, Value::F64(x))) if x.is_nan()));
@@ -96,6 +107,10 @@ macro_rules! vars {
             fn write_values(&self, out: &mut ::std::vec::Vec<$crate::Value>) {
                 // One reservation for all, not one check a variable.
                 out.extend_from_slice(&[$($crate::Scalar::to_value(&self.$field)),*]);
+            }
+
+            fn write_words(&self, out: &mut ::std::vec::Vec<u64>) {
+                out.extend_from_slice(&[$($crate::Scalar::to_value(&self.$field).to_word()),*]);
             }
 
             fn first_non_finite(

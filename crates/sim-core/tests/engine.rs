@@ -1067,6 +1067,92 @@ fn a_sink_that_does_not_read_encoded_runs_gets_rows() {
     assert_eq!(pooled.0.column("m"), alone.column("m"));
 }
 
+/// A sink that gives room for its records as word columns: the timestep, `y`, and `m`.
+#[derive(Default)]
+struct Room {
+    filled: Option<Vec<Vec<u64>>>,
+    lengths: Vec<usize>,
+    in_place: usize,
+    rows: usize,
+}
+
+impl Sink for Room {
+    fn begin(&mut self, _: &sim_core::Header) -> Result<(), sim_core::SinkError> {
+        Ok(())
+    }
+    fn row(
+        &mut self,
+        _: &sim_core::RowMeta,
+        _: &[Value],
+        _: &[Value],
+    ) -> Result<(), sim_core::SinkError> {
+        self.rows += 1;
+        Ok(())
+    }
+    fn word_columns(&mut self, _: usize, _: usize) -> Option<Vec<sim_core::WordSource>> {
+        use sim_core::WordSource::{Index, Param, State};
+        Some(vec![Index(4), State(1), Param(1)])
+    }
+    fn encoded_run(&mut self, run: &sim_core::EncodedRun<'_>) -> Result<(), sim_core::SinkError> {
+        assert!(run.is_in_place() && run.bytes().is_empty());
+        self.in_place += 1;
+        Ok(())
+    }
+    fn filled_columns(
+        &mut self,
+        columns: sim_core::WordColumns,
+    ) -> Result<(), sim_core::SinkError> {
+        self.lengths = columns.lengths().to_vec();
+        self.filled = Some(columns.into_columns());
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<(), sim_core::SinkError> {
+        assert!(self.filled.is_some(), "the columns come back before finish");
+        Ok(())
+    }
+}
+
+#[test]
+fn a_sink_with_room_gets_its_records_in_place() {
+    let model = history_model();
+    for (threads, drop_substeps) in [(1, false), (2, false), (2, true)] {
+        let run = |sink: &mut dyn Sink| {
+            Experiment::new(&model, vec![P::default(), P { k: 2.0, m: -4 }])
+                .runs(3)
+                .timesteps(4)
+                .drop_substeps(drop_substeps)
+                .threads(threads)
+                .run(sink)
+                .unwrap()
+        };
+        let (mut room, mut rows) = (Room::default(), MemorySink::new());
+        assert_eq!(run(&mut room).rows, run(&mut rows).rows);
+        assert_eq!(
+            (room.rows, room.in_place),
+            (0, 6),
+            "every run in place, none by row"
+        );
+        let per_run = if drop_substeps { 5 } else { 9 };
+        assert_eq!(room.lengths, vec![per_run; 6]);
+        let filled = room.filled.unwrap();
+        let timesteps: Vec<u64> = rows.meta().iter().map(|m| m.timestep as u64).collect();
+        assert_eq!(filled[0], timesteps);
+        let y: Vec<u64> = rows
+            .f64_column("y")
+            .unwrap()
+            .iter()
+            .map(|y| y.to_bits())
+            .collect();
+        assert_eq!(filled[1], y);
+        // m: 0 for subset 0's runs, -4 for subset 1's.
+        let m = [0i64, -4].map(|m| m.cast_unsigned());
+        assert_eq!(
+            filled[2],
+            [vec![m[0]; 3 * per_run], vec![m[1]; 3 * per_run]].concat()
+        );
+    }
+}
+
 // ---- hooks ----
 
 #[derive(Default)]

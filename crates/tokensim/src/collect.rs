@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use sim_core::{EncodedRun, Header, RowEncoder, RowMeta, Sink, SinkError, Value};
+use sim_core::{
+    EncodedRun, Header, RowEncoder, RowMeta, Sink, SinkError, Value, WordColumns, WordSource,
+};
 
 /// Most runs per subset whose time series are kept for the plots' bands.
 pub(crate) const MAX_PLOTTED_RUNS: usize = 1000;
@@ -188,6 +190,14 @@ impl Sink for Collector<'_> {
 
     fn encoder(&self) -> Option<Arc<dyn RowEncoder>> {
         self.inner.encoder()
+    }
+
+    fn word_columns(&mut self, runs: usize, rows: usize) -> Option<Vec<WordSource>> {
+        self.inner.word_columns(runs, rows)
+    }
+
+    fn filled_columns(&mut self, columns: WordColumns) -> Result<(), SinkError> {
+        self.inner.filled_columns(columns)
     }
 
     fn encoded_run(&mut self, run: &EncodedRun<'_>) -> Result<(), SinkError> {

@@ -11,7 +11,7 @@ use crate::outcome::{RunError, RunFailure};
 use crate::panic::{PanicInfo, catch};
 use crate::rng::SimRng;
 use crate::signals::Signals;
-use crate::sink::{EncodedRun, RowEncoder, RowMeta, Sink};
+use crate::sink::{EncodedRun, RowEncoder, RowMeta, Sink, Slot};
 use crate::value::Value;
 use crate::vars::Vars;
 
@@ -55,9 +55,18 @@ pub(super) struct Encoded {
     /// Whether the encoder laid `bytes` out otherwise than record after record (then `ends`
     /// is empty).
     rearranged: bool,
+    /// Whether the records went in the sink's word columns (then `bytes` is empty).
+    in_place: bool,
     ends: Vec<usize>,
     metas: Vec<RowMeta>,
     states: Vec<usize>,
+}
+
+impl Encoded {
+    /// The number of records.
+    pub(super) fn len(&self) -> usize {
+        self.metas.len()
+    }
 }
 
 impl<S, P, G> Experiment<'_, S, P, G>
@@ -245,7 +254,35 @@ where
         Encoded {
             bytes,
             rearranged: ends.is_none(),
+            in_place: false,
             ends: ends.unwrap_or_default(),
+            metas,
+            states,
+        }
+    }
+
+    /// Writes one run's records in its room in the sink's word columns (on the worker that
+    /// computed it).
+    pub(super) fn place(
+        &self,
+        out: &RunOutput<S>,
+        params: &[Value],
+        mut slot: Slot<'_>,
+    ) -> Encoded {
+        let n = out.states.len();
+        let (mut metas, mut states) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut words = Vec::with_capacity(n * S::NAMES.len());
+        for (i, meta, state) in self.records(out) {
+            metas.push(meta);
+            states.push(i);
+            state.write_words(&mut words);
+        }
+        slot.fill(&metas, &words, params);
+        Encoded {
+            bytes: Vec::new(),
+            rearranged: true,
+            in_place: true,
+            ends: Vec::new(),
             metas,
             states,
         }
@@ -265,12 +302,16 @@ where
                     state.write_values(v);
                 }
             };
-            sink.encoded_run(&EncodedRun::new(
-                &enc.metas,
-                (&enc.ends, &enc.bytes, enc.rearranged),
-                params,
-                &values,
-            ))?;
+            sink.encoded_run(&if enc.in_place {
+                EncodedRun::in_place(&enc.metas, params, &values)
+            } else {
+                EncodedRun::new(
+                    &enc.metas,
+                    (&enc.ends, &enc.bytes, enc.rearranged),
+                    params,
+                    &values,
+                )
+            })?;
             enc.metas.len()
         } else {
             let mut rows = 0;

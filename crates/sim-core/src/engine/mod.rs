@@ -421,6 +421,16 @@ where
             .saturating_add(1)
     }
 
+    /// Records one run writes at most: its states, or with `drop_substeps` genesis and one a
+    /// timestep (saturating).
+    fn records_per_run(&self) -> usize {
+        if self.drop_substeps {
+            self.timesteps.saturating_add(1)
+        } else {
+            self.rows_per_run()
+        }
+    }
+
     /// Everything [`run`](Self::run) checks before it starts, without running anything: the
     /// model has blocks, there are subsets, runs and timesteps, the shard exists, the threads
     /// are within [`MAX_THREADS`], the experiment fits in memory, and the model's validators

@@ -1,6 +1,8 @@
-//! The two executors of [`Experiment::run`]: runs one at a time on the calling thread (one
-//! thread, or numpy's shared stream), or windows of runs on a rayon pool while this thread
-//! writes the previous window. Both write the same records in the same order.
+//! The three executors of [`Experiment::run`]: runs one at a time on the calling thread (one
+//! thread, or numpy's shared stream); windows of runs on a rayon pool while this thread writes
+//! the previous window; or, when the sink takes its records in place
+//! ([`Sink::word_columns`]), windows of runs on the pool, each run writing its records into
+//! the sink's columns itself. All write the same records in the same order.
 
 use std::sync::Arc;
 
@@ -13,7 +15,7 @@ use crate::outcome::Outcome;
 use crate::rng::{RngKind, SimRng};
 use crate::shard::ShardPairs;
 use crate::signals::Signals;
-use crate::sink::{Header, RowEncoder, Sink};
+use crate::sink::{Header, RowEncoder, Sink, Slot, WordColumns};
 use crate::value::Value;
 use crate::vars::Vars;
 
@@ -26,6 +28,14 @@ fn windows(jobs: ShardPairs, size: usize) -> impl Iterator<Item = Vec<(usize, us
         let chunk: Vec<_> = jobs.by_ref().take(size).collect();
         (!chunk.is_empty()).then_some(chunk)
     })
+}
+
+/// How many records each of a window's runs wrote in its room.
+fn lengths<S>(outputs: &[RunOutput<S>]) -> Vec<usize> {
+    outputs
+        .iter()
+        .map(|out| out.encoded.as_ref().map_or(0, |e| e.len()))
+        .collect()
 }
 
 /// What the writing thread keeps: the sink, the outcome so far, and how many runs are done.
@@ -60,8 +70,16 @@ where
         self.hooks.before_experiment(self.subsets.len(), self.runs);
         sink.begin(&self.header())?;
         let pool = self.pool(threads)?;
-        // With a pool, the sink's formatting (if it has an encoder) runs on the workers.
-        let encoder = if pool.is_some() { sink.encoder() } else { None };
+        // Records written in place when the sink gives room; else, with a pool, the sink's
+        // formatting (if it has an encoder) runs on the workers.
+        let rows = self.records_per_run();
+        let mut room = sink
+            .word_columns(jobs.len(), rows)
+            .and_then(|sources| WordColumns::new(sources, jobs.len(), rows));
+        let encoder = match (&pool, &room) {
+            (Some(_), None) => sink.encoder(),
+            _ => None,
+        };
         let window = self.window(threads, jobs.len());
         let mut writer = Writer {
             sink,
@@ -74,12 +92,18 @@ where
             scratch: Vec::with_capacity(S::NAMES.len()),
             done: 0,
         };
-        match &pool {
-            None => self.run_here(window, &mut writer)?,
-            Some(pool) => self.run_on(pool, encoder.as_deref(), window, &mut writer)?,
+        match (&pool, &mut room) {
+            (None, room) => self.run_here(window, room.as_mut(), &mut writer)?,
+            // Records written in place leave the writing thread little to do: it waits for
+            // each window, without a thread to compute the next meanwhile.
+            (Some(pool), Some(room)) => self.run_in_place_on(pool, window, room, &mut writer)?,
+            (Some(pool), None) => self.run_on(pool, encoder.as_deref(), window, &mut writer)?,
         }
         if self.hooks.cancelled() {
             return Err(EngineError::Cancelled);
+        }
+        if let Some(room) = room {
+            writer.sink.filled_columns(room)?;
         }
         writer.sink.finish()?;
         self.hooks.after_experiment(&writer.outcome);
@@ -111,24 +135,93 @@ where
 
     /// Runs on the calling thread, one at a time; numpy's shared stream runs through all of
     /// them in order, other kinds get a stream per run.
-    fn run_here(&self, window: usize, writer: &mut Writer<'_>) -> Result<(), EngineError> {
+    fn run_here(
+        &self,
+        window: usize,
+        mut room: Option<&mut WordColumns>,
+        writer: &mut Writer<'_>,
+    ) -> Result<(), EngineError> {
         let mut shared = SimRng::for_run(self.rng, self.seed, 0, 0);
         for (i, chunk) in windows(writer.jobs.clone(), window).enumerate() {
             if self.hooks.cancelled() {
                 return Err(EngineError::Cancelled);
             }
             self.before_subsets(writer.jobs, i * window, &chunk);
-            let outputs = chunk
+            let mut slots = room
+                .as_deref_mut()
+                .map(|room| room.window(chunk.len(), None))
+                .unwrap_or_default()
+                .into_iter();
+            let outputs: Vec<_> = chunk
                 .iter()
                 .map(|&(s, r)| {
-                    if self.rng == RngKind::NumpyShared {
+                    let mut out = if self.rng == RngKind::NumpyShared {
                         self.execute(s, r, &mut shared)
                     } else {
                         let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
                         self.execute(s, r, &mut rng)
+                    };
+                    if let Some(slot) = slots.next() {
+                        out.encoded = Some(self.place(&out, &writer.params[s], slot));
                     }
+                    out
                 })
                 .collect();
+            drop(slots);
+            if let Some(room) = room.as_deref_mut() {
+                room.close_window(&lengths(&outputs));
+            }
+            self.write(writer, outputs)?;
+        }
+        Ok(())
+    }
+
+    /// One run on a worker: computed, then its records written in its room in the sink's
+    /// word columns, if it has one, or formatted by the sink's encoder, if there is one.
+    fn compute(
+        &self,
+        (s, r): (usize, usize),
+        slot: Option<Slot<'_>>,
+        encoder: Option<&dyn RowEncoder>,
+        params: &[Vec<Value>],
+    ) -> RunOutput<S> {
+        let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
+        let mut out = self.execute(s, r, &mut rng);
+        if let Some(slot) = slot {
+            out.encoded = Some(self.place(&out, &params[s], slot));
+        } else if let Some(e) = encoder {
+            out.encoded = Some(self.encode(&out, &params[s], e));
+        }
+        out
+    }
+
+    /// Runs on `pool`, each run writing its records in its room in the sink's columns; this
+    /// thread waits for each window and then writes what is left of it (the failures, the
+    /// progress, a sink in front of the columns' sink).
+    fn run_in_place_on(
+        &self,
+        pool: &rayon::ThreadPool,
+        window: usize,
+        room: &mut WordColumns,
+        writer: &mut Writer<'_>,
+    ) -> Result<(), EngineError> {
+        let (jobs, params) = (writer.jobs, writer.params);
+        for (i, chunk) in windows(jobs.clone(), window).enumerate() {
+            if self.hooks.cancelled() {
+                return Err(EngineError::Cancelled);
+            }
+            self.before_subsets(jobs, i * window, &chunk);
+            // One hand-over to the pool a window: the room, then the runs.
+            let outputs = pool.install(|| {
+                let slots = room.window(chunk.len(), Some(pool));
+                let outputs: Vec<_> = chunk
+                    .par_iter()
+                    .zip(slots)
+                    .map(|(&pair, slot)| self.compute(pair, Some(slot), None, params))
+                    .collect();
+                room.close_window(&lengths(&outputs));
+                outputs
+            });
             self.write(writer, outputs)?;
         }
         Ok(())
@@ -155,14 +248,7 @@ where
                     let outputs = pool.install(|| {
                         chunk
                             .par_iter()
-                            .map(|&(s, r)| {
-                                let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
-                                let mut out = self.execute(s, r, &mut rng);
-                                if let Some(e) = encoder {
-                                    out.encoded = Some(self.encode(&out, &params[s], e));
-                                }
-                                out
-                            })
+                            .map(|&pair| self.compute(pair, None, encoder, params))
                             .collect()
                     });
                     // The writer stopped (a sink error): stop computing.

@@ -41,12 +41,15 @@ mod csv;
 mod memory;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod words;
 
 pub use self::csv::CsvSink;
 pub use self::memory::MemorySink;
 #[cfg(feature = "parquet")]
 #[cfg_attr(docsrs, doc(cfg(feature = "parquet")))]
 pub use self::parquet::ParquetSink;
+pub(crate) use self::words::Slot;
+pub use self::words::{WordColumns, WordSource};
 
 use std::sync::Arc;
 
@@ -230,6 +233,7 @@ pub struct EncodedRun<'a> {
     params: &'a [Value],
     values: &'a dyn Fn(usize, &mut Vec<Value>),
     rearranged: bool,
+    in_place: bool,
 }
 
 impl std::fmt::Debug for EncodedRun<'_> {
@@ -238,6 +242,7 @@ impl std::fmt::Debug for EncodedRun<'_> {
             .field("records", &self.metas.len())
             .field("bytes", &self.bytes.len())
             .field("rearranged", &self.rearranged)
+            .field("in_place", &self.in_place)
             .finish_non_exhaustive()
     }
 }
@@ -262,7 +267,33 @@ impl<'a> EncodedRun<'a> {
             params,
             values,
             rearranged,
+            in_place: false,
         }
+    }
+
+    /// A run of `metas.len()` records that the engine writes in the sink's [`WordColumns`]:
+    /// no bytes.
+    pub(crate) fn in_place(
+        metas: &'a [RowMeta],
+        params: &'a [Value],
+        values: &'a dyn Fn(usize, &mut Vec<Value>),
+    ) -> Self {
+        Self {
+            metas,
+            ends: &[],
+            bytes: &[],
+            params,
+            values,
+            rearranged: true,
+            in_place: true,
+        }
+    }
+
+    /// Whether the records go in place, in the sink's [`word_columns`](Sink::word_columns)
+    /// (then [`bytes`](Self::bytes) is empty).
+    #[must_use]
+    pub fn is_in_place(&self) -> bool {
+        self.in_place
     }
 
     /// The number of records.
@@ -352,12 +383,16 @@ pub trait Sink {
     /// Called instead of [`row`](Self::row) when the engine used the encoder, once per run, in
     /// record order; a sink in front of another (a filter, a collector) looks at the records it
     /// needs and passes the run on. The default ignores the bytes and calls
-    /// [`row`](Self::row) for each record.
+    /// [`row`](Self::row) for each record, or, for a run written
+    /// [in place](EncodedRun::is_in_place), does nothing.
     ///
     /// # Errors
     ///
     /// Whatever the sink's output fails with; the engine then stops the experiment.
     fn encoded_run(&mut self, run: &EncodedRun<'_>) -> Result<(), SinkError> {
+        if run.is_in_place() {
+            return Ok(());
+        }
         let mut values = Vec::new();
         for i in 0..run.len() {
             if let Some(meta) = run.meta(i) {
@@ -365,6 +400,33 @@ pub trait Sink {
                 self.row(&meta, &values, run.params())?;
             }
         }
+        Ok(())
+    }
+
+    /// The columns this sink would have the engine write its records into, as 64-bit words
+    /// ([`WordColumns`]), in memory reserved for the whole experiment (default: none). Asked
+    /// once, after [`begin`](Self::begin), for `runs` runs of at most `rows` records each; a
+    /// sink that keeps no more than a budget answers `None` past it. When the engine gets the
+    /// room (it does unless the allocator refuses it), the sink gets no
+    /// [`row`](Self::row) and no bytes: each run still comes through
+    /// [`encoded_run`](Self::encoded_run), [in place](EncodedRun::is_in_place), so that a
+    /// sink in front of this one sees its records, and the filled columns come through
+    /// [`filled_columns`](Self::filled_columns) before [`finish`](Self::finish). A sink in
+    /// front of another passes both on.
+    fn word_columns(&mut self, runs: usize, rows: usize) -> Option<Vec<WordSource>> {
+        let _ = (runs, rows);
+        None
+    }
+
+    /// The columns [`word_columns`](Self::word_columns) asked for, filled
+    /// ([`WordColumns::lengths`] says each run's records), after the last run and before
+    /// [`finish`](Self::finish). Not called when the experiment stops with an error.
+    ///
+    /// # Errors
+    ///
+    /// Whatever the sink fails with; the engine returns it.
+    fn filled_columns(&mut self, columns: WordColumns) -> Result<(), SinkError> {
+        let _ = columns;
         Ok(())
     }
 

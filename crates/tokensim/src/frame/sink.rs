@@ -1,10 +1,9 @@
-//! The sink behind [`Frame`]: records as 64-bit words, encoded on the engine's workers
-//! ([`WordEncoder`]) or converted from rows, kept column by column, typed at the end.
+//! The sink behind [`Frame`]: records as 64-bit words, written in place by the engine's
+//! workers ([`Sink::word_columns`]) or converted from rows, kept column by column, typed at
+//! the end.
 
-use std::sync::Arc;
-
-use sim_core::sink::INDEX_COLUMNS;
-use sim_core::{EncodedRun, Header, Layout, RowEncoder, RowMeta, Sink, SinkError, Value};
+use sim_core::sink::{INDEX_COLUMNS, WordColumns, WordSource};
+use sim_core::{Header, Layout, RowMeta, Sink, SinkError, Value};
 
 use super::{Column, Frame};
 
@@ -34,17 +33,6 @@ impl Kind {
     }
 }
 
-/// A value as one 64-bit word: a float's bits (a decimal's nearest float), an integer's two's
-/// complement, a boolean's 0 or 1.
-fn word(v: &Value) -> u64 {
-    match *v {
-        Value::F64(f) => f.to_bits(),
-        Value::Decimal(_) => v.as_f64().to_bits(),
-        Value::I64(i) => i.cast_unsigned(),
-        Value::Bool(b) => u64::from(b),
-    }
-}
-
 /// An index value as a word. `Experiment::check` bounds subsets, runs and timesteps by memory,
 /// far below 2⁶³.
 fn index_word(v: usize) -> u64 {
@@ -61,122 +49,17 @@ fn fits(kind: Kind, v: &Value) -> bool {
     )
 }
 
-/// Formats each run as its columns' words, column after column, on the engine's workers
-/// ([`RowEncoder::encode_run`]), so that the writing thread only appends each column's
-/// stretch. The words are in this machine's byte order: they never leave the process.
-struct WordEncoder {
-    index_first: bool,
-    params: bool,
+/// `words` as a vector of `T`, in the same allocation (`bytemuck`), or converted one by one by
+/// `each` where it cannot be (never for `f64` and `i64`).
+fn cast_words<T: bytemuck::AnyBitPattern>(words: Vec<u64>, each: fn(u64) -> T) -> Vec<T> {
+    bytemuck::allocation::try_cast_vec(words)
+        .unwrap_or_else(|(_, words)| words.into_iter().map(each).collect())
 }
 
-/// Appends `words` to `out`, in this machine's byte order.
-fn put_words(out: &mut Vec<u8>, words: &[u64]) {
-    out.extend_from_slice(bytemuck::cast_slice(words));
-}
-
-/// Appends the words of `bytes` (whole words only, in this machine's byte order) to `out`:
-/// one copy when `bytes` is aligned (an allocation's start always is), else word by word.
-fn extend_words(out: &mut Vec<u64>, bytes: &[u8]) {
-    match bytemuck::try_cast_slice::<u8, u64>(bytes) {
-        Ok(words) => out.extend_from_slice(words),
-        Err(_) => out.extend(bytes.chunks_exact(8).map(|b| {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(b);
-            u64::from_ne_bytes(w)
-        })),
-    }
-}
-
-impl WordEncoder {
-    /// Fills `words` (`n` records' columns, each `n` words) with the records `metas`, whose
-    /// state values are `states` (`width` each), and the parameter words `params`.
-    fn fill(&self, words: &mut [u64], metas: &[RowMeta], states: &[Value], params: &[u64]) {
-        let n = metas.len();
-        let width = states.len().checked_div(n).unwrap_or(0);
-        let mut columns = words.chunks_exact_mut(n.max(1));
-        let index = |columns: &mut std::slice::ChunksExactMut<'_, u64>| {
-            for (k, column) in columns.take(INDEX_COLUMNS.len()).enumerate() {
-                for (w, m) in column.iter_mut().zip(metas) {
-                    *w = index_word(m.index()[k]);
-                }
-            }
-        };
-        let state = |columns: &mut std::slice::ChunksExactMut<'_, u64>| {
-            for (c, column) in columns.take(width).enumerate() {
-                let values = states.get(c..).unwrap_or_default().iter().step_by(width);
-                for (w, v) in column.iter_mut().zip(values) {
-                    *w = word(v);
-                }
-            }
-        };
-        if self.index_first {
-            index(&mut columns);
-            state(&mut columns);
-        } else {
-            state(&mut columns);
-            index(&mut columns);
-        }
-        for (column, p) in columns.zip(params) {
-            column.fill(*p);
-        }
-    }
-}
-
-impl RowEncoder for WordEncoder {
-    fn encode_params(&self, params: &[Value]) -> Vec<u8> {
-        let mut out = Vec::new();
-        if self.params {
-            put_words(&mut out, &params.iter().map(word).collect::<Vec<_>>());
-        }
-        out
-    }
-
-    fn encode_row(&self, meta: &RowMeta, state: &[Value], params: &[u8], out: &mut Vec<u8>) {
-        let index = meta.index().map(index_word);
-        let state: Vec<u64> = state.iter().map(word).collect();
-        if self.index_first {
-            put_words(out, &index);
-            put_words(out, &state);
-        } else {
-            put_words(out, &state);
-            put_words(out, &index);
-        }
-        out.extend_from_slice(params);
-    }
-
-    fn encode_run(
-        &self,
-        metas: &[RowMeta],
-        states: &[Value],
-        params: &[u8],
-        out: &mut Vec<u8>,
-    ) -> Option<Vec<usize>> {
-        // Column after column, each column's words in record order: written in place when
-        // `out`'s new bytes are aligned for words, else into words and copied.
-        let n = metas.len();
-        let mut param_words = Vec::new();
-        extend_words(&mut param_words, params);
-        let width =
-            INDEX_COLUMNS.len() + states.len().checked_div(n).unwrap_or(0) + param_words.len();
-        let start = out.len();
-        out.resize(start + width * n * 8, 0);
-        let new = out.get_mut(start..).unwrap_or_default();
-        match bytemuck::try_cast_slice_mut::<u8, u64>(new) {
-            Ok(words) => self.fill(words, metas, states, &param_words),
-            Err(_) => {
-                let mut words = vec![0; width * n];
-                self.fill(&mut words, metas, states, &param_words);
-                out.truncate(start);
-                put_words(out, &words);
-            }
-        }
-        None
-    }
-}
-
-/// The sink that fills a [`Frame`], refusing records beyond a memory budget. Records arrive as
-/// words (from [`WordEncoder`] on the workers, or converted here from a row) and are kept
-/// column by column; [`into_frame`](Self::into_frame) gives each column its type without a
+/// The sink that fills a [`Frame`], refusing records beyond a memory budget. The engine's
+/// workers write the records in place, as words, in the room this sink gives when the whole
+/// experiment fits the budget ([`Sink::word_columns`]); else rows arrive one by one and are
+/// converted here. [`into_frame`](Self::into_frame) gives each column its type without a
 /// copy.
 pub(crate) struct FrameSink {
     layout: Layout,
@@ -185,8 +68,6 @@ pub(crate) struct FrameSink {
     words: Vec<Vec<u64>>,
     /// Where the index columns, the state's and the parameters' start.
     at: (usize, usize, usize),
-    /// A run's words, row by row, before they go to their columns.
-    scratch: Vec<u64>,
     /// The first run's key and its records so far (the row path reserves after it).
     first_run: Option<(usize, usize)>,
     first_rows: usize,
@@ -210,7 +91,6 @@ impl FrameSink {
             kinds: Vec::new(),
             words: Vec::new(),
             at: (0, 0, 0),
-            scratch: Vec::new(),
             first_run: None,
             first_rows: 0,
             typed: false,
@@ -228,9 +108,10 @@ impl FrameSink {
             .into_iter()
             .zip(&self.kinds)
             .map(|(w, k)| match k {
-                // In place: a word and an f64 or i64 have one size.
-                Kind::Float => Column::Float(w.into_iter().map(f64::from_bits).collect()),
-                Kind::Int => Column::Int(w.into_iter().map(u64::cast_signed).collect()),
+                // The same allocation, retyped: a word and an f64 or i64 have one size and
+                // alignment, and every bit pattern is one of each (no pass over the words).
+                Kind::Float => Column::Float(cast_words(w, f64::from_bits)),
+                Kind::Int => Column::Int(cast_words(w, u64::cast_signed)),
                 Kind::Bool => Column::Bool(w.into_iter().map(|b| b != 0).collect()),
             })
             .collect();
@@ -312,44 +193,33 @@ impl Sink for FrameSink {
         Ok(())
     }
 
-    fn encoder(&self) -> Option<Arc<dyn RowEncoder>> {
-        self.typed.then(|| {
-            Arc::new(WordEncoder {
-                index_first: self.layout.index_first(),
-                params: self.layout != Layout::Cadcad,
-            }) as Arc<dyn RowEncoder>
-        })
+    fn word_columns(&mut self, runs: usize, rows: usize) -> Option<Vec<WordSource>> {
+        let width = self.words.len() as u128;
+        let cells = width * (runs as u128) * (rows as u128);
+        if !self.typed || cells > self.budget {
+            // Rows one by one, each checked, and counted against the budget as they come:
+            // runs that end early may still fit.
+            return None;
+        }
+        let (index_at, state_at, params_at) = self.at;
+        let sources = (0..self.words.len())
+            .map(|c| {
+                if (index_at..index_at + INDEX_COLUMNS.len()).contains(&c) {
+                    WordSource::Index(c - index_at)
+                } else if c >= params_at {
+                    WordSource::Param(c - params_at)
+                } else {
+                    WordSource::State(c - state_at)
+                }
+            })
+            .collect();
+        Some(sources)
     }
 
-    fn encoded_run(&mut self, run: &EncodedRun<'_>) -> Result<(), SinkError> {
-        let (rows, width) = (run.len(), self.words.len());
-        let bytes = run.bytes();
-        if bytes.len() != rows * width * 8 {
-            return Err(SinkError::Io(std::io::Error::other(format!(
-                "an encoded run of {} bytes for {rows} records of {width} columns",
-                bytes.len()
-            ))));
-        }
+    fn filled_columns(&mut self, columns: WordColumns) -> Result<(), SinkError> {
+        let rows: usize = columns.lengths().iter().sum();
         self.spend(rows)?;
-        self.reserve(rows);
-        if run.rearranged() {
-            // Column by column already (`WordEncoder::encode_run`): each column's stretch.
-            for (column, stretch) in self
-                .words
-                .iter_mut()
-                .zip(bytes.chunks_exact(rows.max(1) * 8))
-            {
-                extend_words(column, stretch);
-            }
-        } else {
-            // Record by record: the run's words in one sequential pass, then each column's in
-            // a strided one.
-            self.scratch.clear();
-            extend_words(&mut self.scratch, bytes);
-            for (c, column) in self.words.iter_mut().enumerate() {
-                column.extend(self.scratch.iter().skip(c).step_by(width).copied());
-            }
-        }
+        self.words = columns.into_columns();
         Ok(())
     }
 
@@ -388,7 +258,7 @@ impl Sink for FrameSink {
         }
         for (at, values) in [(state_at, state), (params_at, params)] {
             for (k, v) in values.iter().enumerate() {
-                self.words[at + k].push(word(v));
+                self.words[at + k].push(v.to_word());
             }
         }
         Ok(())

@@ -1,8 +1,9 @@
-//! The frame's sink: its two paths agree, the layouts, the budget, any values round-trip.
+//! The frame's sink: its two paths (in place, by row) agree, also when runs end early; the
+//! layouts, the budget, any values round-trip.
 
 use super::*;
 use sim_core::{Block, BoxError, Ctx, Experiment, MemorySink, Model, NoSignals};
-use sim_core::{Header, Layout, RowMeta, Sink, Value};
+use sim_core::{Header, Layout, RowMeta, Sink, Value, Vars};
 
 #[derive(Clone)]
 struct State {
@@ -25,6 +26,19 @@ fn grow(p: &Params, c: &Ctx<'_, State>, _: &NoSignals, n: &mut State) -> Result<
     Ok(())
 }
 
+/// As [`grow`], but the run ends (an error) once `n` has fallen to -6.
+fn grow_or_fail(
+    p: &Params,
+    c: &Ctx<'_, State>,
+    s: &NoSignals,
+    n: &mut State,
+) -> Result<(), BoxError> {
+    if c.state.n <= -6 {
+        return Err("n fell to -6".into());
+    }
+    grow(p, c, s, n)
+}
+
 fn model() -> Model<State, Params, NoSignals> {
     Model::new(State {
         x: 1.0,
@@ -34,6 +48,21 @@ fn model() -> Model<State, Params, NoSignals> {
     .block(
         Block::new()
             .update("x", grow)
+            .update("n", grow)
+            .update("up", grow),
+    )
+}
+
+/// The model whose runs of the second subset end after timestep 2.
+fn failing_model() -> Model<State, Params, NoSignals> {
+    Model::new(State {
+        x: 1.0,
+        n: 0,
+        up: false,
+    })
+    .block(
+        Block::new()
+            .update("x", grow_or_fail)
             .update("n", grow)
             .update("up", grow),
     )
@@ -49,18 +78,41 @@ fn subsets() -> Vec<Params> {
     ]
 }
 
-/// The frame of a two-thread run (encoded on the workers) and of the row path.
+/// The frame of a two-thread run (written in place by the workers) and of the row path.
 fn both(layout: Layout) -> (Frame, Frame) {
-    let m = model();
+    both_of(&model(), layout, 2)
+}
+
+/// The frame of `m`'s run on `threads` threads, written in place, and of the row path.
+fn both_of(m: &Model<State, Params, NoSignals>, layout: Layout, threads: usize) -> (Frame, Frame) {
     let mut encoded = FrameSink::new(layout, 6, u64::MAX);
-    Experiment::new(&m, subsets())
+    let mut placed = FrameSink::new(layout, 6, u64::MAX);
+    // The room: every run's five records, ten columns (or eight without the parameters).
+    let room = placed.begin(&Header {
+        state: State::NAMES,
+        params: Params::NAMES.to_vec(),
+        example: vec![
+            Value::F64(0.0),
+            Value::I64(0),
+            Value::Bool(false),
+            Value::I64(0),
+            Value::F64(0.0),
+        ],
+    });
+    assert!(room.is_ok());
+    assert_eq!(
+        placed.word_columns(6, 5).map(|s| s.len()),
+        Some(if layout == Layout::Cadcad { 8 } else { 10 }),
+        "a typed sink within its budget asks for room"
+    );
+    Experiment::new(m, subsets())
         .runs(3)
         .timesteps(4)
-        .threads(2)
+        .threads(threads)
         .run(&mut encoded)
         .unwrap();
     let mut rows = MemorySink::new();
-    Experiment::new(&m, subsets())
+    Experiment::new(m, subsets())
         .runs(3)
         .timesteps(4)
         .run(&mut rows)
@@ -85,7 +137,30 @@ fn both(layout: Layout) -> (Frame, Frame) {
 }
 
 #[test]
-fn encoded_and_row_paths_give_one_frame() {
+fn runs_that_end_early_leave_no_gap_in_place() {
+    for threads in [1, 2] {
+        let (placed, rows) = both_of(&failing_model(), Layout::Tokensim, threads);
+        assert_eq!(placed, rows, "{threads} threads");
+        // Subset 0's three runs of five records, then subset 1's three of three.
+        assert_eq!(placed.len(), 3 * 5 + 3 * 3);
+        let Some(Column::Int(n)) = placed.column("n") else {
+            panic!("n is an integer column")
+        };
+        assert_eq!(&n[12..21], [4, 6, 8, 0, -3, -6, 0, -3, -6]);
+        assert_eq!(
+            placed.column("run"),
+            Some(&Column::Int(
+                [
+                    1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 1, 1, 1, 2, 2, 2, 3, 3, 3
+                ]
+                .to_vec()
+            ))
+        );
+    }
+}
+
+#[test]
+fn in_place_and_row_paths_give_one_frame() {
     let (encoded, rows) = both(Layout::Tokensim);
     assert_eq!(encoded, rows);
     assert_eq!(
