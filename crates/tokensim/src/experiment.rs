@@ -193,16 +193,16 @@ pub(crate) mod layout_words {
     }
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Layout, D::Error> {
-        let word = String::deserialize(d)?;
+        parse(&String::deserialize(d)?).map_err(D::Error::custom)
+    }
+
+    /// The layout named `word`, or why there is none.
+    pub(crate) fn parse(word: &str) -> Result<Layout, String> {
         WORDS
             .iter()
             .find(|(w, _)| *w == word)
             .map(|(_, l)| *l)
-            .ok_or_else(|| {
-                D::Error::custom(format!(
-                    "unknown layout `{word}` (expected `tokensim` or `cadcad`)"
-                ))
-            })
+            .ok_or_else(|| format!("unknown layout `{word}` (expected `tokensim` or `cadcad`)"))
     }
 }
 
@@ -460,4 +460,24 @@ pub enum SearchDomain {
     },
     /// `[0.002, 0.004]`: one of these.
     Set(Vec<Scalar>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::layout_words;
+    use sim_core::Layout;
+
+    #[test]
+    fn a_layout_is_read_by_its_word_and_an_unknown_word_is_named() {
+        assert_eq!(layout_words::parse("cadcad"), Ok(Layout::Cadcad));
+        assert_eq!(layout_words::parse("tokensim"), Ok(Layout::Tokensim));
+        assert_eq!(
+            layout_words::parse("radcad"),
+            Err("unknown layout `radcad` (expected `tokensim` or `cadcad`)".to_owned())
+        );
+        let file: Result<super::ExperimentFile, _> =
+            toml::from_str("model = \"honey\"\n[output]\nlayout = \"csv\"\n");
+        let err = file.map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains("unknown layout `csv`"), "{err}");
+    }
 }

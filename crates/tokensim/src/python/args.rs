@@ -127,18 +127,9 @@ impl Overrides<'_, '_> {
         let word = |e: &dyn std::fmt::Display| PyValueError::new_err(e.to_string());
         let layout = self
             .layout
-            .map(|l| {
-                layout_words::WORDS
-                    .iter()
-                    .find(|(w, _)| *w == l)
-                    .map(|(_, layout)| *layout)
-                    .ok_or_else(|| {
-                        PyValueError::new_err(format!(
-                            "unknown layout `{l}` (expected \"tokensim\" or \"cadcad\")"
-                        ))
-                    })
-            })
-            .transpose()?;
+            .map(layout_words::parse)
+            .transpose()
+            .map_err(PyValueError::new_err)?;
         let settings = crate::Overrides {
             runs: self.runs,
             timesteps: self.timesteps,
