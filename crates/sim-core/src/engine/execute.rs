@@ -233,6 +233,24 @@ where
         })
     }
 
+    /// A run's records: their indexes, their states' positions in the run, and their states
+    /// as `write` writes them, record after record.
+    fn indexed<T>(
+        &self,
+        out: &RunOutput<S>,
+        write: fn(&S, &mut Vec<T>),
+    ) -> (Vec<RowMeta>, Vec<usize>, Vec<T>) {
+        let n = out.states.len();
+        let (mut metas, mut states) = (Vec::with_capacity(n), Vec::with_capacity(n));
+        let mut cells = Vec::with_capacity(n * S::NAMES.len());
+        for (i, meta, state) in self.records(out) {
+            metas.push(meta);
+            states.push(i);
+            write(state, &mut cells);
+        }
+        (metas, states, cells)
+    }
+
     /// One run's records through the sink's encoder (on the worker that computed it).
     pub(super) fn encode(
         &self,
@@ -241,14 +259,7 @@ where
         encoder: &dyn RowEncoder,
     ) -> Encoded {
         let param_bytes = encoder.encode_params(params);
-        let n = out.states.len();
-        let (mut metas, mut states) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut values = Vec::with_capacity(n * S::NAMES.len());
-        for (i, meta, state) in self.records(out) {
-            metas.push(meta);
-            states.push(i);
-            state.write_values(&mut values);
-        }
+        let (metas, states, values) = self.indexed(out, S::write_values);
         let mut bytes = Vec::new();
         let ends = encoder.encode_run(&metas, &values, &param_bytes, &mut bytes);
         Encoded {
@@ -269,14 +280,7 @@ where
         params: &[Value],
         mut slot: Slot<'_>,
     ) -> Encoded {
-        let n = out.states.len();
-        let (mut metas, mut states) = (Vec::with_capacity(n), Vec::with_capacity(n));
-        let mut words = Vec::with_capacity(n * S::NAMES.len());
-        for (i, meta, state) in self.records(out) {
-            metas.push(meta);
-            states.push(i);
-            state.write_words(&mut words);
-        }
+        let (metas, states, words) = self.indexed(out, S::write_words);
         slot.fill(&metas, &words, params);
         Encoded {
             bytes: Vec::new(),

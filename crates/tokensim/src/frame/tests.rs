@@ -39,7 +39,11 @@ fn grow_or_fail(
     grow(p, c, s, n)
 }
 
-fn model() -> Model<State, Params, NoSignals> {
+/// An update of the model's state.
+type Update = fn(&Params, &Ctx<'_, State>, &NoSignals, &mut State) -> Result<(), BoxError>;
+
+/// The model, `x` updated by `x_update`.
+fn model_with(x_update: Update) -> Model<State, Params, NoSignals> {
     Model::new(State {
         x: 1.0,
         n: 0,
@@ -47,25 +51,19 @@ fn model() -> Model<State, Params, NoSignals> {
     })
     .block(
         Block::new()
-            .update("x", grow)
+            .update("x", x_update)
             .update("n", grow)
             .update("up", grow),
     )
 }
 
+fn model() -> Model<State, Params, NoSignals> {
+    model_with(grow)
+}
+
 /// The model whose runs of the second subset end after timestep 2.
 fn failing_model() -> Model<State, Params, NoSignals> {
-    Model::new(State {
-        x: 1.0,
-        n: 0,
-        up: false,
-    })
-    .block(
-        Block::new()
-            .update("x", grow_or_fail)
-            .update("n", grow)
-            .update("up", grow),
-    )
+    model_with(grow_or_fail)
 }
 
 fn subsets() -> Vec<Params> {
