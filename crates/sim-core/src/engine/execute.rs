@@ -47,19 +47,24 @@ pub(super) struct RunOutput<S> {
     pub(super) encoded: Option<Encoded>,
 }
 
-/// One run's records, formatted: record `i` is `bytes[ends[i - 1]..ends[i]]` (unless the
-/// encoder laid them out otherwise), with index `metas[i]`, of the run's state number
-/// `states[i]`.
+/// One run's records, done on the worker: record `i` has index `metas[i]` and is the run's
+/// state number `states[i]`; where its bytes are, `laid` says.
 pub(super) struct Encoded {
-    bytes: Vec<u8>,
-    /// Whether the encoder laid `bytes` out otherwise than record after record (then `ends`
-    /// is empty).
-    rearranged: bool,
-    /// Whether the records went in the sink's word columns (then `bytes` is empty).
-    in_place: bool,
-    ends: Vec<usize>,
+    laid: Laid,
     metas: Vec<RowMeta>,
     states: Vec<usize>,
+}
+
+/// Where a run's records went on the worker.
+enum Laid {
+    /// Formatted by the sink's encoder: record `i` is `bytes[ends[i - 1]..ends[i]]`, or, when
+    /// `ends` is `None`, the encoder laid the bytes out otherwise than record after record.
+    Bytes {
+        bytes: Vec<u8>,
+        ends: Option<Vec<usize>>,
+    },
+    /// Written in the sink's word columns.
+    InPlace,
 }
 
 impl Encoded {
@@ -263,10 +268,7 @@ where
         let mut bytes = Vec::new();
         let ends = encoder.encode_run(&metas, &values, &param_bytes, &mut bytes);
         Encoded {
-            bytes,
-            rearranged: ends.is_none(),
-            in_place: false,
-            ends: ends.unwrap_or_default(),
+            laid: Laid::Bytes { bytes, ends },
             metas,
             states,
         }
@@ -283,10 +285,7 @@ where
         let (metas, states, words) = self.indexed(out, S::write_words);
         slot.fill(&metas, &words, params);
         Encoded {
-            bytes: Vec::new(),
-            rearranged: true,
-            in_place: true,
-            ends: Vec::new(),
+            laid: Laid::InPlace,
             metas,
             states,
         }
@@ -306,15 +305,14 @@ where
                     state.write_values(v);
                 }
             };
-            sink.encoded_run(&if enc.in_place {
-                EncodedRun::in_place(&enc.metas, params, &values)
-            } else {
-                EncodedRun::new(
+            sink.encoded_run(&match &enc.laid {
+                Laid::InPlace => EncodedRun::in_place(&enc.metas, params, &values),
+                Laid::Bytes { bytes, ends } => EncodedRun::new(
                     &enc.metas,
-                    (&enc.ends, &enc.bytes, enc.rearranged),
+                    (ends.as_deref().unwrap_or_default(), bytes, ends.is_none()),
                     params,
                     &values,
-                )
+                ),
             })?;
             enc.metas.len()
         } else {

@@ -161,9 +161,7 @@ where
                         let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
                         self.execute(s, r, &mut rng)
                     };
-                    if let Some(slot) = slots.next() {
-                        out.encoded = Some(self.place(&out, &writer.params[s], slot));
-                    }
+                    self.lay(&mut out, slots.next(), None, writer.params);
                     out
                 })
                 .collect();
@@ -176,8 +174,7 @@ where
         Ok(())
     }
 
-    /// One run on a worker: computed, then its records written in its room in the sink's
-    /// word columns, if it has one, or formatted by the sink's encoder, if there is one.
+    /// One run on a worker: computed, then its records laid ([`lay`](Self::lay)).
     fn compute(
         &self,
         (s, r): (usize, usize),
@@ -187,12 +184,26 @@ where
     ) -> RunOutput<S> {
         let mut rng = SimRng::for_run(self.rng, self.seed, s, r);
         let mut out = self.execute(s, r, &mut rng);
-        if let Some(slot) = slot {
-            out.encoded = Some(self.place(&out, &params[s], slot));
-        } else if let Some(e) = encoder {
-            out.encoded = Some(self.encode(&out, &params[s], e));
-        }
+        self.lay(&mut out, slot, encoder, params);
         out
+    }
+
+    /// A computed run's records: written in its room in the sink's word columns, if it has
+    /// one, or formatted by the sink's encoder, if there is one (else the writing thread
+    /// writes them row by row).
+    fn lay(
+        &self,
+        out: &mut RunOutput<S>,
+        slot: Option<Slot<'_>>,
+        encoder: Option<&dyn RowEncoder>,
+        params: &[Vec<Value>],
+    ) {
+        let params = &params[out.subset];
+        if let Some(slot) = slot {
+            out.encoded = Some(self.place(out, params, slot));
+        } else if let Some(e) = encoder {
+            out.encoded = Some(self.encode(out, params, e));
+        }
     }
 
     /// Runs on `pool`, each run writing its records in its room in the sink's columns; this
