@@ -357,7 +357,6 @@ fn cadcads_layout_is_state_then_index_without_parameters() {
         ours.to_str().unwrap(),
     ]);
     assert!(records(&ours)[0].starts_with("simulation,subset,run,substep,timestep,"));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -412,5 +411,4 @@ fn a_genesis_list_is_swept_with_the_parameters() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["subsets"][1]["params"]["genesis_price"], 12.0);
     assert_eq!(summary["experiment_file"]["genesis"]["price"][1], 12.0);
-    let _ = std::fs::remove_dir_all(dir);
 }

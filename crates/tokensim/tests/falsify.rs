@@ -97,7 +97,6 @@ fn the_seed_s_walk_is_falsified_shrunk_and_replayed() {
             .collect::<Vec<_>>(),
         file.lines().skip(2).collect::<Vec<_>>()
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -118,7 +117,6 @@ fn the_corrected_model_survives_the_same_budget() {
         stderr(&o)
     );
     assert!(!dir.join("counterexample.toml").exists());
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -197,7 +195,6 @@ fn a_file_falsify_did_not_write_is_left_alone() {
         summary(&dir.join("one"))["invariants"]["only"][0],
         "price_positive"
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 /// Every built-in experiment, in its corrected form and at its full size: no run violates an
@@ -236,5 +233,4 @@ fn every_corrected_built_in_experiment_runs_without_violations() {
         let v = s["invariants"]["violations"].as_object().unwrap();
         assert!(v.len() >= 2 && v.values().all(|n| n == 0), "{name}: {v:?}");
     }
-    let _ = std::fs::remove_dir_all(dir);
 }

@@ -129,7 +129,6 @@ fn merged_shards_equal_the_unsharded_run() {
             }
         }
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -183,7 +182,6 @@ fn shards_that_are_not_one_experiment_are_refused_by_name() {
         &[three[0].clone(), dir.join("nowhere")],
         "is not a finished tokensim output",
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -230,5 +228,4 @@ fn shards_in_cadcads_layout_merge_too() {
         );
         assert_eq!(summary(&whole), summary(&merged), "{format}");
     }
-    let _ = std::fs::remove_dir_all(dir);
 }
