@@ -1,6 +1,6 @@
 """`tokensim.run` and friends: the records equal the command line's, value for value; the
-DataFrames have the CSV's columns and dtypes; bad input raises the documented exceptions;
-KeyboardInterrupt stops a long run."""
+DataFrames have the CSV's columns and dtypes, and a run again writes over a dropped one's
+memory; bad input raises the documented exceptions; KeyboardInterrupt stops a long run."""
 
 import json
 import signal
@@ -65,6 +65,27 @@ def test_polars_and_records():
     assert records["run"].dtype == np.int64 and records["saturation"].dtype == np.float64
     assert result.failures == []
     assert result.summary["runs_completed"] == 18
+
+
+def test_a_run_again_writes_over_the_dropped_dataframe():
+    def run():
+        return tokensim.run("honey", runs=3, seed=7, layout="cadcad", progress=False).to_pandas()
+
+    first = run()
+    expected = first.copy()
+    addresses = {first[c].to_numpy().ctypes.data for c in first.columns}
+    # pandas takes the arrays without a copy; they hold tokensim's memory until it is gone.
+    del first
+    again = run()
+    pd.testing.assert_frame_equal(again, expected, check_exact=True)
+    # Every column was written over one the dropped DataFrame gave back.
+    assert {again[c].to_numpy().ctypes.data for c in again.columns} == addresses
+    # A DataFrame still alive keeps its memory: the next run's columns are new.
+    kept = run()
+    assert {kept[c].to_numpy().ctypes.data for c in kept.columns}.isdisjoint(
+        {again[c].to_numpy().ctypes.data for c in again.columns}
+    )
+    pd.testing.assert_frame_equal(kept, again, check_exact=True)
 
 
 def test_overrides_and_dicts():
@@ -169,6 +190,8 @@ def test_progress_bar_in_text(capsys, monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_tqdm)
-    tokensim.run("honey", runs=300, progress=True)
+    # Long enough (a quarter of a second or more) that the bar shows: it appears after the
+    # first tenth.
+    tokensim.run("honey", runs=2000, layout="cadcad", progress=True)
     err = capsys.readouterr().err
-    assert "honey [" in err and "/2700 runs" in err
+    assert "honey [" in err and "/18000 runs" in err

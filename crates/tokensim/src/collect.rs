@@ -196,6 +196,10 @@ impl Sink for Collector<'_> {
         self.inner.word_columns(runs, rows)
     }
 
+    fn recycled_words(&mut self) -> Vec<Vec<u64>> {
+        self.inner.recycled_words()
+    }
+
     fn filled_columns(&mut self, columns: WordColumns) -> Result<(), SinkError> {
         self.inner.filled_columns(columns)
     }

@@ -84,7 +84,7 @@ pub use experiment::{
     Overrides, RuleName, Scalar, SearchDomain, SearchSection, SimSection,
 };
 pub use falsify::Falsified;
-pub use frame::{Column, Frame};
+pub use frame::{Column, Frame, RECYCLE_LIMIT};
 pub use model::{Entry, Job, ModelEntry, SearchOptions};
 #[cfg(feature = "python")]
 #[cfg_attr(docsrs, doc(cfg(feature = "python")))]

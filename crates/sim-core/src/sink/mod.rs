@@ -418,6 +418,16 @@ pub trait Sink {
         None
     }
 
+    /// Buffers to write the columns [`word_columns`](Self::word_columns) asked for in,
+    /// instead of new memory (default: none): the columns of an earlier experiment that their
+    /// owner gave back. Asked once, right after `word_columns` gives its sources. The engine
+    /// takes, for each column, the first buffer with room for the whole experiment and writes
+    /// over what it holds (memory already written costs neither zeroing nor the operating
+    /// system's page faults); it frees the buffers it does not take.
+    fn recycled_words(&mut self) -> Vec<Vec<u64>> {
+        Vec::new()
+    }
+
     /// The columns [`word_columns`](Self::word_columns) asked for, filled
     /// ([`WordColumns::lengths`] says each run's records), after the last run and before
     /// [`finish`](Self::finish). Not called when the experiment stops with an error.

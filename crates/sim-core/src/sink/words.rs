@@ -1,11 +1,13 @@
 //! Records written in place: a sink that keeps its records in memory as columns of 64-bit
 //! words asks the engine to write them there ([`Sink::word_columns`](super::Sink::word_columns)).
-//! The columns are reserved for the whole experiment up front. Before each window of runs, the
-//! columns grow by the window's room (zeroed, the columns in parallel, so that the room is in
-//! the cache when the runs write it), and each run writes its records into its own stretch of
-//! each column on the worker that computed it; after the window, the room that runs which
-//! ended early left empty is closed up. Nothing is copied after: a notebook's DataFrame takes
-//! the columns as they are.
+//! The columns are reserved for the whole experiment up front, in new memory or in buffers the
+//! sink recycles from an earlier experiment ([`Sink::recycled_words`](super::Sink::recycled_words)).
+//! Before each window of runs, new memory grows by the window's room (zeroed, the columns in
+//! parallel, so that the room is in the cache when the runs write it; a recycled buffer is
+//! written over as it is), and each run writes its records into its own stretch of each
+//! column on the worker that computed it; after the window, the room that runs which ended
+//! early left empty is closed up. Nothing is copied after: a notebook's DataFrame takes the
+//! columns as they are.
 
 use std::slice::ChunksMut;
 
@@ -79,6 +81,9 @@ pub struct WordColumns {
     columns: Vec<Vec<u64>>,
     /// The most records a run writes.
     rows: usize,
+    /// The records written so far: every column's words before it. A recycled column is
+    /// longer; what it holds past `end` is an earlier experiment's, written over or cut off.
+    end: usize,
     /// Where the open window starts in every column.
     window_start: usize,
     /// Each run's records, in the experiment's order.
@@ -87,20 +92,33 @@ pub struct WordColumns {
 
 impl WordColumns {
     /// Empty columns, one per source, each with room for `runs` runs of at most `rows`
-    /// records; `None` when that room cannot be had (more than the address space, or the
+    /// records: for each, the first of `recycled` with that room (the rest are freed), else
+    /// new memory; `None` when that room cannot be had (more than the address space, or the
     /// allocator refuses).
-    pub(crate) fn new(sources: Vec<WordSource>, runs: usize, rows: usize) -> Option<Self> {
+    pub(crate) fn new(
+        sources: Vec<WordSource>,
+        runs: usize,
+        rows: usize,
+        mut recycled: Vec<Vec<u64>>,
+    ) -> Option<Self> {
         let words = runs.checked_mul(rows)?;
         let mut columns = Vec::with_capacity(sources.len());
         for _ in &sources {
-            let mut column = Vec::new();
-            column.try_reserve_exact(words).ok()?;
+            let column = match recycled.iter().position(|b| b.capacity() >= words) {
+                Some(i) => recycled.swap_remove(i),
+                None => {
+                    let mut column = Vec::new();
+                    column.try_reserve_exact(words).ok()?;
+                    column
+                }
+            };
             columns.push(column);
         }
         Some(Self {
             sources,
             columns,
             rows,
+            end: 0,
             window_start: 0,
             lengths: Vec::with_capacity(runs),
         })
@@ -121,25 +139,36 @@ impl WordColumns {
     /// The columns, in the sink's order, each run's records after the previous run's.
     #[must_use]
     pub fn into_columns(self) -> Vec<Vec<u64>> {
-        self.columns
+        let end = self.end;
+        let mut columns = self.columns;
+        for column in &mut columns {
+            column.truncate(end);
+        }
+        columns
     }
 
     /// Room for the next `n` runs, one stretch of `rows` words per run in each column, zeroed
     /// (the columns in parallel on `pool`, when there is one).
     pub(crate) fn window(&mut self, n: usize, pool: Option<&rayon::ThreadPool>) -> Vec<Slot<'_>> {
-        let start = self.columns.first().map_or(0, Vec::len);
+        let start = self.end;
         self.window_start = start;
         let end = start.saturating_add(n.saturating_mul(self.rows));
-        let grow = |column: &mut Vec<u64>| column.resize(end, 0);
+        // New memory grows, zeroed; a recycled column long enough is written over as it is.
+        let grow = |column: &mut Vec<u64>| {
+            if column.len() < end {
+                column.resize(end, 0);
+            }
+        };
         match pool {
             Some(pool) => pool.install(|| self.columns.par_iter_mut().for_each(grow)),
             None => self.columns.iter_mut().for_each(grow),
         }
+        self.end = end;
         let rows = self.rows.max(1);
         let mut stretches: Vec<ChunksMut<'_, u64>> = self
             .columns
             .iter_mut()
-            .map(|c| c.get_mut(start..).unwrap_or_default().chunks_mut(rows))
+            .map(|c| c.get_mut(start..end).unwrap_or_default().chunks_mut(rows))
             .collect();
         let sources = &self.sources;
         (0..n)
@@ -155,16 +184,18 @@ impl WordColumns {
     pub(crate) fn close_window(&mut self, lengths: &[usize]) {
         let (start, rows) = (self.window_start, self.rows);
         if lengths.iter().any(|&n| n < rows) {
+            let mut end = start;
             for column in &mut self.columns {
-                let mut end = start;
+                end = start;
                 for (j, &n) in lengths.iter().enumerate() {
                     let from = start + j * rows;
                     let n = n.min(rows);
                     column.copy_within(from..from + n, end);
                     end += n;
                 }
-                column.truncate(end);
             }
+            // What is left past `end` is written over by the next window or cut off.
+            self.end = end;
         }
         self.lengths.extend_from_slice(lengths);
     }
@@ -222,13 +253,13 @@ mod tests {
 
     /// Runs of 3, 1 and 2 records of two variables, `[true, -t]` at timestep `t`, in two
     /// windows.
-    fn filled(pool: Option<&rayon::ThreadPool>) -> WordColumns {
+    fn filled(pool: Option<&rayon::ThreadPool>, recycled: Vec<Vec<u64>>) -> WordColumns {
         let sources = vec![
             WordSource::Index(4),
             WordSource::State(1),
             WordSource::Param(0),
         ];
-        let mut columns = WordColumns::new(sources, 3, 3).unwrap();
+        let mut columns = WordColumns::new(sources, 3, 3, recycled).unwrap();
         let params = [Value::F64(0.5)];
         for window in [&[3][..], &[1, 2]] {
             let mut slots = columns.window(window.len(), pool);
@@ -257,7 +288,7 @@ mod tests {
             .build()
             .unwrap();
         for pool in [None, Some(&pool)] {
-            let columns = filled(pool);
+            let columns = filled(pool, Vec::new());
             assert_eq!(columns.lengths(), [3, 1, 2]);
             let columns = columns.into_columns();
             assert_eq!(columns[0], vec![0, 1, 2, 0, 0, 1]);
@@ -272,9 +303,27 @@ mod tests {
     }
 
     #[test]
+    fn recycled_buffers_are_written_over_and_give_the_same_columns() {
+        let fresh = filled(None, Vec::new()).into_columns();
+        // Two buffers with room for the experiment's 9 words (holding 12 and 9 old words), one
+        // without (4): the two are taken and written over; the third column is new memory.
+        let recycled = vec![vec![7; 4], vec![u64::MAX; 12], vec![9; 9]];
+        let ptrs: Vec<_> = recycled.iter().map(Vec::as_ptr).collect();
+        let columns = filled(None, recycled).into_columns();
+        assert_eq!(columns, fresh);
+        let mut reused: Vec<_> = columns.iter().map(Vec::as_ptr).collect();
+        reused.sort_unstable();
+        let mut expected = [ptrs[1], ptrs[2]];
+        expected.sort_unstable();
+        assert!(expected.iter().all(|p| reused.binary_search(p).is_ok()));
+        assert!(reused.iter().all(|p| *p != ptrs[0]));
+    }
+
+    #[test]
     fn room_that_cannot_be_had_is_none() {
-        assert!(WordColumns::new(vec![WordSource::State(0)], usize::MAX, 2).is_none());
-        assert!(WordColumns::new(vec![WordSource::State(0)], usize::MAX / 8, 2).is_none());
-        assert!(WordColumns::new(vec![WordSource::State(0)], 1 << 40, 1 << 20).is_none());
+        let none = Vec::new;
+        assert!(WordColumns::new(vec![WordSource::State(0)], usize::MAX, 2, none()).is_none());
+        assert!(WordColumns::new(vec![WordSource::State(0)], usize::MAX / 8, 2, none()).is_none());
+        assert!(WordColumns::new(vec![WordSource::State(0)], 1 << 40, 1 << 20, none()).is_none());
     }
 }

@@ -33,10 +33,12 @@
 //! # Ok::<(), tokensim::Error>(())
 //! ```
 
+mod recycle;
 mod sink;
 #[cfg(test)]
 mod tests;
 
+pub use recycle::RECYCLE_LIMIT;
 pub(crate) use sink::FrameSink;
 
 /// One column of records.
@@ -66,6 +68,28 @@ impl Column {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// Gives the column's memory to the next run into memory in this process
+    /// ([`ModelSpec::run_in_memory`](crate::ModelSpec::run_in_memory)), which writes its records
+    /// over it instead of into new memory. At most [`RECYCLE_LIMIT`] bytes are kept, and only
+    /// until that run: it frees what it cannot use. Boolean columns are freed. The Python
+    /// package gives back each column numpy no longer holds.
+    pub fn recycle(self) {
+        self.recycle_to(&recycle::RECYCLED);
+    }
+
+    /// Gives the column's memory to `recycled`: a 64-bit column as words, in the same
+    /// allocation (`bytemuck`; an `i64` or an `f64` and a word have one size and alignment).
+    fn recycle_to(self, recycled: &recycle::Recycled) {
+        let words = match self {
+            Column::Int(v) => bytemuck::allocation::try_cast_vec(v).ok(),
+            Column::Float(v) => bytemuck::allocation::try_cast_vec(v).ok(),
+            Column::Bool(_) => None,
+        };
+        if let Some(words) = words {
+            recycled.give(words);
+        }
     }
 }
 
@@ -106,5 +130,10 @@ impl Frame {
     #[must_use]
     pub fn into_columns(self) -> Vec<(&'static str, Column)> {
         self.names.into_iter().zip(self.columns).collect()
+    }
+
+    /// Gives every column's memory to the next run into memory ([`Column::recycle`]).
+    pub fn recycle(self) {
+        self.columns.into_iter().for_each(Column::recycle);
     }
 }

@@ -5,6 +5,7 @@
 use sim_core::sink::{INDEX_COLUMNS, WordColumns, WordSource};
 use sim_core::{Header, Layout, RowMeta, Sink, SinkError, Value};
 
+use super::recycle::{RECYCLED, Recycled};
 use super::{Column, Frame};
 
 /// A column's type, from the header's example values.
@@ -80,6 +81,8 @@ pub(crate) struct FrameSink {
     /// Cells (of 8 bytes) the frame may hold.
     budget: u128,
     cells: u128,
+    /// Where the columns of earlier runs are given back: the process's.
+    recycled: &'static Recycled,
 }
 
 impl FrameSink {
@@ -98,7 +101,15 @@ impl FrameSink {
             reserved: false,
             budget: u128::from(budget_bytes / 8),
             cells: 0,
+            recycled: &RECYCLED,
         }
+    }
+
+    /// The same, writing over columns given back to `recycled` rather than the process's.
+    #[cfg(test)]
+    pub(crate) fn recycling(mut self, recycled: &'static Recycled) -> Self {
+        self.recycled = recycled;
+        self
     }
 
     /// The records, each column in its type.
@@ -214,6 +225,10 @@ impl Sink for FrameSink {
             })
             .collect();
         Some(sources)
+    }
+
+    fn recycled_words(&mut self) -> Vec<Vec<u64>> {
+        self.recycled.take()
     }
 
     fn filled_columns(&mut self, columns: WordColumns) -> Result<(), SinkError> {

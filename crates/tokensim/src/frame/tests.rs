@@ -198,6 +198,52 @@ fn in_place_and_row_paths_give_one_frame() {
 }
 
 #[test]
+fn a_run_writes_over_the_columns_given_back() {
+    static RECYCLED: recycle::Recycled = recycle::Recycled::new(1 << 20);
+    let run = || {
+        let mut sink = FrameSink::new(Layout::Tokensim, 6, u64::MAX).recycling(&RECYCLED);
+        Experiment::new(&failing_model(), subsets())
+            .runs(3)
+            .timesteps(4)
+            .threads(2)
+            .run(&mut sink)
+            .unwrap();
+        sink.into_frame()
+    };
+    let first = run();
+    let expected = first.clone();
+    let words: Vec<_> = first
+        .columns
+        .iter()
+        .filter_map(|c| match c {
+            Column::Int(v) => Some(v.as_ptr().cast::<u64>()),
+            Column::Float(v) => Some(v.as_ptr().cast::<u64>()),
+            Column::Bool(_) => None,
+        })
+        .collect();
+    // Nine 64-bit columns (the boolean one is freed), each with room for 6 runs of 5.
+    assert_eq!(words.len(), 9);
+    for column in first.columns {
+        column.recycle_to(&RECYCLED);
+    }
+    let again = run();
+    assert_eq!(again, expected);
+    let reused = again
+        .columns
+        .iter()
+        .filter(|c| match c {
+            Column::Int(v) => words.contains(&v.as_ptr().cast::<u64>()),
+            Column::Float(v) => words.contains(&v.as_ptr().cast::<u64>()),
+            Column::Bool(_) => false,
+        })
+        .count();
+    // Ten columns, nine buffers given back: the first nine columns take them, and the boolean
+    // column's words are freed once they are booleans.
+    assert_eq!(reused, 8, "the 64-bit columns but one written over those given back");
+    assert!(RECYCLED.take().is_empty(), "all were taken");
+}
+
+#[test]
 fn the_cadcad_layout_has_no_parameters() {
     let (encoded, rows) = both(Layout::Cadcad);
     assert_eq!(encoded, rows);

@@ -4,10 +4,72 @@
 
 use numpy::PyArray1;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::frame::Column;
 use crate::run::memory::InMemory;
+
+/// A numeric column's memory, lent to numpy: `numpy.asarray` reads its
+/// `__array_interface__` and keeps it as the array's base. When numpy lets go of it (the
+/// DataFrame and the arrays are gone), the memory goes to the next run ([`Column::recycle`]).
+#[pyclass(frozen, module = "tokensim")]
+struct ColumnMemory {
+    column: Column,
+    /// The first value's address, taken once (writable: numpy may write through it) while
+    /// the vector's heap memory stays where it is for the object's life.
+    address: usize,
+    typestr: &'static str,
+}
+
+impl ColumnMemory {
+    /// The column as a numpy array over its own memory. A column of no values, or of booleans,
+    /// is handed over as rust-numpy does it.
+    fn array<'py>(py: Python<'py>, column: Column) -> PyResult<Bound<'py, PyAny>> {
+        let little = cfg!(target_endian = "little");
+        let (address, typestr, column) = match column {
+            Column::Float(mut v) if !v.is_empty() => {
+                let at = v.as_mut_ptr() as usize;
+                (at, if little { "<f8" } else { ">f8" }, Column::Float(v))
+            }
+            Column::Int(mut v) if !v.is_empty() => {
+                let at = v.as_mut_ptr() as usize;
+                (at, if little { "<i8" } else { ">i8" }, Column::Int(v))
+            }
+            Column::Float(v) => return Ok(PyArray1::from_vec(py, v).into_any()),
+            Column::Int(v) => return Ok(PyArray1::from_vec(py, v).into_any()),
+            Column::Bool(v) => return Ok(PyArray1::from_vec(py, v).into_any()),
+        };
+        let owner = Bound::new(
+            py,
+            Self {
+                column,
+                address,
+                typestr,
+            },
+        )?;
+        py.import("numpy")?.getattr("asarray")?.call1((owner,))
+    }
+}
+
+#[pymethods]
+impl ColumnMemory {
+    /// numpy's array interface (version 3): one dimension, the values' type, the address.
+    #[getter]
+    fn __array_interface__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item("version", 3)?;
+        d.set_item("shape", PyTuple::new(py, [self.column.len()])?)?;
+        d.set_item("typestr", self.typestr)?;
+        d.set_item("data", (self.address, false))?;
+        Ok(d)
+    }
+}
+
+impl Drop for ColumnMemory {
+    fn drop(&mut self) {
+        std::mem::replace(&mut self.column, Column::Bool(Vec::new())).recycle();
+    }
+}
 
 /// The result of `run`: the records (`records`, `to_pandas()`, `to_polars()`), the summary
 /// (`summary`, as `summary.json` holds it) and the failed runs (`failures`).
@@ -32,12 +94,7 @@ impl RunResult {
         let rows = done.records.len();
         let mut columns = Vec::new();
         for (n, c) in done.records.into_columns() {
-            let array = match c {
-                Column::Int(v) => PyArray1::from_vec(py, v).into_any(),
-                Column::Float(v) => PyArray1::from_vec(py, v).into_any(),
-                Column::Bool(v) => PyArray1::from_vec(py, v).into_any(),
-            };
-            columns.push((n.to_owned(), array.unbind()));
+            columns.push((n.to_owned(), ColumnMemory::array(py, c)?.unbind()));
         }
         let text = serde_json::to_string(&done.summary).map_err(|e| {
             pyo3::exceptions::PyValueError::new_err(format!("cannot convert the summary: {e}"))
