@@ -2,7 +2,8 @@
 //! thread, or numpy's shared stream); windows of runs on a rayon pool while this thread writes
 //! the previous window; or, when the sink takes its records in place
 //! ([`Sink::word_columns`]), windows of runs on the pool, each run writing its records into
-//! the sink's columns itself. All write the same records in the same order.
+//! the sink's columns itself, while this thread writes the rest of the previous window. All
+//! write the same records in the same order.
 
 use std::sync::Arc;
 
@@ -207,8 +208,8 @@ where
     }
 
     /// Runs on `pool`, each run writing its records in its room in the sink's columns; this
-    /// thread waits for each window and then writes what is left of it (the failures, the
-    /// progress, a sink in front of the columns' sink).
+    /// thread writes what is left of window k (the failures, the progress, a sink in front of
+    /// the columns' sink) while the pool computes window k + 1.
     fn run_in_place_on(
         &self,
         pool: &rayon::ThreadPool,
@@ -217,22 +218,34 @@ where
         writer: &mut Writer<'_>,
     ) -> Result<(), EngineError> {
         let (jobs, params) = (writer.jobs, writer.params);
+        let mut written: Option<Vec<RunOutput<S>>> = None;
         for (i, chunk) in windows(jobs.clone(), window).enumerate() {
             if self.hooks.cancelled() {
                 return Err(EngineError::Cancelled);
             }
             self.before_subsets(jobs, i * window, &chunk);
-            // One hand-over to the pool a window: the room, then the runs.
-            let outputs = pool.install(|| {
-                let slots = room.window(chunk.len(), Some(pool));
-                let outputs: Vec<_> = chunk
-                    .par_iter()
-                    .zip(slots)
-                    .map(|(&pair, slot)| self.compute(pair, Some(slot), None, params))
-                    .collect();
-                room.close_window(&lengths(&outputs));
-                outputs
+            let mut computed = None;
+            let mut wrote = Ok(());
+            pool.in_place_scope(|scope| {
+                // One hand-over to the pool a window: the room, then the runs.
+                scope.spawn(|_| {
+                    let slots = room.window(chunk.len(), Some(pool));
+                    let outputs: Vec<_> = chunk
+                        .par_iter()
+                        .zip(slots)
+                        .map(|(&pair, slot)| self.compute(pair, Some(slot), None, params))
+                        .collect();
+                    room.close_window(&lengths(&outputs));
+                    computed = Some(outputs);
+                });
+                if let Some(outputs) = written.take() {
+                    wrote = self.write(writer, outputs);
+                }
             });
+            wrote?;
+            written = computed;
+        }
+        if let Some(outputs) = written {
             self.write(writer, outputs)?;
         }
         Ok(())

@@ -4,6 +4,7 @@
 
 use numpy::PyArray1;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::frame::Column;
@@ -80,7 +81,10 @@ pub struct RunResult {
     rows: usize,
     /// Column names and numpy arrays, in the layout's order.
     columns: Vec<(String, Py<PyAny>)>,
-    summary: Py<PyAny>,
+    /// The summary as `summary.json` holds it, made a dict when first asked for (a sweep's
+    /// summary is tens of kilobytes: `json.loads` would take a tenth of a small run's time).
+    summary_json: String,
+    summary: PyOnceLock<Py<PyAny>>,
 }
 
 impl RunResult {
@@ -99,14 +103,26 @@ impl RunResult {
         let text = serde_json::to_string(&done.summary).map_err(|e| {
             pyo3::exceptions::PyValueError::new_err(format!("cannot convert the summary: {e}"))
         })?;
-        let summary = py.import("json")?.call_method1("loads", (text,))?.unbind();
         Ok(Self {
             name,
             model,
             rows,
             columns,
-            summary,
+            summary_json: text,
+            summary: PyOnceLock::new(),
         })
+    }
+
+    /// The summary as a dict, the same one every time.
+    fn summary_dict<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyAny>> {
+        let dict = self.summary.get_or_try_init(py, || {
+            PyResult::Ok(
+                py.import("json")?
+                    .call_method1("loads", (&self.summary_json,))?
+                    .unbind(),
+            )
+        })?;
+        Ok(dict.bind(py))
     }
 
     fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
@@ -147,15 +163,15 @@ impl RunResult {
 
     /// The summary, as `summary.json` holds it.
     #[getter]
-    fn summary<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
-        self.summary.bind(py).clone()
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.summary_dict(py).cloned()
     }
 
     /// The failed runs (the summary's `failures`): each a dict with its subset, run, timestep,
     /// substep and error.
     #[getter]
     fn failures<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let f = self.summary.bind(py).get_item("failures")?;
+        let f = self.summary_dict(py)?.get_item("failures")?;
         Ok(f.cast_into::<PyList>()?)
     }
 
@@ -180,10 +196,10 @@ impl RunResult {
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
-        let s = self.summary.bind(py);
+        let s = self.summary_dict(py).ok();
         let get = |k: &str| {
-            s.get_item(k)
-                .map_or_else(|_| "?".to_owned(), |v| v.to_string())
+            s.and_then(|s| s.get_item(k).ok())
+                .map_or_else(|| "?".to_owned(), |v| v.to_string())
         };
         format!(
             "<RunResult {} (model {}): {} records, {} runs completed, {} failed>",
