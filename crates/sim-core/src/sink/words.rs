@@ -147,8 +147,9 @@ impl WordColumns {
         columns
     }
 
-    /// Room for the next `n` runs, one stretch of `rows` words per run in each column, zeroed
-    /// (the columns in parallel on `pool`, when there is one).
+    /// Room for the next `n` runs, one stretch of `rows` words per run in each column: new
+    /// memory zeroed (the columns in parallel on `pool`, when there is one), a recycled
+    /// column's words as they are (each run writes over every word of its records).
     pub(crate) fn window(&mut self, n: usize, pool: Option<&rayon::ThreadPool>) -> Vec<Slot<'_>> {
         let start = self.end;
         self.window_start = start;
