@@ -44,7 +44,8 @@ usage: cargo xtask compare [--runs N,N...] [--rounds K] [--python PATH] [--noteb
   --python   a Python that already has the requirements (default: a venv under target/compare)
   --notebook the notebook comparison instead (bench/python/notebook.py): in one Python process,
              tokensim.run to a pandas DataFrame against radCAD (deepcopy=False) and cadCAD;
-             the package is built in release into the venv (default --runs 100, --rounds 5)
+             the package is built in release into the venv (default --runs 100, --rounds 11:
+             a median of 11 rounds holds on a machine whose speed drifts)
 ";
 
 /// The command line of `compare`.
@@ -173,7 +174,7 @@ fn notebook(opts: &Options) -> Result<()> {
     } else {
         vec![100]
     };
-    let rounds = if opts.rounds_given { opts.rounds } else { 5 };
+    let rounds = if opts.rounds_given { opts.rounds } else { 11 };
     println!("| N | tool | median | rounds (s) | ratio to tokensim |");
     println!("| ---: | --- | ---: | --- | ---: |");
     for n in runs {
