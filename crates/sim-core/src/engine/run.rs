@@ -74,9 +74,9 @@ where
         // Records written in place when the sink gives room; else, with a pool, the sink's
         // formatting (if it has an encoder) runs on the workers.
         let rows = self.records_per_run();
-        let mut room = sink.word_columns(jobs.len(), rows).and_then(|sources| {
-            WordColumns::new(sources, jobs.len(), rows, sink.recycled_words())
-        });
+        let mut room = sink
+            .word_columns(jobs.len(), rows)
+            .and_then(|sources| WordColumns::new(sources, jobs.len(), rows, sink.recycled_words()));
         let encoder = match (&pool, &room) {
             (Some(_), None) => sink.encoder(),
             _ => None,

@@ -239,7 +239,10 @@ fn a_run_writes_over_the_columns_given_back() {
         .count();
     // Ten columns, nine buffers given back: the first nine columns take them, and the boolean
     // column's words are freed once they are booleans.
-    assert_eq!(reused, 8, "the 64-bit columns but one written over those given back");
+    assert_eq!(
+        reused, 8,
+        "the 64-bit columns but one written over those given back"
+    );
     assert!(RECYCLED.take().is_empty(), "all were taken");
 }
 
