@@ -185,18 +185,17 @@ impl WordColumns {
     pub(crate) fn close_window(&mut self, lengths: &[usize]) {
         let (start, rows) = (self.window_start, self.rows);
         if lengths.iter().any(|&n| n < rows) {
-            let mut end = start;
             for column in &mut self.columns {
-                end = start;
+                let mut to = start;
                 for (j, &n) in lengths.iter().enumerate() {
                     let from = start + j * rows;
                     let n = n.min(rows);
-                    column.copy_within(from..from + n, end);
-                    end += n;
+                    column.copy_within(from..from + n, to);
+                    to += n;
                 }
             }
             // What is left past `end` is written over by the next window or cut off.
-            self.end = end;
+            self.end = start + lengths.iter().map(|&n| n.min(rows)).sum::<usize>();
         }
         self.lengths.extend_from_slice(lengths);
     }
